@@ -1,0 +1,58 @@
+# One entry point for every chore. Authors, CI and pre-commit run the same targets.
+#   make serve      preview the site at http://127.0.0.1:8000 (creates .venv on first run)
+#   make test       run the whole test suite (what CI runs)
+#   make build      strict build into site/
+#   make check      quick author checks before a pull request
+#   make linkcheck  build, then check every link in the built site (add EXTERNAL=1 for the web)
+#   make bench      benchmarks (builds, citations, link checker, page weight)
+#   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SITE   := site
+
+# Keep MkDocs 1.x quiet about 2.0, and make builds reproducible: the sitemap
+# date comes from the last commit, not from today.
+export NO_MKDOCS_2_WARNING := true
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
+
+.PHONY: serve build test check linkcheck bench clean distclean venv
+
+# The virtual environment is made once and reused; a changed requirements file
+# reinstalls. A missing or half-installed .venv is repaired, not reported.
+venv:
+	@$(BIN)/python -c "import mkdocs, material, mkdocs_bibtex, pytest" 2>/dev/null || rm -f $(STAMP)
+	@$(MAKE) --no-print-directory $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version)). Install it, or run: make PYTHON=python3.12 ..."; exit 2; }
+	@$(BIN)/python -c "" 2>/dev/null || { echo "Creating $(VENV) ..."; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+	@echo "Installing pinned dependencies into $(VENV) ..."
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+serve: venv
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: venv
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+test: venv
+	$(BIN)/python -m pytest
+
+check: venv
+	$(BIN)/python scripts/check.py
+
+linkcheck: build
+	$(BIN)/python scripts/check_links.py $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
+
+bench: venv
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(SITE) .cache .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,100 @@
+"""Article pages: the facts the templates show around an article.
+
+Events:
+  on_config        check that extra.booking_url and extra.article_sections are set.
+  on_page_markdown mark articles (pages in extra.article_sections), reading time;
+                   the <!-- md:booking --> shortcode (a button to extra.booking_url).
+  on_env           related articles by shared tags (needs every page's tags, so it runs
+                   once all pages are read); review status; the `long_date` filter.
+
+The templates (overrides/main.html) only display what this hook puts in page.meta.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import re
+
+from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.hooks.article")
+
+WORDS_PER_MINUTE = 200
+RELATED = 3
+DUE_SOON_DAYS = 30
+
+
+def build_date() -> dt.date:
+    """The date a build is "today": SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def long_date(value) -> str:
+    """2026-11-24 -> 24 November 2026 (the NHS style)."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def on_config(config):
+    extra = config.extra
+    for name in ("booking_url", "article_sections", "authors"):
+        if not extra.get(name):
+            raise PluginError(f"mkdocs.yml: extra.{name} is missing; the article template needs it.")
+    return config
+
+
+def is_article(page, config) -> bool:
+    return page.file.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in page.file.src_uri
+
+
+BOOKING_MARKER = "<!-- md:booking -->"
+
+
+def on_page_markdown(markdown, page, config, files):
+    if BOOKING_MARKER in markdown:  # the booking link lives once, in mkdocs.yml extra.booking_url
+        button = f"[Book an appointment online]({config.extra['booking_url']}){{ .md-button .md-button--primary }}"
+        markdown = markdown.replace(BOOKING_MARKER, button)
+    if is_article(page, config):
+        page.meta["is_article"] = True
+        words = len(re.findall(r"[A-Za-z0-9’']+", re.sub(r"\[@[^\]]*\]", "", markdown)))
+        page.meta["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        author = config.extra["authors"].get(page.meta.get("author"), {})
+        page.meta["author_name"] = author.get("name", page.meta.get("author", ""))
+    return markdown
+
+
+def review_state(next_review, today: dt.date) -> str:
+    if not next_review:
+        return "ok"
+    if isinstance(next_review, str):
+        next_review = dt.date.fromisoformat(next_review)
+    if next_review < today:
+        return "overdue"
+    if (next_review - today).days <= DUE_SOON_DAYS:
+        return "due-soon"
+    return "ok"
+
+
+def on_env(env, config, files):
+    env.filters["long_date"] = long_date
+    today = build_date()
+    articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]
+    for page in articles:
+        page.meta["review_state"] = review_state(page.meta.get("next_review"), today)
+        tags = set(page.meta.get("tags") or [])
+        scored = []
+        for other in articles:
+            if other is page:
+                continue
+            shared = len(tags & set(other.meta.get("tags") or []))
+            if shared:
+                scored.append((-shared, other.title or "", other))
+        scored.sort(key=lambda t: (t[0], t[1]))
+        page.meta["related"] = [other for _, _, other in scored[:RELATED]]
+    return env

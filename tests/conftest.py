@@ -1,0 +1,87 @@
+"""Shared test fixtures.
+
+`built_site` is the one strict build of the real site per test session: every test that
+needs the HTML reuses it. `fixture_site` makes a tiny copy of the real configuration
+(same theme, hooks, extensions and validation) around a few pages, for tests that must
+plant a fault without touching the real docs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_env() -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+    if "SOURCE_DATE_EPOCH" not in env:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+        env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "1764000000"
+    return env
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """A strict build, as `make build` runs it; returns the finished process (never raises)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site_dir), *extra],
+        cwd=config_file.parent,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def mkdocs_config() -> dict:
+    """mkdocs.yml as data (the !ENV and python tags it might use are not needed here)."""
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    if result.returncode != 0:
+        pytest.fail(f"strict build of the real site failed:\n{result.stderr[-4000:]}", pytrace=False)
+    return site
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """Return make(pages: dict[str, str], bib: str | None = None, nav=None) -> (config_path, build)."""
+
+    def make(pages: dict[str, str], bib: str | None = None, nav: list | None = None):
+        for name in ("overrides", "includes"):
+            shutil.copytree(ROOT / name, tmp_path / name)
+        (tmp_path / "scripts").mkdir()
+        shutil.copy(ROOT / "scripts" / "check_bib.py", tmp_path / "scripts")
+        (tmp_path / "references.bib").write_text(
+            bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+        config["nav"] = nav or list(pages)
+        config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "rss" in p)]
+        config["theme"]["logo"] = config["theme"]["favicon"] = None
+        config["theme"].pop("logo"), config["theme"].pop("favicon")
+        config["extra_css"] = []
+        config_file = tmp_path / "mkdocs.yml"
+        config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        for name, text in pages.items():
+            path = tmp_path / "docs" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+        def build():
+            return mkdocs_build(config_file, tmp_path / "site")
+
+        return config_file, build
+
+    return make
