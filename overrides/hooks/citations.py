@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def _load_check_bib(config):
     path = Path(config.config_file_path).parent / "scripts" / "check_bib.py"
     spec = importlib.util.spec_from_file_location("check_bib", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["check_bib"] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
 
