@@ -54,34 +54,36 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+def make_fixture_site(root: Path, pages: dict[str, str], bib: str | None = None, nav: list | None = None) -> Path:
+    """Write a tiny site in root with the real theme, hooks, extensions and validation;
+    return its mkdocs.yml. The RSS plugin, logo and stylesheet are left out (not under test)."""
+    for name in ("overrides", "includes"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "check_bib.py", root / "scripts")
+    (root / "references.bib").write_text(
+        bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["nav"] = nav or list(pages)
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "rss" in p)]
+    config["theme"].pop("logo"), config["theme"].pop("favicon")
+    config["extra_css"] = []
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    for name, text in pages.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return config_file
+
+
 @pytest.fixture
 def fixture_site(tmp_path):
-    """Return make(pages: dict[str, str], bib: str | None = None, nav=None) -> (config_path, build)."""
+    """make(pages, bib=None, nav=None) -> (config_file, build); build() runs a strict build."""
 
     def make(pages: dict[str, str], bib: str | None = None, nav: list | None = None):
-        for name in ("overrides", "includes"):
-            shutil.copytree(ROOT / name, tmp_path / name)
-        (tmp_path / "scripts").mkdir()
-        shutil.copy(ROOT / "scripts" / "check_bib.py", tmp_path / "scripts")
-        (tmp_path / "references.bib").write_text(
-            bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
-        )
-        config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-        config["nav"] = nav or list(pages)
-        config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "rss" in p)]
-        config["theme"]["logo"] = config["theme"]["favicon"] = None
-        config["theme"].pop("logo"), config["theme"].pop("favicon")
-        config["extra_css"] = []
-        config_file = tmp_path / "mkdocs.yml"
-        config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        for name, text in pages.items():
-            path = tmp_path / "docs" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-
-        def build():
-            return mkdocs_build(config_file, tmp_path / "site")
-
-        return config_file, build
+        config_file = make_fixture_site(tmp_path, pages, bib, nav)
+        return config_file, lambda: mkdocs_build(config_file, tmp_path / "site")
 
     return make

@@ -1,0 +1,159 @@
+"""Citations: [@key] resolves from references.bib through mkdocs-bibtex and our hook
+(overrides/hooks/citations.py), reads well, and can never go wrong silently."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import html
+
+from conftest import make_fixture_site, mkdocs_build
+
+BIB = r"""
+@article{willard2012thoracolumbar,
+  author  = {Willard, F. H. and Vleeming, A.},
+  title   = {The thoracolumbar fascia: anatomy, function and clinical considerations},
+  journal = {Journal of Anatomy}, year = {2012}, volume = {221}, number = {6},
+  pages   = {507--536}, doi = {10.1111/j.1469-7580.2012.01511.x}
+}
+@article{muller2020accents,
+  author  = {M{\"u}ller, Anna and Zügel, Martina},
+  title   = {Accents in names},
+  journal = {Journal of Tests}, year = {2020}, volume = {1}, pages = {1--2},
+  doi     = {10.1000/accents}
+}
+@article{evil2021script,
+  author  = {Evil, Eve},
+  title   = {A <script>alert(1)</script> title},
+  journal = {Journal of Tests}, year = {2021}, volume = {2}, pages = {3--4},
+  url     = {javascript:alert(document.cookie)}
+}
+"""
+
+PAGE = """---
+title: {title}
+description: A page of the citation fixture site, with enough words to pass the checks.
+---
+
+# {title}
+
+{body}
+"""
+
+GOOD_BODY = """Fascia wraps the back muscles [@willard2012thoracolumbar]. Two sources at once
+[@willard2012thoracolumbar; @muller2020accents]. A third time [@evil2021script].
+
+Write to [someone@example.org](mailto:someone@example.org) or [write to someone@example.org].
+
+```python
+@decorator
+def cite():
+    return "[@willard2012thoracolumbar] stays code"
+```
+
+Inline code `[@muller2020accents]` stays too.
+"""
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    """One build for every passing case (builds cost seconds)."""
+    tmp = tmp_path_factory.mktemp("cite")
+    pages = {
+        "index.md": PAGE.format(title="First", body=GOOD_BODY),
+        "second.md": PAGE.format(title="Second", body="Again [@willard2012thoracolumbar]."),
+        "references.md": PAGE.format(title="References", body="<!-- md:references -->"),
+    }
+    result = mkdocs_build(make_fixture_site(tmp, pages, bib=BIB), tmp / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tmp / "site"
+
+
+def page(site, path="index.html"):
+    return html.fromstring((site / path).read_bytes())
+
+
+def test_known_key_becomes_a_numbered_marker_with_a_reference(good_site):
+    doc = page(good_site)
+    first = doc.xpath('//sup[starts-with(@id, "fnref")]/a')[0]
+    assert first.text == "1" and first.get("href") == "#fn:willard2012thoracolumbar"
+    ref = doc.xpath('//li[@id="fn:willard2012thoracolumbar"]')[0].text_content()
+    assert "Willard FH" in ref and "Journal of Anatomy" in ref
+    doi = doc.xpath('//li[@id="fn:willard2012thoracolumbar"]//a[contains(@href, "doi.org")]')[0]
+    assert doi.get("href") == "https://doi.org/10.1111/j.1469-7580.2012.01511.x"
+
+
+def test_two_keys_in_one_block_get_separated_markers(good_site):
+    source = (good_site / "index.html").read_text(encoding="utf-8")
+    pair = re.search(r'fn:willard2012thoracolumbar">1</a></sup>(<sup class="cite-sep">,</sup>)<sup id="fnref:muller2020accents">', source)
+    assert pair, "markers of [@a; @b] must be separated (1,2 not 12)"
+
+
+def test_references_heading_and_citation_order(good_site):
+    doc = page(good_site)
+    assert doc.xpath('//h2[@id="references"]'), "an article with citations needs a References heading"
+    ids = [li.get("id") for li in doc.xpath('//div[@class="footnote"]//li')]
+    assert ids == ["fn:willard2012thoracolumbar", "fn:muller2020accents", "fn:evil2021script"]
+
+
+def test_same_key_twice_gives_one_entry_with_two_back_references(good_site):
+    doc = page(good_site)
+    entries = doc.xpath('//li[@id="fn:willard2012thoracolumbar"]')
+    assert len(entries) == 1
+    assert len(entries[0].xpath('.//a[@class="footnote-backref"]')) == 2
+
+
+def test_accented_names_render_as_letters(good_site):
+    text = page(good_site).xpath('//li[@id="fn:muller2020accents"]')[0].text_content()
+    assert "Müller A" in text and "Zügel M" in text
+    assert "\\" not in text and "{" not in text
+
+
+def test_script_in_title_and_javascript_url_are_inert(good_site):
+    doc = page(good_site)
+    entry = doc.xpath('//li[@id="fn:evil2021script"]')[0]
+    assert not entry.xpath(".//script")
+    assert "<script>" in entry.text_content()  # shown as text, not run
+    hrefs = [a.get("href", "") for a in doc.iter("a")]
+    assert not [h for h in hrefs if "javascript" in h.lower()]
+
+
+def test_email_and_code_are_untouched(good_site):
+    doc = page(good_site)
+    body = doc.xpath('//article')[0].text_content()
+    assert "[write to someone@example.org]" in body
+    code = " ".join(c.text_content() for c in doc.xpath("//pre//code"))
+    assert "@decorator" in code and "[@willard2012thoracolumbar] stays code" in code
+    inline = [c.text_content() for c in doc.xpath("//p/code")]
+    assert "[@muller2020accents]" in inline
+
+
+def test_references_page_lists_every_entry_alphabetically_with_back_links(good_site):
+    doc = page(good_site, "references/index.html")
+    items = doc.xpath('//div[@class="reference-list"]//li')
+    names = [li.text_content().strip()[:6] for li in items]
+    assert names == sorted(names, key=str.casefold) and len(items) == 3
+    willard = [li for li in items if li.xpath('.//span[@id="ref-willard2012thoracolumbar"]')][0]
+    links = {a.get("href") for a in willard.xpath('.//span[@class="cited-in"]//a')}
+    assert links == {"../", "../second/"}, links
+
+
+def failing_build(fixture_site, body: str, bib: str = BIB):
+    _, build = fixture_site({"index.md": PAGE.format(title="Broken", body=body)}, bib=bib)
+    result = build()
+    assert result.returncode != 0, "the build should have failed"
+    return result.stderr
+
+
+def test_unknown_key_and_key_with_colon_fail_naming_page_line_and_key(fixture_site):
+    err = failing_build(fixture_site, "Line one.\n\nA claim [@nosuchkey2020].\n\nAnother [@smith:2020].\n")
+    assert "docs/index.md:10: unknown citation key 'nosuchkey2020'" in err
+    assert "docs/index.md:12: citation key 'smith:2020'" in err and "letters, digits" in err
+
+
+def test_malformed_bib_fails_with_file_and_line_not_a_traceback(fixture_site):
+    bib = BIB + "\n@article{broken2020,\n  title = {Unclosed,\n  year = {2020}\n"
+    err = failing_build(fixture_site, "Fine [@willard2012thoracolumbar].", bib=bib)
+    assert "Traceback" not in err
+    start = bib.splitlines().index("@article{broken2020,") + 1
+    assert re.search(rf"references\.bib:({start}|{start + 1}):", err), err[-1500:]
