@@ -16,6 +16,7 @@ SITE   := site
 # Keep MkDocs 1.x quiet about 2.0, and make builds reproducible: the sitemap
 # date comes from the last commit, not from today.
 export NO_MKDOCS_2_WARNING := true
+export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
 .PHONY: serve build test check linkcheck bench clean distclean venv

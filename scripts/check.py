@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             print("\n".join(all_steps))
             return 0
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
         failed: list[str] = []
         started = time.perf_counter()
         for name, cmd in all_steps.items():

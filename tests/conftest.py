@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_env() -> dict[str, str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
     if "SOURCE_DATE_EPOCH" not in env:
         out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
         env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "1764000000"
@@ -57,7 +57,7 @@ def built_site(tmp_path_factory) -> Path:
 def make_fixture_site(root: Path, pages: dict[str, str], bib: str | None = None, nav: list | None = None) -> Path:
     """Write a tiny site in root with the real theme, hooks, extensions and validation;
     return its mkdocs.yml. The RSS plugin, logo and stylesheet are left out (not under test)."""
-    for name in ("overrides", "includes"):
+    for name in ("overrides", "includes", "schema"):
         shutil.copytree(ROOT / name, root / name)
     (root / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "check_bib.py", root / "scripts")

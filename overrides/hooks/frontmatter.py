@@ -33,7 +33,10 @@ log = logging.getLogger("mkdocs.hooks.frontmatter")
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "front-matter.schema.json"
 DATES = ("published", "last_reviewed", "next_review")
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
-TYPE_WORDS = {"string": "text (in quotes if it has a ':')", "array": "a list, e.g. [a, b]", "object": "a mapping", "number": "a number", "boolean": "true or false"}
+TYPE_WORDS = {
+    "string": "text (in quotes if it has a ':')", "array": "a list, e.g. [a, b]", "object": "a mapping",
+    "number": "a number", "boolean": "true or false",
+}
 
 _problems: list[str] = []
 
@@ -89,12 +92,13 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
         except Exception as exc:  # PyYAML raises several classes (and ValueError for 2026-13-01)
             where = getattr(exc, "problem_mark", None)
             line = where.line + 2 if where else 1
-            reason = " ".join(str(exc).split())
+            reason = getattr(exc, "problem", None) or str(exc)
             return [f"{path}:{line}: front matter: is not valid YAML ({reason}); fix it"]
     data = {key: _as_json(value) for key, value in meta.items()}
     validator = _validator(is_article, tuple(authors), tuple(tags))
     schema = validator.schema if is_article else _schema()["$defs"]["page"]
-    problems = [say(f, "is missing; add it (see an existing article or scripts/new_article.py)") for f in schema["required"] if f not in data]
+    missing = "is missing; add it" + (" (scripts/new_article.py writes complete front matter)" if is_article else "")
+    problems = [say(f, missing) for f in schema["required"] if f not in data]
     for error in validator.iter_errors(data):
         if error.validator == "required":
             continue  # reported above, one line per field
@@ -112,6 +116,8 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
 
 def _explain(error, field: str, authors: list, tags: list) -> str:
     kind, value = error.validator, error.instance
+    if kind == "type" and value is None:
+        return "has no value; fill it in" + (', or write reviewer: "" while no clinician has reviewed it.' if field == "reviewer" else ".")
     if kind == "type":
         return f"must be {TYPE_WORDS.get(error.validator_value, error.validator_value)}, found {value!r}"
     if kind == "maxLength" and field == "description":

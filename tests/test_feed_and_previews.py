@@ -1,0 +1,123 @@
+"""What the clinic shares: link previews (title, description, Open Graph and Twitter
+tags, a 1200x630 card per page), the RSS feed its mail tool reads, and the newsletter
+helper's ready-to-paste block."""
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape as html_unescape
+import subprocess
+import sys
+
+import feedparser
+import pytest
+from lxml import html
+from PIL import Image
+
+from conftest import ROOT
+from test_site_build import doc_pages, html_for
+
+SCRIPT = ROOT / "scripts" / "newsletter.py"
+
+
+def meta(doc, attr, name):
+    found = doc.xpath(f'//meta[@{attr}="{name}"]/@content')
+    return found[0] if found else None
+
+
+def front(src):
+    import yaml
+
+    text = (ROOT / "docs" / src).read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def articles(config):
+    return [s for s in doc_pages() if s.split("/")[0] in config["extra"]["article_sections"]]
+
+
+def test_every_page_has_unique_title_description_and_preview_tags(built_site, mkdocs_config):
+    site_url = mkdocs_config["site_url"]
+    titles = {}
+    for src in doc_pages():
+        doc = html.fromstring((built_site / html_for(src)).read_bytes())
+        title = doc.findtext(".//title")
+        assert title and title not in titles, f"{src}: <title> missing or same as {titles.get(title)}"
+        titles[title] = src
+        fm = front(src)
+        assert meta(doc, "name", "description") == fm["description"], src
+        canonical = doc.xpath('//link[@rel="canonical"]/@href')[0]
+        assert canonical == site_url + html_for(src)[: -len("index.html")]
+        assert meta(doc, "property", "og:url") == canonical
+        assert meta(doc, "property", "og:description") == fm["description"]
+        assert meta(doc, "property", "og:title").startswith(str(fm["title"]))
+        assert meta(doc, "property", "og:type") in ("article", "website")
+        assert meta(doc, "property", "og:locale") == "en_GB"
+        assert meta(doc, "name", "twitter:card") == "summary_large_image"
+        image = meta(doc, "property", "og:image")
+        assert image.startswith(site_url), image
+        card = built_site / image[len(site_url):]
+        with Image.open(card) as im:
+            assert im.size == (1200, 630), f"{src}: card {card.name} is {im.size}"
+
+
+def test_article_previews_are_typed_as_articles(built_site, mkdocs_config):
+    for src in articles(mkdocs_config):
+        doc = html.fromstring((built_site / html_for(src)).read_bytes())
+        assert meta(doc, "property", "og:type") == "article", src
+
+
+def test_rss_feed_lists_every_article_with_title_link_date_and_description(built_site, mkdocs_config):
+    feed = feedparser.parse((built_site / "feed_rss_created.xml").read_bytes())
+    assert not feed.bozo, f"feed is not well-formed: {feed.get('bozo_exception')}"
+    assert feed.feed.language == "en-GB"
+    by_link = {e.link: e for e in feed.entries}
+    site_url = mkdocs_config["site_url"]
+    assert len(feed.entries) == len(articles(mkdocs_config))
+    for src in articles(mkdocs_config):
+        fm = front(src)
+        entry = by_link.get(site_url + html_for(src)[: -len("index.html")])
+        assert entry is not None, f"{src} missing from the feed"
+        assert entry.title == fm["title"]
+        assert html_unescape(entry.description) == fm["description"]  # RSS descriptions are HTML
+        published = dt.date(*entry.published_parsed[:3])
+        assert published == fm["published"], f"{src}: feed date {published} != front matter {fm['published']}"
+
+
+def test_feed_is_linked_from_every_page(built_site):
+    doc = html.fromstring((built_site / "index.html").read_bytes())
+    assert doc.xpath('//link[@rel="alternate" and @type="application/rss+xml"]')
+    assert doc.xpath('//footer//a[contains(@href, "feed_rss_created.xml")]')
+
+
+def run(*args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_newsletter_block_has_titles_images_and_tagged_links(built_site, mkdocs_config):
+    chosen = ["docs/back-pain/what-helps.md", "docs/treatments/foam-rolling.md"]
+    result = run("--campaign", "december-2026", "--format", "html", *chosen)
+    assert result.returncode == 0, result.stderr
+    doc = html.fromstring(result.stdout)
+    site_url = mkdocs_config["site_url"]
+    links = [a.get("href") for a in doc.iter("a")]
+    for src in chosen:
+        base = site_url + html_for(src.removeprefix("docs/"))[: -len("index.html")]
+        assert base + "?utm_source=newsletter&utm_medium=email&utm_campaign=december-2026" in links
+        assert front(src.removeprefix("docs/"))["title"] in doc.text_content()
+    for img in doc.iter("img"):
+        assert img.get("alt")
+        assert (built_site / img.get("src")[len(site_url):]).is_file(), "the preview image must exist in the site"
+
+
+def test_newsletter_plain_text_and_latest(mkdocs_config):
+    result = run("--campaign", "spring", "--latest", "2", "--format", "text")
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == 2
+    assert all("utm_campaign=spring" in b for b in blocks)
+
+
+@pytest.mark.parametrize("args", [["--campaign", "Bad Name!"], ["--campaign", "ok", "docs/nope.md"], ["--campaign", "ok", "--latest", "0"]])
+def test_newsletter_refuses_bad_input(args):
+    result = run(*args)
+    assert result.returncode == 2 and "newsletter:" in result.stderr
