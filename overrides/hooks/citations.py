@@ -38,24 +38,26 @@ REFERENCES_MARKER = "<!-- md:references -->"
 AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
 SEPARATOR = '<sup class="cite-sep">,</sup>'
 
-FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-BRACKET = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\]")
-GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")
-KEY_LIKE_BLOCK = re.compile(r"^\s*@[^\s;,@\]]+(\s*;\s*@[^\s;,@\]]+)*\s*$")
-KEY = re.compile(r"@([^\s;,@\]]+)")
 HTTP = re.compile(r"^https?://", re.I)
 
-_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "errors": 0}
+_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}}
 
 
-def _load_check_bib(config):
-    path = Path(config.config_file_path).parent / "scripts" / "check_bib.py"
+def _load_check_bib():
+    """scripts/check_bib.py: the one reader of BibTeX and of [@key] citations."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "check_bib.py"
     spec = importlib.util.spec_from_file_location("check_bib", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules["check_bib"] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
+
+
+cb = _load_check_bib()
+# How citations are read is defined once, in check_bib.py, and shared with it.
+FENCE, INLINE_CODE, BRACKET, KEY = cb.FENCE, cb.INLINE_CODE, cb.BRACKET, cb.CITE_TOKEN
+KEY_LIKE_BLOCK = cb.CITE_BLOCK
+GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")  # a CITE_BLOCK whose keys mkdocs-bibtex accepts
 
 
 def _bibtex_plugin(config):
@@ -74,7 +76,7 @@ def _check_bib_first(config):
     bib = Path(config.config_file_path).parent / plugin.config.bib_file
     if not bib.is_file():
         raise PluginError(f"mkdocs.yml: plugins.bibtex.bib_file: {bib} not found; create it or fix the path.")
-    entries, problems = _load_check_bib(config).parse_bib(bib)
+    entries, problems = cb.parse_bib(bib)
     # Structural problems would make mkdocs-bibtex crash with a bare traceback: stop here
     # with every problem listed, file and line first.
     if problems:
