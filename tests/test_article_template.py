@@ -1,0 +1,101 @@
+"""The article template: byline, review dates in the NHS style, reading time, topics,
+the booking call to action (from one setting), related articles, how to cite, the
+overdue-review notice; and the glossary's hover definitions."""
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from conftest import make_fixture_site, mkdocs_build
+from test_site_build import html_for
+
+ARTICLE = "fascia/what-is-fascia.md"
+
+
+def doc(site, src=ARTICLE):
+    return html.fromstring((site / html_for(src)).read_bytes())
+
+
+def text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content()).strip()
+
+
+def test_byline_shows_author_review_status_reading_time_and_topics(built_site):
+    byline = doc(built_site).xpath('//div[@class="article-byline"]')[0]
+    content = text(byline)
+    assert "By The editorial team" in content
+    assert "Clinical review: awaiting clinical review" in content
+    assert re.search(r"\d+ min read", content)
+    assert byline.xpath('.//span[@class="article-tag"]')
+    # The byline sits right after the title.
+    h1 = doc(built_site).xpath("//article//h1")[0]
+    assert h1.getnext().get("class") == "article-byline"
+
+
+def test_article_footer_has_nhs_dates_booking_related_and_citation(built_site, mkdocs_config):
+    page = doc(built_site)
+    footer = page.xpath('//footer[@class="article-footer"]')[0]
+    dates = text(footer.xpath('.//p[@class="article-dates"]')[0])
+    assert re.search(r"Page last reviewed: \d{1,2} [A-Z][a-z]+ \d{4}", dates)
+    assert re.search(r"Next review due: \d{1,2} [A-Z][a-z]+ \d{4}", dates)
+    booking = footer.xpath('.//aside[@class="booking-cta"]//a/@href')
+    assert booking == [mkdocs_config["extra"]["booking_url"]]
+    related = footer.xpath('.//nav[@class="related-articles"]//a')
+    assert 1 <= len(related) <= 3
+    cite = text(footer.xpath('.//p[@class="cite-text"]')[0])
+    assert "The editorial team." in cite and mkdocs_config["site_name"] in cite
+    assert mkdocs_config["site_url"] + "fascia/what-is-fascia/" in cite
+    assert re.search(r"Last reviewed \d{1,2} [A-Z][a-z]+ \d{4}", cite)
+
+
+def test_site_pages_have_no_article_furniture(built_site):
+    page = doc(built_site, "about/privacy.md")
+    assert not page.xpath('//div[@class="article-byline"]') and not page.xpath('//footer[@class="article-footer"]')
+
+
+def test_booking_page_button_comes_from_the_one_setting(built_site, mkdocs_config):
+    links = doc(built_site, "book.md").xpath("//article//a/@href")
+    assert mkdocs_config["extra"]["booking_url"] in links
+
+
+def test_edit_this_page_goes_to_the_source_file(built_site, mkdocs_config):
+    edit = doc(built_site).xpath('//a[@rel="edit"]/@href')[0]
+    assert edit == f"{mkdocs_config['repo_url']}/{mkdocs_config['edit_uri']}{ARTICLE}"
+
+
+def test_glossary_page_lists_terms_and_articles_get_hover_definitions(built_site):
+    terms = doc(built_site, "glossary.md").xpath('//dl[@class="glossary"]/dt')
+    assert len(terms) >= 30
+    abbrs = doc(built_site).xpath("//article//abbr[@title]")
+    assert any(a.text.lower() == "fascia" for a in abbrs)
+
+
+OLD = """---
+title: An old article
+description: A fixture article whose review date has passed, to show the overdue notice.
+author: editorial-team
+reviewer: ""
+published: 2020-01-01
+last_reviewed: 2020-01-01
+next_review: 2021-01-01
+tags: [fascia]
+---
+
+# An old article
+
+Text.
+"""
+
+
+def test_overdue_review_shows_a_notice(tmp_path, monkeypatch):
+    new = OLD.replace("2021-01-01", "2099-01-01").replace("An old", "A new")
+    config = make_fixture_site(tmp_path, {"fascia/old.md": OLD, "fascia/new.md": new})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # the build's "today": 24 November 2025
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    old = html.fromstring((tmp_path / "site/fascia/old/index.html").read_bytes())
+    new = html.fromstring((tmp_path / "site/fascia/new/index.html").read_bytes())
+    notice = old.xpath('//div[contains(@class, "review-overdue")]')
+    assert notice and "1 January 2021" in text(notice[0])
+    assert not new.xpath('//div[contains(@class, "review-overdue")]')
