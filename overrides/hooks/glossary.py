@@ -7,6 +7,8 @@ turns the same file into the Glossary page, so the two never drift apart.
 Events:
   on_page_markdown  replace <!-- md:glossary --> with the terms as a definition list,
                     and report a malformed line with file and line.
+  on_page_content   keep the definition on the first use of each term on a page only
+                    (the abbr extension marks every use, which clutters a page about fascia).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from pathlib import Path
 log = logging.getLogger("mkdocs.hooks.glossary")
 
 MARKER = "<!-- md:glossary -->"
+# The exact markup Python-Markdown's abbr extension writes; nothing else is touched.
+ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>[^<]*)</abbr>')
 LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*)$")
 
 
@@ -46,3 +50,16 @@ def on_page_markdown(markdown, page, config, files):
         anchor = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
         rows.append(f'<dt id="{anchor}">{term}</dt>\n<dd>{definition}</dd>')
     return markdown.replace(MARKER, '<dl class="glossary">\n' + "\n".join(rows) + "\n</dl>")
+
+
+def on_page_content(html, page, config, files):
+    seen: set[str] = set()
+
+    def first_only(m: re.Match) -> str:
+        term = m["text"].casefold()
+        if term in seen:
+            return m["text"]
+        seen.add(term)
+        return m.group(0)
+
+    return ABBR.sub(first_only, html)
