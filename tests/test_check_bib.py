@@ -176,17 +176,22 @@ def test_required_fields_by_entry_type(tmp_path):
         @phdthesis{thesis2020, author = {A}, title = {T}, year = {2020}, uncited = {test}}
         """)
     problems = check_bib.check(bib, docs)
+
+    def need(kind: str, what: str, excuse: str) -> str:
+        return (f"@{kind} needs {what}; copy it from the work's own page, "
+                f"or write no{excuse} = {{reason}} if that page does not show it")
+
     assert messages(problems, "art2020") == [
-        "@article needs volume; copy it from the work's own page",
-        "@article needs pages, or eid for an article number; copy it from the work's own page",
+        need("article", "volume", "volume"),
+        need("article", "pages, or eid for an article number", "pages"),
     ]
     assert messages(problems, "web2020") == [
-        "@online needs organization or author or institution; copy it from the work's own page",
-        "@online needs urldate; copy it from the work's own page",
+        need("online", "organization or author or institution", "organization"),
+        need("online", "urldate", "urldate"),
     ]
-    assert messages(problems, "rep2020") == ["@techreport needs url; copy it from the work's own page"]
-    assert messages(problems, "book2020") == ["@book needs publisher; copy it from the work's own page"]
-    assert messages(problems, "chap2020") == ["@incollection needs booktitle; copy it from the work's own page"]
+    assert messages(problems, "rep2020") == [need("techreport", "url", "url")]
+    assert messages(problems, "book2020") == [need("book", "publisher", "publisher")]
+    assert messages(problems, "chap2020") == [need("incollection", "booktitle", "booktitle")]
     assert "type @phdthesis has no rules here" in messages(problems, "thesis2020")[0]
 
 
@@ -323,3 +328,11 @@ def test_unterminated_value_at_end_of_file_points_at_the_field(tmp_path, bib):
     path, _ = write(tmp_path, bib)
     _, problems = check_bib.parse_bib(path)
     assert [p.line for p in problems] == [2]
+
+
+def test_a_detail_the_page_did_not_show_is_excused_with_a_reason(tmp_path):
+    fields = "author = {A}, title = {T}, journal = {J}, year = {2020}, volume = {1}, nodoi = {not shown}, uncited = {test}"
+    bib, docs = write(tmp_path, f"@article{{ok2020, {fields}, nopages = {{not shown}}}}\n@article{{bad2020, {fields}, nopages = {{}}}}\n")
+    problems = check_bib.check(bib, docs)
+    assert messages(problems, "ok2020") == []
+    assert messages(problems, "bad2020") == ["nopages needs a reason: nopages = {why}"]
