@@ -7,7 +7,8 @@ For each article (a page in one of mkdocs.yml extra.article_sections) it checks:
 "Key points" box with 3-5 bullets near the top; 900-2,000 words of prose; at least 6
 different cited references; a "How strong is the evidence?" box whose ratings use the
 site's scale; a "When to get help" section linking to the red-flags page; alt text on
-every image; a Flesch-Kincaid grade at or below the limit. Front matter is checked by
+every image; a Flesch-Kincaid grade at or below the limit; no skeleton text left from
+scripts/new_article.py. Front matter is checked by
 the build (overrides/hooks/frontmatter.py).
 
 Every problem is one line: FILE:LINE: what is wrong; how to fix it.
@@ -56,6 +57,11 @@ def check_article(path: Path, rel: str) -> list[str]:
 
     def problem(line: int | None, message: str) -> None:
         problems.append(f"{rel}:{line or 1}: {message}")
+
+    # Skeleton text from scripts/new_article.py left in place
+    for number, line in enumerate(text.splitlines(), 1):
+        if "Replace with" in line:
+            problem(number, "skeleton text is still here; replace it with your own words")
 
     # Key points box
     kp = line_of(text, r'^!!! abstract "Key points"\s*$')

@@ -98,6 +98,13 @@ def test_checker_reports_each_planted_fault_with_file_and_fix(tmp_path, change, 
     assert any(expected in p and p.startswith("docs/x/a.md:") for p in problems), problems
 
 
+def test_skeleton_text_left_in_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("    - Two.", "    - Replace with the second key point."), encoding="utf-8")
+    problems = check_articles.check_article(path, "a.md")
+    assert problems == ["a.md:11: skeleton text is still here; replace it with your own words"]
+
+
 def test_missing_sections_are_reported(tmp_path):
     path = tmp_path / "b.md"
     path.write_text("---\ntitle: T\n---\n\n# T\n\nJust text.\n", encoding="utf-8")

@@ -169,7 +169,7 @@ def faulty_build(tmp_path_factory):
 
 def test_faulty_site_fails_and_counts_every_problem(faulty_build):
     assert faulty_build.returncode != 0
-    assert "front matter: 6 problems, see above" in faulty_build.stderr
+    assert "front matter: 6 problem(s), listed above with file and line" in faulty_build.stderr
     assert "docs/index.md" not in faulty_build.stderr
 
 

@@ -195,5 +195,5 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_env(env, config, files):
     if _problems:
-        raise PluginError(f"front matter: {len(_problems)} problems, see above")
+        raise PluginError(f"front matter: {len(_problems)} problem(s), listed above with file and line")
     return env
