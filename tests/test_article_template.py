@@ -99,3 +99,12 @@ def test_overdue_review_shows_a_notice(tmp_path, monkeypatch):
     notice = old.xpath('//div[contains(@class, "review-overdue")]')
     assert notice and "1 January 2021" in text(notice[0])
     assert not new.xpath('//div[contains(@class, "review-overdue")]')
+
+
+def test_home_page_lists_every_article_by_section(built_site, mkdocs_config):
+    from test_feed_and_previews import articles
+
+    home = doc(built_site, "index.md")
+    links = {a.get("href") for a in home.xpath("//article//li/a")}
+    expected = {html_for(src)[: -len("index.html")] for src in articles(mkdocs_config)}
+    assert expected <= links, f"articles missing from the home page list: {sorted(expected - links)}"

@@ -2,8 +2,10 @@
 
 Events:
   on_config        check that extra.booking_url and extra.article_sections are set.
+  on_files         read every article's title and description, for the article list.
   on_page_markdown mark articles (pages in extra.article_sections), reading time;
-                   the <!-- md:booking --> shortcode (a button to extra.booking_url).
+                   the <!-- md:booking --> shortcode (a button to extra.booking_url) and
+                   <!-- md:article-list --> (every article by nav section, with its description).
   on_env           related articles by shared tags (needs every page's tags, so it runs
                    once all pages are read); review status; the `long_date` filter.
 
@@ -54,12 +56,47 @@ def is_article(page, config) -> bool:
 
 
 BOOKING_MARKER = "<!-- md:booking -->"
+LIST_MARKER = "<!-- md:article-list -->"
+_articles: dict[str, dict] = {}
+
+
+def on_files(files, config):
+    from mkdocs.utils.meta import get_data
+
+    _articles.clear()
+    for f in files.documentation_pages():
+        if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri:
+            _, meta = get_data(open(f.abs_src_path, encoding="utf-8").read())
+            _articles[f.src_uri] = meta
+    return files
+
+
+def article_list(page, config) -> str:
+    """Markdown: a heading per nav section, then each article as a link with its description."""
+    depth = len(page.file.src_uri.split("/")) - 1
+    up = "../" * depth
+    out = []
+    for item in config.nav or []:
+        if not isinstance(item, dict):
+            continue
+        (section, entries), = item.items()
+        listed = [e for e in entries if isinstance(e, str) and e in _articles] if isinstance(entries, list) else []
+        if not listed:
+            continue
+        out.append(f"### {section}\n")
+        for src in listed:
+            meta = _articles[src]
+            out.append(f"- [{meta.get('title', src)}]({up}{src}): {meta.get('description', '')}")
+        out.append("")
+    return "\n".join(out)
 
 
 def on_page_markdown(markdown, page, config, files):
     if BOOKING_MARKER in markdown:  # the booking link lives once, in mkdocs.yml extra.booking_url
         button = f"[Book an appointment online]({config.extra['booking_url']}){{ .md-button .md-button--primary }}"
         markdown = markdown.replace(BOOKING_MARKER, button)
+    if LIST_MARKER in markdown:
+        markdown = markdown.replace(LIST_MARKER, article_list(page, config))
     if is_article(page, config):
         page.meta["is_article"] = True
         words = len(re.findall(r"[A-Za-z0-9’']+", re.sub(r"\[@[^\]]*\]", "", markdown)))
