@@ -57,13 +57,15 @@ VALID_LINKS = """
 <a href="../../?utm=1#intro">query and fragment</a> <a href="../../files/My%20File.pdf">spaces</a>
 <a href="https://example.org/site/fascia/x/#sec">absolute, under site_url</a>
 <a href="/site/fascia/x/">root-absolute under the site path</a>
-<a href="../../old/">redirect to an existing page</a> <a href="../../old/#sec">fragment via redirect</a>
+<a href="../../old/">redirect to an existing page</a>
+<a href="../../old/#sec">fragment via redirect</a>
 <a href="../../page.html#named">a name</a> <a href="mailto:clinic@example.org">mail</a>
 <a href="tel:+441234567890">phone</a> <a href="https://other.example/x">external</a>
 <a href="#:~:text=fascia">text fragment</a>
 <img src="../../img/a.png" srcset="../../img/a.png 1x, ../../img/a@2x.png 2x" alt="">
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">
-<picture><source srcset="../../img/a.webp" type="image/webp"><img src="../../img/a.png" alt=""></picture>
+<picture><source srcset="../../img/a.webp" type="image/webp">
+<img src="../../img/a.png" alt=""></picture>
 <script src="../../assets/app.js?v=3"></script>
 """
 HEAD = ('<link rel="stylesheet" href="../../assets/style.css">'
@@ -279,6 +281,14 @@ def test_json_fields(tmp_path, capsys):
     assert "broken" in err  # the summary goes to stderr, stdout stays JSON
 
 
+def test_same_link_in_several_elements_is_one_report(tmp_path, capsys):
+    site = make_site(tmp_path, broken=False)
+    write(site, "page.html", page('<a name="named"></a><a href="x.png">a</a><img src="x.png">'
+                                  '<img srcset="x.png 2x">'))
+    [f] = findings(capsys, site)
+    assert (f["link"], f["count"]) == ("x.png", 3)
+
+
 def test_source_from_meta_tag(tmp_path, capsys):
     site = make_site(tmp_path, broken=False)
     write(site, "page.html", page('<a name="named"></a><a href="#gone">x</a>',
@@ -331,7 +341,8 @@ def test_command_line_help_and_exit_codes(tmp_path):
 def test_process_pool_gives_the_same_findings(tmp_path, capsys, monkeypatch):
     site = make_site(tmp_path)
     for i in range(30):
-        write(site, f"many/p{i}/index.html", page(f'<a href="../p{i + 1}/#h">next</a><h2 id="h">h</h2>'))
+        write(site, f"many/p{i}/index.html",
+              page(f'<a href="../p{i + 1}/#h">next</a><h2 id="h">h</h2>'))
     serial = findings(capsys, site)
     monkeypatch.setattr(check_links, "POOL_MIN_PAGES", 2)
     assert findings(capsys, site) == serial
@@ -362,6 +373,7 @@ def test_css_urls_skip_comments_and_read_imports():
     ("0;URL='../new/'", "../new/"),
     ('3; url="x.html"', "x.html"),
     ("0; ../new/", "../new/"),
+    ("0, url=a,b.html", "a,b.html"),
     ("5", None),
 ])
 def test_refresh_target(content, target):

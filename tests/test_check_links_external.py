@@ -105,6 +105,9 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(301, {"Location": f"chain{n + 1}"}) if n < 15 else self.reply(200)
         elif name == "head405":
             self.reply(405 if self.command == "HEAD" else 200)
+        elif name.startswith("pause"):  # overlapping requests, to see the per-host limit
+            self.server.stop.wait(0.2)
+            self.reply(200)
         elif name == "slow":
             self.server.stop.wait(SLOW_SECONDS)
             self.reply(200)
@@ -180,7 +183,8 @@ def check(tmp_path: Path, capsys, urls: list[str], *args: str, hosts=(), now=Non
 
 
 CASES = ["200", "404", "410", "500", "flaky503", "moved", "moved404", "loopa", "chain1",
-         "head405", "ratelimited", "longretry", "reset", "403"]
+         "head405", "ratelimited", "longretry", "reset", "403", "pause1", "pause2", "pause3",
+         "pause4"]
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +200,7 @@ def combined(server, tmp_path_factory):
     return code, found, server
 
 
-@pytest.mark.parametrize("name", ["200", "moved", "flaky503", "head405", "ratelimited"])
+@pytest.mark.parametrize("name", ["200", "moved", "flaky503", "head405", "ratelimited", "pause1"])
 def test_working_links_are_not_reported(combined, name):
     _, found, _ = combined
     assert name not in found
