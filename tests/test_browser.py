@@ -1,0 +1,310 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright): pages load
+cleanly, search, citation previews, the colour toggle, print styles, the 404 page, keyboard
+use, axe-core's WCAG 2.2 AA rules on every page in light and dark mode, and privacy (no
+request leaves the site, no cookies).
+
+The site is served from 127.0.0.1 by tests/browser_server.py under its site_url path, as
+GitHub Pages serves it. Needs /usr/bin/chromium (`apt-get install chromium`): without it
+these tests are skipped, except in CI (CI set), where they fail.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from browser_server import serve
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TIMEOUT_MS = 15_000  # the machine is shared and noisy; a real failure still fails fast enough
+ARTICLE = "fascia/what-is-fascia/"
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+# Module scope, not session: all browser tests live in this file, and an open Playwright keeps
+# its asyncio loop running, which would break asyncio.run() in the test files after this one.
+@pytest.fixture(scope="module")
+def site_url(built_site, mkdocs_config):
+    """The built site on 127.0.0.1, under the path of site_url (404.html links there)."""
+    with serve(built_site, base=urlsplit(mkdocs_config["site_url"]).path) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing; install it with: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the browser tests: {reason}", pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_context(browser, **options):
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser):
+    with new_context(browser) as context:
+        yield context
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site as a path below the site root (dir/ for dir/index.html)."""
+    return sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("*.html"))
+
+
+def test_article_loads_without_console_errors_or_failed_requests(page, site_url):
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})"))
+    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}: {res.url}"))
+    page.goto(site_url + ARTICLE, wait_until="networkidle")
+    expect(page.locator("h1")).to_contain_text("What fascia is")
+    assert problems == []
+
+
+def test_search_finds_thoracolumbar(page, site_url):
+    page.goto(site_url + ARTICLE)
+    page.locator(".md-search__input").click()
+    page.keyboard.type("thoracolumbar")
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_be_visible()
+    expect(first).to_contain_text("thoracolumbar", ignore_case=True)
+
+
+def reference_text(page, ref) -> str:
+    """The start of the reference a .footnote-ref points to (its list item in References)."""
+    target = urlsplit(ref.get_attribute("href")).fragment
+    return page.locator(f"li[id='{target}'] p").first.inner_text()[:40]
+
+
+def tab_to(page, selector: str, presses: int = 200) -> None:
+    """Press Tab until the focused element matches selector (fail after `presses`)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"Tab did not reach {selector} in {presses} presses")
+
+
+def test_citation_preview_on_hover_and_on_keyboard_focus(page, site_url):
+    page.goto(site_url + ARTICLE)
+    ref = page.locator(".md-content .footnote-ref").first
+    expected = reference_text(page, ref)
+    tooltip = page.locator(".md-tooltip2--active")
+
+    ref.hover()
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text(expected)
+    page.mouse.move(0, 0)
+    expect(tooltip).to_have_count(0)
+
+    tab_to(page, ".footnote-ref")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text(expected)
+
+
+def test_palette_toggle_switches_to_dark_and_back(page, site_url):
+    page.goto(site_url)
+    body = page.locator("body")
+    toggle = page.locator("form[data-md-component=palette] label.md-header__button:visible")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    light_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
+    # The toggle cycles system → light → dark → system; at most three clicks reach each.
+    for scheme in ("slate", "default"):
+        for _ in range(3):
+            toggle.click()
+            if body.get_attribute("data-md-color-scheme") == scheme:
+                break
+        expect(body).to_have_attribute("data-md-color-scheme", scheme)
+        if scheme == "slate":
+            assert body.evaluate("b => getComputedStyle(b).backgroundColor") != light_background
+
+
+def test_print_shows_the_article_references_and_link_addresses(page, site_url):
+    page.goto(site_url + ARTICLE)
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-search", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"):
+        expect(page.locator(selector).first, f"{selector} is printed").to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("h2#references")).to_be_visible()
+    expect(page.locator(".footnote li").first).to_be_visible()
+    doi = page.locator(".footnote a[href^='https://doi.org/']").first
+    after = doi.evaluate("a => getComputedStyle(a, '::after').content")
+    assert doi.get_attribute("href") in after, f"link address not printed: ::after content is {after}"
+
+
+def test_404_page_offers_help_search_and_sections(page, site_url):
+    response = page.goto(site_url + "no-such-page/")
+    assert response.status == 404
+    content = page.locator(".md-content")
+    expect(content.locator("h1")).to_have_text("Sorry, we can't find that page")
+    expect(content).to_contain_text("The link may be mistyped")
+    hrefs = content.locator("a").evaluate_all("links => links.map(a => a.href)")
+    for section in ("back-pain/", "fascia/", "treatments/"):
+        assert any(section in href for href in hrefs), f"no link into {section} on the 404 page"
+    for href in hrefs:
+        assert page.request.get(href).status == 200, f"404 page links to a missing page: {href}"
+
+    # The search button works from the keyboard: it is in the tab order and Enter opens search.
+    search_button = content.get_by_role("button", name="Search the site")
+    expect(search_button).to_have_attribute("tabindex", "0")
+    search_button.focus()
+    expect(search_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#__search")).to_be_checked()
+    page.keyboard.type("fascia")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+
+
+def test_skip_link_appears_on_first_tab_and_moves_focus_to_the_content(page, site_url):
+    page.goto(site_url + ARTICLE)
+    skip = page.locator("a.md-skip")
+    expect(skip).to_have_css("opacity", "0")
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to content")
+    expect(skip).to_have_css("opacity", "1")
+
+    requested = []
+    page.on("request", lambda req: requested.append(req.url))
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_be_focused()
+    # Material's instant navigation must not reload the page for the skip link (it would
+    # drop focus to the top a moment later): give it the time to try, then look.
+    page.wait_for_timeout(500)
+    assert requested == [], f"the skip link fetched {requested}"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.md-content')"), "Tab after the skip link left the content"
+
+
+# Contrast of the focused element: its text against its background (WCAG 1.4.3, 4.5:1) and
+# its focus ring against the background around it (1.4.11, 3:1). axe does not test focus.
+FOCUS_CONTRAST = """() => {
+    const el = document.activeElement;
+    const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    const luminance = c => {
+        const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(linear);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100;
+    };
+    const background = node => {
+        for (; node; node = node.parentElement) {
+            const c = getComputedStyle(node).backgroundColor;
+            if (!c.startsWith('rgba') || c.endsWith(', 1)')) return c;
+        }
+        return 'rgb(255, 255, 255)';
+    };
+    const style = getComputedStyle(el);
+    return {
+        element: el.outerHTML.slice(0, 80),
+        outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
+        text: ratio(style.color, background(el)),
+        ring: ratio(style.outlineColor, background(el.parentElement)),
+    };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_is_visible_with_enough_contrast(browser, site_url, scheme):
+    problems = []
+    with new_context(browser, color_scheme=scheme) as context:
+        page = context.new_page()
+        page.goto(site_url + "no-such-page/")  # a header, a primary button and links in the text
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        for selector in (".md-header a.md-source", ".md-content .md-button", ".md-content li a"):
+            tab_to(page, selector)
+            focus = page.evaluate(FOCUS_CONTRAST)
+            if focus["outline"] < 2 or focus["text"] < 4.5 or focus["ring"] < 3:
+                problems.append(f"{selector} ({scheme}): {focus}")
+    assert problems == [], "focused elements need a 2px ring at 3:1 and text at 4.5:1:\n" + "\n".join(problems)
+
+
+# On one loaded page: axe-core in the light scheme, then in the dark one (set as Material's
+# toggle sets it, with transitions off so colours are final), plus html lang and img alt.
+AUDIT_PAGE = """async (tags) => {
+    const noMotion = document.createElement('style');
+    noMotion.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+    document.head.append(noMotion);
+    const problems = [];
+    // Without CSS selectors for the results axe runs about a third faster; they are only
+    // needed to name the elements of a violation, so a page with one is run again with them.
+    const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], selectors: false};
+    for (const [name, scheme] of [['light', 'default'], ['dark', 'slate']]) {
+        document.body.setAttribute('data-md-color-scheme', scheme);
+        let result = await axe.run(options);
+        if (result.violations.length) result = await axe.run({...options, selectors: true});
+        for (const v of result.violations) {
+            for (const node of v.nodes) {
+                problems.push(`(${name}) ${v.id} [${v.impact}] ${node.target.join(' ')}: ` +
+                              node.failureSummary.replace(/\\s+/g, ' '));
+            }
+        }
+    }
+    if (document.documentElement.lang !== 'en-GB') {
+        problems.push(`<html lang="${document.documentElement.lang}">, expected en-GB`);
+    }
+    for (const img of document.images) {
+        if (!img.alt.trim()) problems.push(`<img src="${img.getAttribute('src')}"> has no alt text`);
+    }
+    return problems;
+}"""
+
+
+def test_every_page_passes_axe_and_has_lang_and_alt_text(browser, built_site, site_url):
+    problems = []
+    with new_context(browser) as context:
+        context.add_init_script(path=AXE_FILE_PATH)
+        # Each page loads the search index into a worker; axe does not need it, and it costs CPU.
+        context.route("**/search/search_index.json", lambda route: route.abort())
+        page = context.new_page()
+        for path in site_pages(built_site):
+            page.goto(site_url + path)
+            problems += [f"{path or 'home page'}: {problem}" for problem in page.evaluate(AUDIT_PAGE, AXE_TAGS)]
+    assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems[:50])
+
+
+def test_privacy_no_third_party_requests_and_no_cookies(context, page, site_url):
+    requested = []
+    context.on("request", lambda req: requested.append(req.url))
+    page.goto(site_url, wait_until="networkidle")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("fascia")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator("form[data-md-component=palette] label.md-header__button:visible").click()
+    page.locator(f".md-content a[href$='{ARTICLE}']").first.click()  # instant navigation
+    expect(page.locator("h1")).to_contain_text("What fascia is")
+    page.locator(".md-content .footnote-ref").first.hover()
+    page.reload(wait_until="networkidle")
+
+    elsewhere = sorted({url for url in requested if urlsplit(url).hostname != "127.0.0.1"})
+    assert len(requested) > 5
+    assert elsewhere == [], "requests to other hosts: " + ", ".join(elsewhere)
+    assert context.cookies() == []
