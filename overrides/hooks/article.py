@@ -14,10 +14,12 @@ The templates (overrides/main.html) only display what this hook puts in page.met
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import logging
 import math
 import os
 import re
+from typing import NamedTuple
 
 from mkdocs.exceptions import PluginError
 
@@ -118,20 +120,44 @@ def review_state(next_review, today: dt.date) -> str:
     return "ok"
 
 
+class Related(NamedTuple):
+    """What the footer shows of a related article. Not the Page itself: page.meta is
+    deep-copied by mkdocs-rss-plugin, and Pages linking Pages made that copy walk the
+    whole site (RecursionError at 1,000 articles)."""
+
+    title: str | None
+    url: str
+
+
+def related_articles(articles: list) -> list[list[Related]]:
+    """For each article, up to RELATED others sharing the most tags; ties by title, then nav order.
+
+    Tags become bits of an int, so the shared count of a pair is one AND and a bit count;
+    the others are scanned in (title, nav order), so a stable top-N keeps the tie order.
+    """
+    bit: dict[str, int] = {}
+    masks = []
+    for page in articles:
+        mask = 0
+        for tag in page.meta.get("tags") or []:
+            mask |= 1 << bit.setdefault(tag, len(bit))
+        masks.append(mask)
+    order = sorted(range(len(articles)), key=lambda i: articles[i].title or "")
+    ordered_masks = [masks[i] for i in order]
+    refs = [Related(articles[i].title, articles[i].url) for i in order]
+    related = []
+    for i, mask in enumerate(masks):
+        shared = [(mask & other).bit_count() for other in ordered_masks]
+        top = heapq.nlargest(RELATED + 1, range(len(shared)), key=shared.__getitem__)  # stable, like sorted()
+        related.append([refs[k] for k in top if order[k] != i and shared[k]][:RELATED])
+    return related
+
+
 def on_env(env, config, files):
     env.filters["long_date"] = long_date
     today = build_date()
     articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]
-    for page in articles:
+    for page, related in zip(articles, related_articles(articles)):
         page.meta["review_state"] = review_state(page.meta.get("next_review"), today)
-        tags = set(page.meta.get("tags") or [])
-        scored = []
-        for other in articles:
-            if other is page:
-                continue
-            shared = len(tags & set(other.meta.get("tags") or []))
-            if shared:
-                scored.append((-shared, other.title or "", other))
-        scored.sort(key=lambda t: (t[0], t[1]))
-        page.meta["related"] = [other for _, _, other in scored[:RELATED]]
+        page.meta["related"] = related
     return env

@@ -81,7 +81,9 @@ def on_post_build(config):
         if not cached.exists():
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            draw(title, kicker, config.site_name, footer).save(tmp, "PNG", optimize=False, compress_level=6)
+            # compress_level 1: the same pixels as 6, the encoder (most of a card's cost)
+            # a third faster, files about a fifth larger (~60 KB instead of ~50 KB).
+            draw(title, kicker, config.site_name, footer).save(tmp, "PNG", optimize=False, compress_level=1)
             tmp.replace(cached)
         out = site / rel
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,62 @@
+"""scripts/bench.py: the smallest benchmark runs end to end and writes complete JSON.
+
+Timings are never asserted (they are figures the script prints); only that each
+measurement exists and is a positive number.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "scripts" / "bench.py"
+
+
+def positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def test_bench_smallest_size_runs_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "10", "--runs", "1", "--skip-links", "--skip-lighthouse",
+         "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Targets:" in result.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+
+    assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
+    (build,) = data["builds"]
+    assert build["articles"] == 10
+    for variant in ("with_citations", "without_citations"):
+        for key in ("seconds", "cpu_seconds", "peak_mb"):
+            assert positive(build[variant][key]), (variant, key, build[variant])
+    for key in ("seconds_per_100", "citation_overhead"):
+        assert positive(build[key]), key
+    assert data["growth"] is None  # one size only
+
+    assert positive(data["incremental"]["dirty_seconds"]) and positive(data["incremental"]["warm_full_seconds"])
+    serve = data["incremental"]["serve"]
+    assert "error" not in serve, serve
+    assert positive(serve["seconds_to_reload"]) and positive(serve["build_seconds"])
+
+    assert positive(data["real_site"]["build"]["seconds"])
+    weight = data["real_site"]["page_weight"]
+    for part in ("html", "css", "js", "first_load", "search_index"):
+        assert positive(weight[part]["raw_bytes"]) and positive(weight[part]["gzip_bytes"]), part
+    assert weight["first_load"]["gzip_bytes"] < weight["first_load"]["raw_bytes"]
+
+    assert data["links"] == {"status": "skipped"} and data["lighthouse"] == {"status": "skipped"}
+    assert set(data["targets"]) == {"citation_overhead_1000", "build_1000_s", "real_build_s", "first_load_gzip_kb"}
+    assert data["targets"]["build_1000_s"]["met"] is None  # not measured at N=10
+    assert isinstance(data["targets"]["real_build_s"]["met"], bool)
+
+
+def test_bench_rejects_bad_sizes():
+    result = subprocess.run([sys.executable, str(BENCH), "--sizes", "ten"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--sizes" in result.stderr
