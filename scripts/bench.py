@@ -139,7 +139,8 @@ def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
-        raise BuildFailed(f"{' '.join(cmd[2:])} (in {cwd}) exited {proc.returncode}; log {log}:\n  " + "\n  ".join(tail))
+        where = f"{' '.join(cmd[2:])} (in {cwd}) exited {proc.returncode}; log {log}"
+        raise BuildFailed(where + ":\n  " + "\n  ".join(tail))
     return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
@@ -242,6 +243,7 @@ TAILS = ["in small studies", "for a few weeks at most", "in people with long-ter
          "but nobody knows why yet"]
 HEADINGS = ["What the research shows", "Who it may help", "What to try first", "Common myths",
             "What a session involves", "When to get help"]
+RATINGS = ["Strong", "Moderate", "Limited"]
 ANGLES = ["what the evidence says", "a plain guide", "myths and facts", "what to expect", "questions answered"]
 
 
@@ -298,7 +300,8 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
     title = f"{rng.choice(SUBJECTS)} and {rng.choice(OBJECTS)}: {rng.choice(ANGLES)} ({i})"
     published = dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)
     cites = rng.sample(keys, CITATIONS_PER_ARTICLE)
-    others = [pages[j] for j in dict.fromkeys(((i + 1) % len(pages), (i * 7 + 3) % len(pages), (i + len(pages) // 2) % len(pages))) if j != i]
+    n = len(pages)
+    others = [pages[j] for j in dict.fromkeys(((i + 1) % n, (i * 7 + 3) % n, (i + n // 2) % n)) if j != i]
     links = [f"[{'a related guide' if k else 'how it works elsewhere'}]({rel(me, p)}{'' if k else '#how-it-works'})"
              for k, p in enumerate(others)]
     front = {
@@ -320,14 +323,15 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
             body += [f"- {sentence(rng)}" for _ in range(5)] + [""]
         if h == 2:
             body += ["| Option | What it may do | Evidence |", "|---|---|---|"]
-            body += [f"| {rng.choice(SUBJECTS)} | {rng.choice(OBJECTS)} | **{rng.choice(['Moderate', 'Limited', 'Strong'])}** |" for _ in range(4)]
+            body += [f"| {rng.choice(SUBJECTS)} | {rng.choice(OBJECTS)} | **{rng.choice(RATINGS)}** |"
+                     for _ in range(4)]
             body += [""]
         if h == 3 and len(links) > 1:
             body += [f"Read more: {', '.join(links[1:])}.", ""]
     while cites:  # any citations the paragraphs did not use
         body += [paragraph(rng, cites, 3), ""]
     body += ['!!! info "How strong is the evidence?"', "", "    | Claim | Rating | Why |", "    |---|---|---|"]
-    body += [f"    | {sentence(rng)[:-1]} | **{rng.choice(['Moderate', 'Limited'])}** | {rng.choice(TAILS)} |" for _ in range(4)]
+    body += [f"    | {sentence(rng)[:-1]} | **{rng.choice(RATINGS)}** | {rng.choice(TAILS)} |" for _ in range(4)]
     body += ["", "<!-- md:booking -->", ""]
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n".join(body)
 
@@ -370,13 +374,15 @@ def write_corpus(dest: Path, n: int, cited: bool) -> str:
     (docs / "references.md").write_text(
         "---\ntitle: References\ndescription: Every source cited on this synthetic site, in alphabetical order, "
         "with the articles that cite it.\n---\n\n# References\n\n<!-- md:references -->\n", encoding="utf-8")
-    titles = {"fascia": "Fascia", "back-pain": "Back pain", "treatments": "Treatments", "case-studies": "Case studies"}
+    titles = {entries[0].split("/")[0]: title  # section folder -> its title in the real nav
+              for item in config["nav"] if isinstance(item, dict) for title, entries in item.items()
+              if isinstance(entries, list) and entries and isinstance(entries[0], str)}
     config["nav"] = [{"Home": "index.md"}]
     config["nav"] += [{titles.get(s, s): [p for p in pages if p.startswith(s + "/")]} for s in sections
                       if any(p.startswith(s + "/") for p in pages)]
     config["nav"] += [{"Glossary": "glossary.md"}, {"References": "references.md"}]
     if not cited:
-        config["plugins"] = [p for p in config["plugins"] if not (p == "bibtex" or (isinstance(p, dict) and "bibtex" in p))]
+        config["plugins"] = [p for p in config["plugins"] if "bibtex" not in (p if isinstance(p, dict) else [p])]
         config["hooks"] = [h for h in config["hooks"] if not h.endswith("/citations.py")]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return pages[0]
@@ -465,14 +471,16 @@ def other_script(name: str, skip: bool, *args: str) -> dict:
 def summarise(results: dict) -> None:
     builds = results["builds"]
     for b in builds:
-        b["seconds_per_100"] = round(b["with_citations"]["seconds"] / b["articles"] * 100, 3)
-        b["citation_overhead"] = round(b["with_citations"]["seconds"] / b["without_citations"]["seconds"], 3)
-        b["citation_overhead_cpu"] = round(b["with_citations"]["cpu_seconds"] / b["without_citations"]["cpu_seconds"], 3)
+        cited, uncited = b["with_citations"], b["without_citations"]
+        b["seconds_per_100"] = round(cited["seconds"] / b["articles"] * 100, 3)
+        b["citation_overhead"] = round(cited["seconds"] / uncited["seconds"], 3)
+        b["citation_overhead_cpu"] = round(cited["cpu_seconds"] / uncited["cpu_seconds"], 3)
     results["growth"] = None
     if len(builds) >= 2:
         small, large = builds[-2], builds[-1]
         per = lambda b: b["with_citations"]["seconds"] / b["articles"]  # noqa: E731
-        results["growth"] = {"from": small["articles"], "to": large["articles"], "per_article_ratio": round(per(large) / per(small), 3)}
+        results["growth"] = {"from": small["articles"], "to": large["articles"],
+                             "per_article_ratio": round(per(large) / per(small), 3)}
     at = {b["articles"]: b for b in builds}
     values = {
         "citation_overhead_1000": at[1000]["citation_overhead"] if 1000 in at else None,
@@ -493,8 +501,9 @@ def kb(n: int) -> str:
 
 def table(results: dict) -> str:
     m = results["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     out = [f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}, "
-           f"load {m['load_average'][0]} at start, {m.get('load_average_end', ['?'])[0]} at end; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()), ""]
+           f"load {m['load_average'][0]} at start, {m.get('load_average_end', ['?'])[0]} at end; {packages}", ""]
     out += [f"Strict builds, synthetic articles (median of {results['runs']} runs, cold card cache)",
             f"{'N':>6}  {'citations':<9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'s/100 art':>10}"]
     for b in results["builds"]:
@@ -502,21 +511,24 @@ def table(results: dict) -> str:
             r = b[key]
             out.append(f"{b['articles']:>6}  {label:<9} {r['seconds']:>8.2f} {r['cpu_seconds']:>8.2f} "
                        f"{r['peak_mb']:>8.0f} {r['seconds'] / b['articles'] * 100:>10.2f}")
-    out.append("Citation overhead (with / without), wall [CPU]: "
-               + "  ".join(f"N={b['articles']}: {b['citation_overhead']:.2f} [{b['citation_overhead_cpu']:.2f}]" for b in results["builds"]))
+    overheads = [f"N={b['articles']}: {b['citation_overhead']:.2f} [{b['citation_overhead_cpu']:.2f}]"
+                 for b in results["builds"]]
+    out.append("Citation overhead (with / without), wall [CPU]: " + "  ".join(overheads))
     g = results["growth"]
-    out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} (1.00 = linear)" if g
-               else "Growth: needs two sizes")
+    out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} "
+               "(1.00 = linear)" if g else "Growth: needs two sizes")
     inc = results["incremental"]
     serve = inc["serve"]
     serve_text = (f"{serve['seconds_to_reload']:.2f} s to reload (build {serve['build_seconds']:.2f} s)"
                   if "seconds_to_reload" in serve else serve["error"])
     out += ["", f"N={inc['articles']}: full build with warm card cache {inc['warm_full_seconds']:.2f} s. "
-                f"One page edited: build --dirty --no-strict {inc['dirty_seconds']:.2f} s; make serve rebuild: {serve_text}"]
+                f"One page edited: build --dirty --no-strict {inc['dirty_seconds']:.2f} s; "
+                f"make serve rebuild: {serve_text}"]
     real = results["real_site"]
     pw = real["page_weight"]
     out += ["", f"Real site ({real['pages']} pages): strict build {real['build']['seconds']:.2f} s "
-                f"(median of {real['build']['runs']}, cold cards; runs {real['build']['all_seconds']}), peak {real['build']['peak_mb']:.0f} MB",
+                f"(median of {real['build']['runs']}, cold cards; runs {real['build']['all_seconds']}), "
+                f"peak {real['build']['peak_mb']:.0f} MB",
             f"Page weight, largest article {pw['article']} (KB, gzip -{GZIP_LEVEL}):",
             f"  {'':<22}{'files':>6} {'raw KB':>9} {'gzip KB':>9}"]
     for label, key in (("article HTML", "html"), ("CSS", "css"), ("JavaScript", "js"), ("SVG images + icons", "svg"),

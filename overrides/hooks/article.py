@@ -157,7 +157,7 @@ def on_env(env, config, files):
     env.filters["long_date"] = long_date
     today = build_date()
     articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]
-    for page, related in zip(articles, related_articles(articles)):
+    for page, related in zip(articles, related_articles(articles), strict=True):
         page.meta["review_state"] = review_state(page.meta.get("next_review"), today)
         page.meta["related"] = related
     return env
