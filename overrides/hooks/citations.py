@@ -39,6 +39,7 @@ AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
 SEPARATOR = '<sup class="cite-sep">,</sup>'
 
 HTTP = re.compile(r"^https?://", re.I)
+NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spans from BibTeX braces
 
 _state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}}
 
@@ -119,7 +120,7 @@ class FormatOnceRegistry:
         keys = list(self.bib_data.entries)
         blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
         inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
-        self.text = {k: _safe_links(inner.reference_text(Citation(key=k))) for k in keys}
+        self.text = {k: _safe_links(NOCASE.sub(r"\1", inner.reference_text(Citation(key=k)))) for k in keys}
 
     def validate_citation_blocks(self, blocks):
         """Keys were checked (with file and line) before mkdocs-bibtex ran."""
