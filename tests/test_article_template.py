@@ -108,3 +108,15 @@ def test_home_page_lists_every_article_by_section(built_site, mkdocs_config):
     links = {a.get("href") for a in home.xpath("//article//li/a")}
     expected = {html_for(src)[: -len("index.html")] for src in articles(mkdocs_config)}
     assert expected <= links, f"articles missing from the home page list: {sorted(expected - links)}"
+
+
+def test_a_malformed_glossary_line_fails_the_build_with_its_line(tmp_path):
+    page = "---\ntitle: Home\ndescription: The home page of the glossary fixture site, long enough for the checks.\n---\n\n# Home\n\nFascia.\n"
+    config = make_fixture_site(tmp_path, {"index.md": page})
+    glossary = tmp_path / "includes" / "glossary.md"
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "Fascia - a sheet of tissue")  # not *[Term]: definition
+    glossary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "glossary.md:4: not a glossary line" in result.stderr

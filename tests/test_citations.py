@@ -157,3 +157,43 @@ def test_malformed_bib_fails_with_file_and_line_not_a_traceback(fixture_site):
     assert "Traceback" not in err
     start = bib.splitlines().index("@article{broken2020,") + 1
     assert re.search(rf"references\.bib:({start}|{start + 1}):", err), err[-1500:]
+
+
+def test_pandoc_escapes_never_reach_the_reader(built_site):
+    """Pandoc writes a non-breaking space as "\\ " (e.g. "Sport\\ & Exercise"); readers
+    must see a space, on the articles and on the References page."""
+    for page_html in built_site.rglob("*.html"):
+        doc = html.fromstring(page_html.read_bytes())
+        for ref in doc.xpath('//div[@class="footnote"]//li | //div[@class="reference-list"]//li'):
+            assert "\\" not in ref.text_content(), f"{page_html}: {ref.text_content()[:120]}"
+
+
+def test_reference_lists_stay_out_of_search_but_the_references_page_is_in(built_site):
+    import json
+
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    references = [d for d in docs if d["location"].startswith("references/")]
+    assert references and any("doi:" in d["text"] for d in references)
+    leaked = [d["location"] for d in docs if not d["location"].startswith("references/")
+              and (d["location"].endswith("#references") or "doi:" in d["text"])]
+    assert not leaked, f"reference lists in the search index: {leaked[:5]}"
+
+
+def test_reading_time_counts_the_prose_not_the_reference_list(tmp_path):
+    from conftest import ROOT
+
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([\w-]+),", bib, re.M)[:12]
+    prose = " ".join(["Fascia is a sheet of connective tissue around every muscle."] * 36)  # 360 words
+    body = prose + "".join(f" Source [@{k}]." for k in keys)
+    article = ("---\ntitle: Reading time\ndescription: A fixture article with a long reference list, to time "
+               "its reading.\nauthor: editorial-team\nreviewer: \"\"\npublished: 2026-01-01\n"
+               "last_reviewed: 2026-01-01\nnext_review: 2027-01-01\ntags: [fascia]\n---\n\n# Reading time\n\n"
+               + body + "\n")
+    config = make_fixture_site(tmp_path, {"fascia/reading.md": article})
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    doc = html.fromstring((tmp_path / "site/fascia/reading/index.html").read_bytes())
+    assert len(doc.xpath('//div[@class="footnote"]//li')) == 12
+    byline = doc.xpath('//div[@class="article-byline"]')[0].text_content()
+    assert "2 min read" in byline, byline  # 360 + 24 words of prose; the 12 references would add ~300

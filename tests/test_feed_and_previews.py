@@ -121,3 +121,38 @@ def test_newsletter_plain_text_and_latest(mkdocs_config):
 def test_newsletter_refuses_bad_input(args):
     result = run(*args)
     assert result.returncode == 2 and "newsletter:" in result.stderr
+
+
+def test_cards_are_compressed(built_site):
+    cards = sorted((built_site / "assets" / "cards").rglob("*.png"))
+    assert cards
+    heavy = [(c.name, c.stat().st_size) for c in cards if c.stat().st_size > 40_000]
+    assert not heavy, f"cards over 40 KB: {heavy}"
+
+
+CARD_PAGE = "---\ntitle: {title}\ndescription: A page of the card fixture site, long enough to pass the page checks.\n---\n\n# {title}\n\nText.\n"
+
+
+def test_pages_with_one_title_share_one_drawing(tmp_path):
+    from conftest import make_fixture_site, mkdocs_build
+
+    pages = {"index.md": CARD_PAGE.format(title="Home"), "a.md": CARD_PAGE.format(title="Same title"),
+             "b.md": CARD_PAGE.format(title="Same title")}
+    result = mkdocs_build(make_fixture_site(tmp_path, pages), tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(list((tmp_path / ".cache" / "cards").glob("*.png"))) == 3  # Home, Same title, the default card
+    a, b = (tmp_path / "site/assets/cards" / f"{n}.png" for n in "ab")
+    assert a.read_bytes() == b.read_bytes()
+    assert not list((tmp_path / ".cache" / "cards").glob("*.tmp"))
+
+
+def test_a_card_that_cannot_be_drawn_fails_the_build_and_says_why(tmp_path):
+    from conftest import make_fixture_site, mkdocs_build
+
+    config = make_fixture_site(tmp_path, {"index.md": CARD_PAGE.format(title="Home")})
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "cards").write_text("a file where the card cache should be")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "cards.py: a link-preview card could not be drawn" in result.stderr
+    assert "Traceback" in result.stderr or "Error" in result.stderr

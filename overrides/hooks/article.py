@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 log = logging.getLogger("mkdocs.hooks.article")
 
 WORDS_PER_MINUTE = 200
+FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:.*$", re.M)
 RELATED = 3
 DUE_SOON_DAYS = 30
 
@@ -101,7 +102,9 @@ def on_page_markdown(markdown, page, config, files):
         markdown = markdown.replace(LIST_MARKER, article_list(page, config))
     if is_article(page, config):
         page.meta["is_article"] = True
-        words = len(re.findall(r"[A-Za-z0-9’']+", re.sub(r"\[@[^\]]*\]", "", markdown)))
+        # Prose only: citation markers and the reference list (footnote definitions) are not read.
+        prose = FOOTNOTE_DEFINITION.sub("", re.sub(r"\[@[^\]]*\]", "", markdown))
+        words = len(re.findall(r"[A-Za-z0-9’']+", prose))
         page.meta["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
         author = config.extra["authors"].get(page.meta.get("author"), {})
         page.meta["author_name"] = author.get("name", page.meta.get("author", ""))

