@@ -1,5 +1,7 @@
 # One entry point for every chore. Authors, CI and pre-commit run the same targets.
 #   make serve      preview the site at http://127.0.0.1:8000 (creates .venv on first run)
+#   make serve-fast the same, rebuilding only the page you saved (for big sites; other
+#                   pages' lists and links catch up on the next full build, not strict)
 #   make test       run the whole test suite (what CI runs)
 #   make build      strict build into site/
 #   make check      quick author checks before a pull request
@@ -19,7 +21,7 @@ export NO_MKDOCS_2_WARNING := true
 export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
-.PHONY: serve build test check linkcheck bench clean distclean venv
+.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv
 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
@@ -36,6 +38,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 serve: venv
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+serve-fast: venv
+	$(BIN)/mkdocs serve --dirty --no-strict -a 127.0.0.1:8000
 
 build: venv
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)

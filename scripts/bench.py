@@ -20,8 +20,8 @@ and reports seconds per 100 articles, the citation overhead (with / without), an
 growth (per-article time at the largest N / at the next size down; 1.00 = linear).
 At the largest N it also times a full build with the card cache kept (as when CI
 caches .cache/cards), `mkdocs build --dirty --no-strict` after editing one page
-(strict would abort on MkDocs' own "dirty build" warning), and the rebuild `make
-serve` does when one page is saved.
+(strict would abort on MkDocs' own "dirty build" warning), and the rebuilds `make
+serve` and `make serve-fast` do when one page is saved.
 
 Then, on the REAL site: the strict build time (median of --runs, cold card cache),
 and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript, the
@@ -144,12 +144,26 @@ def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
     return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
+def cold_build(project: Path) -> dict:
+    """One strict build with the card cache emptied first (as on a fresh CI checkout)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    return timed(mkdocs("build", "--strict", "-d", "site"), project, project / "build.log")
+
+
 def strict_builds(project: Path, runs: int) -> dict:
-    """Median of `runs` cold strict builds (card cache emptied before each)."""
-    results = []
-    for _ in range(runs):
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        results.append(timed(mkdocs("build", "--strict", "-d", "site"), project, project / "build.log"))
+    """Median of `runs` cold strict builds."""
+    return median_of([cold_build(project) for _ in range(runs)])
+
+
+def paired_builds(cited: Path, uncited: Path, runs: int) -> tuple[dict, dict]:
+    """Cold builds with and without citations taken in turn, so that a change in the
+    machine's load during the run affects both sides of the ratio alike."""
+    pairs = [(cold_build(cited), cold_build(uncited)) for _ in range(runs)]
+    return median_of([p[0] for p in pairs]), median_of([p[1] for p in pairs])
+
+
+def median_of(results: list[dict]) -> dict:
+    runs = len(results)
     return {
         "runs": runs,
         "seconds": round(statistics.median(r["seconds"] for r in results), 3),
@@ -173,6 +187,7 @@ def incremental(project: Path, page: Path) -> dict:
         "warm_full_seconds": round(warm["seconds"], 3),
         "dirty_seconds": round(dirty["seconds"], 3),
         "serve": serve_rebuild(project, page),
+        "serve_fast": serve_rebuild(project, page, fast=True),
     }
 
 
@@ -182,9 +197,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_rebuild(project: Path, page: Path) -> dict:
-    """Start `mkdocs serve --strict` (as `make serve`), save one page, time until it reloads."""
-    cmd = mkdocs("serve", "--strict", "-a", f"127.0.0.1:{free_port()}")
+def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
+    """Start `mkdocs serve` as `make serve` (or `make serve-fast`) does, save one page,
+    time until it reloads."""
+    mode = ("--dirty", "--no-strict") if fast else ("--strict",)
+    cmd = mkdocs("serve", *mode, "-a", f"127.0.0.1:{free_port()}")
     proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, env=build_env())
     lines: queue.Queue[str] = queue.Queue()
@@ -518,12 +535,14 @@ def table(results: dict) -> str:
     out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} "
                "(1.00 = linear)" if g else "Growth: needs two sizes")
     inc = results["incremental"]
-    serve = inc["serve"]
-    serve_text = (f"{serve['seconds_to_reload']:.2f} s to reload (build {serve['build_seconds']:.2f} s)"
-                  if "seconds_to_reload" in serve else serve["error"])
+
+    def reload(serve: dict) -> str:
+        return (f"{serve['seconds_to_reload']:.2f} s to reload (build {serve['build_seconds']:.2f} s)"
+                if "seconds_to_reload" in serve else serve["error"])
+
     out += ["", f"N={inc['articles']}: full build with warm card cache {inc['warm_full_seconds']:.2f} s. "
                 f"One page edited: build --dirty --no-strict {inc['dirty_seconds']:.2f} s; "
-                f"make serve rebuild: {serve_text}"]
+                f"make serve: {reload(inc['serve'])}; make serve-fast: {reload(inc.get('serve_fast', {'error': '-'}))}"]
     real = results["real_site"]
     pw = real["page_weight"]
     out += ["", f"Real site ({real['pages']} pages): strict build {real['build']['seconds']:.2f} s "
@@ -581,13 +600,13 @@ def run(args, work: Path) -> dict:
     results: dict = {"machine": machine(), "runs": args.runs, "sizes": args.sizes, "builds": []}
     print(f"bench: machine {results['machine']}", file=sys.stderr)
     for n in args.sizes:
-        build = {"articles": n}
-        for key, cited in (("with_citations", True), ("without_citations", False)):
-            project = work / f"n{n}" / ("cited" if cited else "uncited")
-            edit_page = write_corpus(project, n, cited)
-            print(f"bench: N={n} {key.replace('_', ' ')}: {args.runs} strict build(s) in {project}", file=sys.stderr)
-            build[key] = strict_builds(project, args.runs)
-        results["builds"].append(build)
+        cited, uncited = work / f"n{n}" / "cited", work / f"n{n}" / "uncited"
+        edit_page = write_corpus(cited, n, True)
+        write_corpus(uncited, n, False)
+        print(f"bench: N={n}: {args.runs} strict build(s) each with and without citations, in turn, in "
+              f"{cited.parent}", file=sys.stderr)
+        with_, without = paired_builds(cited, uncited, args.runs)
+        results["builds"].append({"articles": n, "with_citations": with_, "without_citations": without})
         if n == args.sizes[-1]:
             print(f"bench: N={n}: warm build, dirty build, serve rebuild", file=sys.stderr)
             project = work / f"n{n}" / "cited"
