@@ -68,7 +68,8 @@ GENERATED_BIB_ENTRIES = 200
 CITATIONS_PER_ARTICLE = 14
 GZIP_LEVEL = 6  # what web servers typically use on the fly
 SUBPROCESS_TIMEOUT = 1800
-SERVE_TIMEOUT = 600
+SERVE_TIMEOUT = 600  # for `mkdocs serve` to start (a full build)
+WATCH_TIMEOUT = 15   # for it to notice a saved file
 
 TARGETS = {  # name -> (limit, unit, what)
     "citation_overhead_1000": (1.10, "x", "citation overhead at N=1,000 (with / without)"),
@@ -207,8 +208,8 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
 
-    def wait_for(*needles: str) -> str | None:
-        deadline = time.monotonic() + SERVE_TIMEOUT
+    def wait_for(*needles: str, timeout: float = SERVE_TIMEOUT) -> str | None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 line = lines.get(timeout=1)
@@ -221,13 +222,23 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
         return None
 
     try:
+        started = time.perf_counter()
         if not wait_for("Serving on"):
             return {"error": "mkdocs serve did not start"}
-        time.sleep(1)  # let the file watcher settle
-        start = time.perf_counter()
-        edit(page)
-        built = wait_for("Documentation built in", "Aborted", "error happened")
-        done = wait_for("Reloading browsers", "error happened") if built and "built in" in built else None
+        # A rebuild takes about as long as the first build; allow plenty more.
+        timeout = max(60.0, 3 * (time.perf_counter() - started))
+        for _attempt in range(5):
+            time.sleep(1)  # let the file watcher settle
+            start = time.perf_counter()
+            edit(page)
+            # A save the watcher missed (it happens on a loaded machine) is made again.
+            if wait_for("Detected file changes", timeout=WATCH_TIMEOUT):
+                break
+        else:
+            return {"error": f"mkdocs serve did not notice {WATCH_TIMEOUT} s x 5 saves of {page.name}"}
+        built = wait_for("Documentation built in", "Aborted", "error happened", timeout=timeout)
+        done = (wait_for("Reloading browsers", "error happened", timeout=timeout)
+                if built and "built in" in built else None)
         if not done or "Reloading" not in done:
             return {"error": f"rebuild failed: {(built or done or 'timed out').strip()}"}
         return {

@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 from mkdocs.exceptions import PluginError
 
+import pagesource  # overrides/hooks/pagesource.py: each page's front matter, parsed once
+
 log = logging.getLogger("mkdocs.hooks.article")
 
 WORDS_PER_MINUTE = 200
@@ -64,13 +66,10 @@ _articles: dict[str, dict] = {}
 
 
 def on_files(files, config):
-    from mkdocs.utils.meta import get_data
-
     _articles.clear()
     for f in files.documentation_pages():
-        if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri:
-            _, meta = get_data(open(f.abs_src_path, encoding="utf-8").read())
-            _articles[f.src_uri] = meta
+        if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri and f.abs_src_path:
+            _articles[f.src_uri] = pagesource.read(f.abs_src_path)[2]
     return files
 
 

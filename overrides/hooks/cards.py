@@ -19,6 +19,7 @@ line (JSON) on its standard input and draws it into the cache.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -39,8 +40,10 @@ SIZE = (1200, 630)
 BACKGROUND = (0, 77, 64)      # deep teal (contrast 10:1 with white)
 ACCENT = (255, 171, 64)
 WHITE = (255, 255, 255)
+FOOTER = (204, 230, 225)
+RULE = (77, 140, 130)
 CARD_DIR = "assets/cards"
-VERSION = "2"  # bump to redraw every cached card after changing the design
+VERSION = "3"  # bump to redraw every cached card after changing the design
 
 _cards: dict[str, Path] = {}  # card in the site -> its PNG in the cache
 _sent: set[Path] = set()      # PNGs the worker was asked to draw in this build
@@ -98,33 +101,51 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-def draw(title: str, kicker: str, site_name: str, footer: str) -> Image.Image:
+@functools.lru_cache(maxsize=8)
+def frame(kicker: str, site_name: str, footer_text: str) -> Image.Image:
+    """Everything on a card but its title, drawn once per kind of card."""
     img = Image.new("RGB", SIZE, BACKGROUND)
     d = ImageDraw.Draw(img)
     small = ImageFont.load_default(size=34)
     d.rectangle((0, 0, 24, SIZE[1]), fill=ACCENT)
     d.text((80, 70), kicker.upper(), font=small, fill=ACCENT)
-    size = 76 if len(title) <= 48 else 62
-    font = ImageFont.load_default(size=size)
-    lines = textwrap.wrap(title, width=int(1700 / size))[:4]
-    y = 150
-    for line in lines:
-        d.text((80, y), line, font=font, fill=WHITE)
-        y += int(size * 1.2)
-    d.line((80, 500, 1120, 500), fill=(77, 140, 130), width=2)
+    d.line((80, 500, 1120, 500), fill=RULE, width=2)
     d.text((80, 525), site_name, font=small, fill=WHITE)
-    d.text((80, 570), footer, font=ImageFont.load_default(size=26), fill=(204, 230, 225))
+    d.text((80, 570), footer_text, font=ImageFont.load_default(size=26), fill=FOOTER)
     return img
 
 
+def draw(title: str, kicker: str, site_name: str, footer_text: str) -> Image.Image:
+    img = frame(kicker, site_name, footer_text).copy()
+    d = ImageDraw.Draw(img)
+    size = 76 if len(title) <= 48 else 62
+    font = ImageFont.load_default(size=size)
+    y = 150
+    for line in textwrap.wrap(title, width=int(1700 / size))[:4]:
+        d.text((80, y), line, font=font, fill=WHITE)
+        y += int(size * 1.2)
+    return img
+
+
+@functools.lru_cache(maxsize=1)
+def palette() -> Image.Image:
+    """The background and 16 steps from it to each foreground colour: every pixel of a
+    card is one of these (anti-aliased text blends its colour into the background)."""
+    colours = [BACKGROUND] + [tuple(round(b + (f - b) * step / 16) for b, f in zip(BACKGROUND, fg))
+                              for fg in (WHITE, ACCENT, FOOTER, RULE) for step in range(1, 17)]
+    image = Image.new("P", (1, 1))
+    image.putpalette([value for colour in colours for value in colour])
+    return image
+
+
 def draw_to(cached: Path, title: str, kicker: str, site_name: str, footer_text: str) -> None:
-    """Draw one card into the cache (in the worker process)."""
+    """Draw one card into the cache (in the worker process): about 7 ms here."""
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    # 64 colours (fast octree) look the same on a flat card (no channel off by more than
-    # 11 of 255) and make a ~19 KB file instead of ~59 KB, in the same time (~10 ms).
-    card = draw(title, kicker, site_name, footer_text).quantize(64, method=Image.Quantize.FASTOCTREE)
-    card.save(tmp, "PNG", compress_level=6)
+    # 65 fixed colours look the same as the full-colour card and make a ~24 KB file
+    # instead of ~59 KB; compress_level 3 is half the time of 6 for ~5 KB more.
+    card = draw(title, kicker, site_name, footer_text).quantize(palette=palette(), dither=Image.Dither.NONE)
+    card.save(tmp, "PNG", compress_level=3)
     tmp.replace(cached)
 
 

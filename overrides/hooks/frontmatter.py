@@ -21,12 +21,19 @@ import functools
 import json
 import logging
 import re
+import sys
 from pathlib import Path
 
 import yaml
 from jsonschema import Draft202012Validator
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import YAML_RE, get_data
+
+try:
+    import pagesource  # overrides/hooks/pagesource.py: each page's front matter, parsed once
+except ModuleNotFoundError:  # loaded by path (scripts/new_article.py, tests), not by MkDocs
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pagesource
 
 log = logging.getLogger("mkdocs.hooks.frontmatter")
 
@@ -176,8 +183,11 @@ def on_config(config):
 
 def on_page_markdown(markdown, page, config, files):
     # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
-    text = page.file.content_string
-    _, meta = get_data(text)
+    if page.file.abs_src_path:
+        text, _, meta = pagesource.read(page.file.abs_src_path)
+    else:  # a page a plugin generated
+        text = page.file.content_string
+        _, meta = get_data(text)
     uri = page.file.src_uri
     is_article = "/" in uri and uri.split("/", 1)[0] in config.extra["article_sections"]
     root = Path(config.config_file_path).parent
