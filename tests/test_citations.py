@@ -61,7 +61,8 @@ def good_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cite")
     pages = {
         "index.md": PAGE.format(title="First", body=GOOD_BODY),
-        "second.md": PAGE.format(title="Second", body="Again [@willard2012thoracolumbar]."),
+        "second.md": PAGE.format(title="Second", body="Again [@willard2012thoracolumbar]. Its entry: "
+                                 "[in the list](references.md#ref-willard2012thoracolumbar)."),
         "references.md": PAGE.format(title="References", body="<!-- md:references -->"),
     }
     result = mkdocs_build(make_fixture_site(tmp, pages, bib=BIB), tmp / "site")
@@ -219,3 +220,15 @@ def test_formatted_references_are_reused_until_the_bib_changes(tmp_path):
     assert mkdocs_build(config, site).returncode == 0
     assert "Reused" not in page(site).xpath('//li[@id="fn:willard2012thoracolumbar"]')[0].text_content()
     assert len(list((tmp_path / ".cache").glob("references-*.json"))) == 1
+
+
+def test_a_link_to_a_references_entry_is_checked_and_works(good_site, fixture_site):
+    link = page(good_site, "second/index.html").xpath('//a[text()="in the list"]/@href')[0]
+    assert link == "../references/#ref-willard2012thoracolumbar"
+    assert page(good_site, "references/index.html").xpath('//span[@id="ref-willard2012thoracolumbar"]')
+    body = "See [a missing entry](references.md#ref-nosuchkey2020)."
+    config, build = fixture_site({"index.md": PAGE.format(title="First", body=body),
+                                  "references.md": PAGE.format(title="References", body="<!-- md:references -->")},
+                                 bib=BIB)
+    result = build()
+    assert result.returncode != 0 and "ref-nosuchkey2020" in result.stderr

@@ -64,7 +64,7 @@ SEPARATOR = '<sup class="cite-sep">,</sup>'
 HTTP = re.compile(r"^https?://", re.I)
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spans from BibTeX braces
 
-_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}}
+_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
 
 
 def _load_check_bib():
@@ -360,6 +360,7 @@ def _front_matter_lines(path: str) -> int:
 def on_files(files, config):
     _state["cited_in"] = defaultdict(list)
     _state["titles"] = {}
+    _state["search"] = {}
     for f in files.documentation_pages():
         if f.abs_src_path:
             _, body, meta = pagesource.read(f.abs_src_path)
@@ -425,13 +426,24 @@ def _closest(key: str, known) -> str:
 
 @event_priority(-100)
 def _after_bibtex(markdown, page, config, files):
-    markdown = markdown.replace(AT, "@")
-    if REFERENCES_MARKER in markdown:
-        markdown = markdown.replace(REFERENCES_MARKER, _references_page(page, config, files))
-    return markdown
+    return markdown.replace(AT, "@")
 
 
 on_page_markdown = CombinedEvent(_before_bibtex, _after_bibtex)
+
+
+def on_page_content(html, page, config, files):
+    """The References page: its list goes in after Markdown (which keeps the marker, an
+    HTML comment, as it is), so Python-Markdown never parses a list that holds every
+    citation of the site (about 14,000 links and 2 MB at 1,000 articles)."""
+    if REFERENCES_MARKER not in html:
+        return html
+    full, for_search, anchors = _references_page(page, config, files)
+    # Pages are all read before any is written out: keep this until the search plugin runs.
+    _state["search"][page.file.src_uri] = html.replace(REFERENCES_MARKER, for_search)
+    if isinstance(getattr(page, "present_anchor_ids", None), set):
+        page.present_anchor_ids |= anchors  # so links to references.md#ref-KEY are validated
+    return html.replace(REFERENCES_MARKER, full)
 
 
 # ── Search ───────────────────────────────────────────────────────────────────
@@ -441,9 +453,14 @@ REFERENCES_HEADING = '<h2 id="references">'  # what _before_bibtex's heading bec
 
 @event_priority(100)  # before Material's search plugin (0) indexes page.content
 def _hide_references_from_search(context, page, config, nav):
+    search = _state["search"].pop(page.file.src_uri, None)
+    if search is not None:  # the References page, without "Cited in"
+        _state["held"] = (page, page.content)
+        page.content = search
+        return context
     cut = page.content.rfind(REFERENCES_HEADING) if page.content else -1
-    if cut != -1:  # the heading and the footnotes after it end the page
-        _state["held"] = (page, page.content[cut:])
+    if cut != -1:  # an article: the heading and the footnotes after it end the page
+        _state["held"] = (page, page.content)
         page.content = page.content[:cut]
     return context
 
@@ -452,7 +469,7 @@ def _hide_references_from_search(context, page, config, nav):
 def _restore_references(context, page, config, nav):
     held = _state.pop("held", None)
     if held is not None and held[0] is page:
-        page.content += held[1]
+        page.content = held[1]
     return context
 
 
@@ -465,13 +482,12 @@ def _sort_key(entry):
     return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
 
 
-def _references_page(page, config, files) -> str:
-    """Every entry once, alphabetically, each with links to the pages that cite it.
+def _references_page(page, config, files) -> tuple[str, str, set[str]]:
+    """Every entry once, alphabetically, each with links to the pages that cite it, as
+    (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
 
-    Written as finished HTML (one block Python-Markdown keeps as it is): at 1,000 articles
-    this page holds about 14,000 links, and parsing them as Markdown took seconds. The
-    links come from MkDocs' own file URLs, and the built site's links are checked by
-    scripts/check_links.py. "Cited in" is left out of search, so that searching for an
+    The links come from MkDocs' own file URLs (the built site's links are checked by
+    scripts/check_links.py). Search leaves "Cited in" out, so that searching for an
     article's title does not also list this page.
     """
     registry = _bibtex_plugin(config).registry
@@ -481,12 +497,13 @@ def _references_page(page, config, files) -> str:
         target = files.get_file_from_path(src)
         if target is not None:
             urls[src] = get_relative_url(target.url, page.url)
-    out = ['<div class="reference-list">', "<ul>"]
+    full, for_search = ['<div class="reference-list">', "<ul>"], ['<div class="reference-list">', "<ul>"]
     for key, _entry in entries:
         links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(_state["titles"][p]))}</a>'
                           for p in _state["cited_in"].get(key, []) if p in urls)
         cited = f"Cited in: {links}" if links else "Not cited in an article yet."
-        out.append(f'<li><span id="ref-{key}"></span>{registry.html[key]}<br />\n'
-                   f'<span class="cited-in" data-search-exclude="true">{cited}</span></li>')
-    out += ["</ul>", "</div>"]
-    return "\n".join(out)
+        entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
+        full.append(f'{entry}<br />\n<span class="cited-in">{cited}</span></li>')
+        for_search.append(f"{entry}</li>")
+    end = ["</ul>", "</div>"]
+    return "\n".join(full + end), "\n".join(for_search + end), {f"ref-{key}" for key, _ in entries}
