@@ -46,8 +46,10 @@ def relative(dest: list[str], trailing: bool, base: list[str]) -> str:
 def simple_url(url: str) -> bool:
     """True for a plain site-relative URL (all pages have one): normalize_url() then
     reduces to get_relative_url(), which relative() repeats without re-splitting."""
-    return bool(url) and "\\" not in url and not url.startswith(("/", "#", "../")) \
-        and not (urlsplit(url).scheme or urlsplit(url).netloc) and not posixpath.normpath(url).startswith("..")
+    if not url or "\\" in url or url.startswith(("/", "#")):
+        return False
+    parsed = urlsplit(url)
+    return not (parsed.scheme or parsed.netloc) and not posixpath.normpath(url).startswith("..")
 
 
 def static_plain(item) -> bool:
