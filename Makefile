@@ -26,14 +26,15 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
 venv:
-	@$(BIN)/python -c "import mkdocs, material, mkdocs_bibtex, pytest" 2>/dev/null || rm -f $(STAMP)
+	@$(BIN)/python -c "import mkdocs, material, mkdocs_bibtex, pytest, fasciasite" 2>/dev/null || rm -f $(STAMP)
 	@$(MAKE) --no-print-directory $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version)). Install it, or run: make PYTHON=python3.12 ..."; exit 2; }
 	@$(BIN)/python -c "" 2>/dev/null || { echo "Creating $(VENV) ..."; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	@echo "Installing pinned dependencies into $(VENV) ..."
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 serve: venv

@@ -6,6 +6,8 @@ Usage: python scripts/check.py [--skip STEP ...] [--list]
 Runs, in order, and reports every step (it does not stop at the first failure):
   build        strict build into a temporary folder (front matter, citations, links, anchors)
   bib          scripts/check_bib.py: references.bib and every [@key] in docs/
+  urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
+  numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings
   links        scripts/check_links.py on the built site (offline)
   articles     scripts/check_articles.py: key points, length, citations, evidence box, help section
   readability  scripts/readability.py: Flesch-Kincaid grade of each article (limit 9)
@@ -39,6 +41,8 @@ def steps(site: str) -> dict[str, list[str]]:
     return {
         "build": [PY, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site],
         "bib": [PY, "scripts/check_bib.py"],
+        "urgent": [PY, "-m", "fasciasite.urgent"],
+        "numbers": [PY, "-m", "fasciasite.numbers"],
         "links": [PY, "scripts/check_links.py", site],
         "articles": [PY, "scripts/check_articles.py"],
         "readability": [PY, "scripts/readability.py", "--max-grade", "9", *article_dirs()],

@@ -30,9 +30,9 @@ MAX_GRADE = 9.0
 SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Not supported")
 
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import check_bib  # noqa: E402  (the scripts share their parsers, never copies of them)
-import readability  # noqa: E402
+from fasciasite import bib as check_bib  # the one citation reader, shared with the hooks
+from fasciasite import readability
+
 
 
 def line_of(text: str, pattern: str, flags=0) -> int | None:

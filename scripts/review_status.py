@@ -6,10 +6,12 @@ Usage: python scripts/review_status.py [--docs docs] [--today YYYY-MM-DD] [--soo
 An article here is a page whose front matter has next_review (the front-matter
 hook makes every article have one). Overdue: next_review has passed. Due soon:
 next_review is within --soon days (default 30). The reviewer column says
-"awaiting clinical review" while reviewer is empty.
+"awaiting clinical review" while reviewer is empty. Case studies whose front matter
+says consent: pending (the client's written permission to publish is not yet held) are
+listed after the table as CONSENT PENDING.
 
-Exit 1 when an article is overdue or its next_review is not a date (so CI can
-warn), 0 otherwise, 2 on bad usage. review_state() is reusable by templates/hooks.
+Exit 1 when an article is overdue, a case study's consent is pending, or a
+next_review is not a date (so CI can warn), 0 otherwise, 2 on bad usage. review_state() is reusable by templates/hooks.
 """
 from __future__ import annotations
 
@@ -69,6 +71,7 @@ def collect(docs: Path, today: dt.date, soon_days: int) -> tuple[list[dict], lis
             "last_reviewed": last.isoformat() if last else "",
             "reviewer": meta.get("reviewer") or "",
             "state": state,
+            "consent": str(meta.get("consent") or ""),
         })
     rows.sort(key=lambda r: (r["next_review"], r["file"]))
     return rows, problems
@@ -104,9 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         due_soon = sum(r["state"] == "due-soon" for r in rows)
         print(f"{len(rows)} articles: {overdue} overdue, {due_soon} due soon (within {args.soon} days of {args.today})")
+    pending = [r for r in rows if r["consent"] == "pending"]
+    if not args.json:
+        for r in pending:
+            print(f"CONSENT PENDING  {r['file']}: get the client's written permission, then set consent: written")
     for problem in problems:
         print(problem, file=sys.stderr)
-    return 1 if overdue or problems else 0
+    return 1 if overdue or pending or problems else 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import check_articles  # noqa: E402
-import readability  # noqa: E402
+from fasciasite import readability  # noqa: E402
 
 ARTICLES = check_articles.articles(ROOT / "docs", ["fascia", "back-pain", "treatments", "case-studies"])
 

@@ -1,16 +1,13 @@
-"""scripts/check_bib.py: the .bib reader (every problem has a line), the rules, the citations."""
+"""fasciasite.bib (scripts/check_bib.py): the .bib reader (every problem has a line), the rules, the citations."""
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("check_bib", ROOT / "scripts" / "check_bib.py")
-check_bib = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check_bib)
+from fasciasite import bib as check_bib
 
 GOOD_BIB = """\
 % references for the tests (no at sign in this comment)

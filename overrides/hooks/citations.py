@@ -31,7 +31,6 @@ Events:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
 import re
@@ -67,18 +66,9 @@ NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spa
 _state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
 
 
-def _load_check_bib():
-    """scripts/check_bib.py: the one reader of BibTeX and of [@key] citations."""
-    path = Path(__file__).resolve().parents[2] / "scripts" / "check_bib.py"
-    spec = importlib.util.spec_from_file_location("check_bib", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_bib"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-cb = _load_check_bib()
-# How citations are read is defined once, in check_bib.py, and shared with it.
+from fasciasite import bib as cb  # the one reader of BibTeX and of [@key] citations
+from fasciasite import urgent
+# How citations are read is defined once, in fasciasite.bib, and shared with it.
 FENCE, INLINE_CODE, BRACKET, KEY = cb.FENCE, cb.INLINE_CODE, cb.BRACKET, cb.CITE_TOKEN
 KEY_LIKE_BLOCK = cb.CITE_BLOCK
 GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")  # a CITE_BLOCK whose keys mkdocs-bibtex accepts
@@ -358,6 +348,7 @@ def _front_matter_lines(path: str) -> int:
 
 
 def on_files(files, config):
+    urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
     _state["cited_in"] = defaultdict(list)
     _state["titles"] = {}
     _state["search"] = {}
@@ -367,7 +358,7 @@ def on_files(files, config):
         else:  # a page a plugin generated
             body, meta = get_data(f.content_string)
         _state["titles"][f.src_uri] = meta.get("title") or f.src_uri
-        for key in dict.fromkeys(cited_keys(body)):
+        for key in dict.fromkeys(cited_keys(body) + urgent.shortcode_keys(body, urgent_tiers)):
             _state["cited_in"][key].append(f.src_uri)
     return files
 
@@ -482,6 +473,18 @@ def _sort_key(entry):
     return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
 
 
+LATEX_ESCAPE = re.compile(r"\\([%&$#_])")
+
+
+def _findings_html(entry) -> str:
+    """What the source found (its findings field), shown under it: an annotated bibliography."""
+    text = str(entry.fields.get("findings", "")).strip()
+    if not text:
+        return ""
+    text = LATEX_ESCAPE.sub(r"\1", " ".join(text.split())).replace("{", "").replace("}", "")
+    return f'\n<p class="ref-findings"><strong>What it found:</strong> {escape_html(text)}</p>'
+
+
 def _references_page(page, config, files) -> tuple[str, str, set[str]]:
     """Every entry once, alphabetically, each with links to the pages that cite it, as
     (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
@@ -503,7 +506,8 @@ def _references_page(page, config, files) -> tuple[str, str, set[str]]:
                           for p in _state["cited_in"].get(key, []) if p in urls)
         cited = f"Cited in: {links}" if links else "Not cited in an article yet."
         entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
-        full.append(f'{entry}<br />\n<span class="cited-in">{cited}</span></li>')
+        found = _findings_html(_entry)
+        full.append(f'{entry}{found}<br />\n<span class="cited-in">{cited}</span></li>')
         for_search.append(f"{entry}</li>")
     end = ["</ul>", "</div>"]
     return "\n".join(full + end), "\n".join(for_search + end), {f"ref-{key}" for key, _ in entries}

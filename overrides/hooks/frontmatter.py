@@ -118,6 +118,9 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
         problems.append(say(field, _explain(error, field, authors, tags)))
     if is_article:
         problems += _date_order(data, say)
+    if is_article and path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/") and "consent" not in data:
+        problems.append(say("consent", "is missing; a case study must say whether the client's written permission "
+                                       "is held: consent: written, or consent: pending until it is"))
     return [f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])]
 
 

@@ -1,0 +1,533 @@
+#!/usr/bin/env python3
+"""Check references.bib and how the Markdown in docs/ cites it.
+
+Usage: python scripts/check_bib.py [--bib references.bib] [--docs docs]
+
+Structure: our own small BibTeX reader gives every problem a line (an unclosed
+brace is reported where its entry or field starts; a duplicate key names both
+lines), then pybtex (the parser mkdocs-bibtex uses) must read the file too.
+Rules: no duplicate keys or DOIs; required fields per entry type; doi bare
+(10.xxxx/...); url http(s) only; urldate YYYY-MM-DD; year four digits; keys
+^[a-z][a-z0-9_]*$ containing the entry's year; every entry cited in
+docs/**/*.md or carrying uncited = {reason}; every [@key] citation known.
+A journal article whose confirming page shows no DOI carries nodoi = {reason}.
+misc entries are checked as web pages.
+
+Exit 0 when all is well, 1 when problems were found, 2 on bad usage.
+The citation hook imports parse_bib() and find_citations() from here.
+"""
+
+import argparse
+import bisect
+import datetime as dt
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+MONTHS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
+NAME = re.compile(r"[A-Za-z_][\w.:+/-]*")
+ENTRY_KEY = re.compile(r"[^\s,{}()=\"#%]+")
+NUMBER = re.compile(r"\d+")
+ENTRY_START = re.compile(r"^[ \t]*@", re.M)
+
+KEY_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.I)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR = re.compile(r"^\d{4}$")
+
+WEB_PAGE = [("title",), ("organization", "author", "institution"), ("url",), ("urldate",)]
+IN_BOOK = [("author",), ("title",), ("booktitle",), ("publisher",), ("year",)]
+REQUIRED: dict[str, list[tuple[str, ...]]] = {
+    "article": [("author",), ("title",), ("journal",), ("year",), ("volume",), ("pages", "eid")],
+    "online": WEB_PAGE,
+    "misc": WEB_PAGE,
+    "techreport": [("title",), ("institution",), ("year",), ("url",)],
+    "book": [("author", "editor"), ("title",), ("publisher",), ("year",)],
+    "incollection": IN_BOOK,
+    "inbook": IN_BOOK,
+}
+
+# Markdown citations, read the way overrides/hooks/citations.py reads them: a bracket
+# whose body is only @key tokens separated by ';' (no newline inside).
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
+INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+BRACKET = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\]")
+CITE_BLOCK = re.compile(r"^\s*@[^\s;,@\]]+(\s*;\s*@[^\s;,@\]]+)*\s*$")
+CITE_TOKEN = re.compile(r"@([^\s;,@\]]+)")
+GOOD_CITE_KEY = re.compile(r"^[\w-]+$")
+
+
+@dataclass
+class Entry:
+    key: str
+    type: str  # lower case, without '@'
+    fields: dict[str, str]  # lower-case field name -> value without outer braces/quotes
+    line: int  # line of '@type{key,'
+    field_lines: dict[str, int] = field(default_factory=dict)
+    complete: bool = True  # False when a syntax error cut the entry short
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        entry = f"entry '{self.key}': " if self.key else ""
+        return f"{self.file}:{self.line}: {entry}{self.message}"
+
+
+class Citation(NamedTuple):
+    line: int
+    key: str
+
+    @property
+    def bad(self) -> bool:
+        """True when the key has characters mkdocs-bibtex drops (such as ':' or '.')."""
+        return GOOD_CITE_KEY.match(self.key) is None
+
+
+# ── Reading BibTeX ───────────────────────────────────────────────────────────
+
+
+class _Stop(Exception):
+    """A syntax problem: reported, then reading resumes at `resume`."""
+
+    def __init__(self, line: int, message: str, resume: int):
+        super().__init__(message)
+        self.line, self.message, self.resume = line, message, resume
+
+
+class _Reader:
+    def __init__(self, text: str, file: str):
+        self.text, self.file, self.pos = text, file, 0
+        self.newlines = [i for i, c in enumerate(text) if c == "\n"]
+        self.entries: dict[str, Entry] = {}
+        self.first_line: dict[str, int] = {}  # lower-case key -> line where first defined
+        self.macros = dict(MONTHS)
+        self.problems: list[Problem] = []
+
+    def line(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos) + 1
+
+    def next_line_start(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end + 1
+
+    def next_entry_after(self, pos: int) -> int:
+        m = ENTRY_START.search(self.text, self.next_line_start(pos))
+        return m.start() if m else len(self.text)
+
+    def problem(self, line: int, key: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, key, message))
+
+    def skip_space(self, in_entry: bool = False) -> None:
+        while self.pos < len(self.text):
+            c = self.text[self.pos]
+            if c.isspace():
+                self.pos += 1
+            elif c == "%" and in_entry:
+                self.problem(self.line(self.pos), None, "a % comment inside an entry breaks pybtex (mkdocs-bibtex); move it above the entry")
+                self.pos = self.next_line_start(self.pos)
+            else:
+                return
+
+    def match(self, pattern: re.Pattern) -> str | None:
+        m = pattern.match(self.text, self.pos)
+        if not m:
+            return None
+        self.pos = m.end()
+        return m.group()
+
+    def read(self) -> None:
+        while self.pos < len(self.text):
+            c = self.text[self.pos]
+            if c == "@":
+                start = self.pos
+                try:
+                    self.command()
+                except _Stop as stop:
+                    self.problem(stop.line, None, stop.message)
+                    self.pos = max(stop.resume, start + 1)
+            elif c == "%":
+                end = self.next_line_start(self.pos)
+                if "@" in self.text[self.pos : end]:
+                    self.problem(self.line(self.pos), None, "pybtex (mkdocs-bibtex) reads the '@' in this % comment as an entry start; remove the '@'")
+                self.pos = end
+            else:
+                self.pos += 1
+
+    def command(self) -> None:
+        start = self.pos
+        line = self.line(start)
+        self.pos += 1
+        kind = self.match(NAME)
+        if not kind:
+            raise _Stop(line, "'@' is not followed by an entry type; write @article{key, ... } or remove the '@'", self.next_entry_after(start))
+        self.skip_space()
+        opener = self.text[self.pos : self.pos + 1]
+        if opener not in ("{", "("):
+            raise _Stop(line, f"@{kind} is not followed by '{{'; write @{kind}{{key, ...}}", self.next_entry_after(start))
+        closer = "}" if opener == "{" else ")"
+        self.pos += 1
+        kind = kind.lower()
+        if kind == "comment":
+            self.comment(start, line)
+        elif kind == "preamble":
+            self.value(line, "@preamble", start)
+            self.close(line, closer, "@preamble", start)
+        elif kind == "string":
+            self.skip_space(in_entry=True)
+            name = self.match(NAME)
+            self.skip_space(in_entry=True)
+            if not name or self.text[self.pos : self.pos + 1] != "=":
+                raise _Stop(line, "@string needs name = {value}", self.next_entry_after(start))
+            self.pos += 1
+            self.macros[name.lower()] = self.value(line, f"@string {name}", start)
+            self.close(line, closer, f"@string {name}", start)
+        else:
+            self.entry(kind, start, line, closer)
+
+    def comment(self, start: int, line: int) -> None:
+        body_start = self.pos
+        depth = 1
+        while self.pos < len(self.text) and depth:
+            depth += {"{": 1, "}": -1}.get(self.text[self.pos], 0)
+            self.pos += 1
+        if depth:
+            raise _Stop(line, "@comment has an unclosed '{'; close it with '}'", self.next_entry_after(start))
+        if "@" in self.text[body_start : self.pos]:
+            self.problem(line, None, "pybtex (mkdocs-bibtex) reads an '@' inside @comment as an entry start; remove the '@'")
+
+    def close(self, line: int, closer: str, what: str, start: int) -> None:
+        self.skip_space(in_entry=True)
+        if self.text[self.pos : self.pos + 1] != closer:
+            raise _Stop(line, f"{what} is not closed; add '{closer}' after its value", self.next_entry_after(start))
+        self.pos += 1
+
+    def value(self, line: int, what: str, entry_start: int) -> str:
+        """Read `part # part ...`; return the joined text without outer delimiters."""
+        parts = []
+        while True:
+            self.skip_space(in_entry=True)
+            c = self.text[self.pos : self.pos + 1]
+            if c in ('{', '"'):
+                parts.append(self.delimited(line, what, entry_start))
+            elif number := self.match(NUMBER):
+                parts.append(number)
+            elif name := self.match(NAME):
+                if name.lower() not in self.macros:
+                    self.problem(line, None, f"{what}: '{name}' is not a defined @string; put the value in braces: {{{name}}}")
+                parts.append(self.macros.get(name.lower(), ""))
+            else:
+                raise _Stop(line, f"{what} has no value; write {{...}} after '='", self.next_entry_after(entry_start))
+            self.skip_space(in_entry=True)
+            if self.text[self.pos : self.pos + 1] != "#":
+                return " ".join("".join(parts).split())
+            self.pos += 1
+
+    def delimited(self, line: int, what: str, entry_start: int) -> str:
+        quote = self.text[self.pos] == '"'
+        self.pos += 1
+        begin, depth = self.pos, 0
+        while self.pos < len(self.text):
+            c = self.text[self.pos]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0:
+                    if quote:
+                        raise _Stop(line, f"{what}: '}}' without '{{' inside a quoted value; balance the braces", self.next_entry_after(entry_start))
+                    self.pos += 1
+                    return self.text[begin : self.pos - 1]
+                depth -= 1
+            elif c == '"' and quote and depth == 0:
+                self.pos += 1
+                return self.text[begin : self.pos - 1]
+            self.pos += 1
+        opener = 'quote "' if quote else "brace '{'"
+        raise _Stop(line, f"{what}: the {opener} opened here is never closed; close it", self.next_entry_after(entry_start))
+
+    def entry(self, kind: str, start: int, line: int, closer: str) -> None:
+        self.skip_space()
+        key = self.match(ENTRY_KEY)
+        if not key:
+            raise _Stop(line, f"@{kind} has no key; write @{kind}{{key, ...}}", self.next_entry_after(start))
+        entry = Entry(key=key, type=kind, fields={}, line=line)
+        self.add(entry)
+        self.skip_space()
+        c = self.text[self.pos : self.pos + 1]
+        if c == closer:
+            self.pos += 1
+            return
+        if c != ",":
+            entry.complete = False
+            raise _Stop(line, f"entry '{key}': the key must be followed by ','", self.next_entry_after(start))
+        self.pos += 1
+        try:
+            self.fields(entry, closer)
+        except _Stop:
+            entry.complete = False
+            raise
+
+    def fields(self, entry: Entry, closer: str) -> None:
+        unclosed = f"entry '{entry.key}' is not closed; add '{closer}' after its last field"
+        while True:
+            self.skip_space(in_entry=True)
+            if self.pos >= len(self.text) or self.text[self.pos] == "@":
+                raise _Stop(entry.line, unclosed, self.pos)
+            if self.text[self.pos] == closer:
+                self.pos += 1
+                return
+            field_pos = self.pos
+            field_line = self.line(field_pos)
+            name = self.match(NAME)
+            if not name:
+                found = self.text[self.pos]
+                raise _Stop(field_line, f"entry '{entry.key}': expected a field name or '{closer}', found '{found}'", self.next_entry_after(field_pos))
+            self.skip_space(in_entry=True)
+            if self.text[self.pos : self.pos + 1] != "=":
+                raise _Stop(field_line, f"entry '{entry.key}': field '{name}' needs '=' and a value: {name} = {{...}}", self.next_entry_after(field_pos))
+            self.pos += 1
+            text = self.value(field_line, f"entry '{entry.key}': field '{name}'", field_pos)
+            name = name.lower()
+            if name in entry.fields:
+                self.problem(field_line, entry.key, f"field '{name}' appears twice (lines {entry.field_lines[name]} and {field_line}); keep one")
+            else:
+                entry.fields[name] = text
+                entry.field_lines[name] = field_line
+            self.skip_space(in_entry=True)
+            c = self.text[self.pos : self.pos + 1]
+            if c == ",":
+                self.pos += 1
+            elif c == closer:
+                self.pos += 1
+                return
+            elif c in ("", "@"):
+                raise _Stop(entry.line, unclosed, self.pos)
+            else:
+                message = f"entry '{entry.key}': field '{name}' must be followed by ',' or '{closer}'; add a comma at its end"
+                raise _Stop(field_line, message, self.next_entry_after(field_pos))
+
+    def add(self, entry: Entry) -> None:
+        low = entry.key.lower()
+        if low in self.first_line:
+            first = self.first_line[low]
+            self.problem(entry.line, entry.key, f"duplicate key: also defined at line {first} (lines {first} and {entry.line}); rename or delete one of them")
+            return
+        self.first_line[low] = entry.line
+        self.entries[entry.key] = entry
+
+
+def parse_bib(path) -> tuple[dict[str, Entry], list[Problem]]:
+    """Read a .bib file: entries by key, and structural problems (each with a line).
+
+    When our reader finds no problem, pybtex (what mkdocs-bibtex uses) must read the
+    file too; its complaint becomes a Problem, never a traceback.
+    """
+    path = Path(path)
+    file = str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return {}, [Problem(file, line, None, "is not UTF-8; save the file as UTF-8")]
+    reader = _Reader(text, file)
+    reader.read()
+    problems = sorted(reader.problems, key=lambda p: p.line)
+    if not problems:
+        problems = _pybtex_problems(path)
+    return reader.entries, problems
+
+
+def _pybtex_problems(path: Path) -> list[Problem]:
+    from pybtex.database import parse_file
+
+    try:
+        parse_file(str(path), bib_format="bibtex")
+    except Exception as exc:  # pybtex has several error classes; all mean "mkdocs-bibtex fails"
+        line = getattr(exc, "lineno", None) or 1
+        return [Problem(str(path), line, None, f"pybtex (used by mkdocs-bibtex) cannot read the file: {exc}; fix it there")]
+    return []
+
+
+# ── Rules for entries ────────────────────────────────────────────────────────
+
+
+def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    doi_owner: dict[str, Entry] = {}
+    for e in entries.values():
+        def report(message: str, field_name: str | None = None, e=e) -> None:
+            problems.append(Problem(file, e.field_lines.get(field_name, e.line), e.key, message))
+
+        if not e.complete:
+            continue  # its syntax problem is already reported
+        f = {k: v for k, v in e.fields.items() if v.strip()}
+        rules = REQUIRED.get(e.type)
+        if rules is None:
+            report(f"type @{e.type} has no rules here; use one of {', '.join('@' + t for t in REQUIRED)}, or add rules to scripts/check_bib.py")
+        for alternatives in rules or []:
+            # A detail the confirming page did not show is left out, never guessed:
+            # no<field> = {reason} (nopages, novolume) records that.
+            if not any(a in f for a in alternatives) and f"no{alternatives[0]}" not in e.fields:
+                report(f"@{e.type} needs {_needs(alternatives)}; copy it from the work's own page, "
+                       f"or write no{alternatives[0]} = {{reason}} if that page does not show it")
+        if e.type == "article":
+            if "doi" not in f and "nodoi" not in e.fields:
+                report("article has no doi; add doi = {10.xxxx/...} from the article's page, or nodoi = {reason} if the page shows none")
+            if "doi" in f and "nodoi" in e.fields:
+                report("has both doi and nodoi; remove nodoi", "nodoi")
+        for reason in [k for k in e.fields if k in ("nodoi", "uncited") or k in {f"no{r[0]}" for r in rules or []}]:
+            if reason in e.fields and not e.fields[reason].strip():
+                report(f"{reason} needs a reason: {reason} = {{why}}", reason)
+        if "doi" in f:
+            doi = f["doi"]
+            bare = DOI_PREFIX.sub("", doi)
+            if bare != doi:
+                report(f"doi has a URL prefix; write it bare: {bare}", "doi")
+            elif not DOI.match(doi):
+                report(f"doi '{doi}' is not a DOI (10.NNNN/...); copy it from the article's page", "doi")
+            first = doi_owner.setdefault(bare.lower(), e)
+            if first is not e:
+                report(f"doi {bare} is also in entry '{first.key}' (line {first.line}); merge the two entries", "doi")
+        if "url" in f:
+            url = f["url"]
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+                report(f"url must be an http(s):// address, found '{url}'; copy the address from the browser", "url")
+        if "urldate" in f and not _iso_date(f["urldate"]):
+            report(f"urldate '{f['urldate']}' is not an ISO date; write the date you checked the page as YYYY-MM-DD", "urldate")
+        year = f.get("year")
+        if year is not None and not YEAR.match(year):
+            report(f"year '{year}' is not four digits; write e.g. year = {{2019}}", "year")
+        if not KEY_RULE.match(e.key):
+            report(f"key '{e.key}' breaks the convention ^[a-z][a-z0-9_]*$ (lower case, surname + year + word, "
+                   "e.g. langevin2011shear); rename it here and in the citations")
+        elif year and YEAR.match(year) and year not in e.key:
+            report(f"key does not contain its year {year}; rename it (e.g. surname{year}word) here and in the citations")
+    return problems
+
+
+def _needs(alternatives: tuple[str, ...]) -> str:
+    if alternatives == ("pages", "eid"):
+        return "pages, or eid for an article number"
+    return " or ".join(alternatives)
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        return bool(ISO_DATE.match(text)) and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+# ── Citations in Markdown ────────────────────────────────────────────────────
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def find_citations(markdown_text: str) -> list[Citation]:
+    """Every [@key] / [@a; @b] citation outside code, as (line, key) pairs.
+
+    Lines count from 1 in the text given. Keys with characters mkdocs-bibtex drops
+    (such as ':' or '.') are included; their `.bad` is True. Brackets holding other
+    text (prose, e-mail addresses such as someone@example.org) are not citations.
+    """
+    text = FENCE.sub(_blank, markdown_text)
+    text = INLINE_CODE.sub(_blank, text)
+    found = []
+    for m in BRACKET.finditer(text):
+        if CITE_BLOCK.match(m.group(1)):
+            line = text.count("\n", 0, m.start()) + 1
+            found += [Citation(line, key) for key in CITE_TOKEN.findall(m.group(1))]
+    return found
+
+
+def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    cited_at: dict[str, tuple[str, int]] = {}
+    by_lower = {k.lower(): k for k in entries}
+    for md in sorted(docs_dir.rglob("*.md")):
+        for cite in find_citations(md.read_text(encoding="utf-8")):
+            line, key = cite
+            near = _closest(key, entries)
+            if cite.bad:
+                message = f"citation key '{key}' has characters mkdocs-bibtex drops; keys may contain only letters, digits, '_' and '-'{near}"
+                problems.append(Problem(str(md), line, None, message))
+            elif key not in entries:
+                if key.lower() in by_lower:
+                    near = f": the key is '{by_lower[key.lower()]}' (same letters, different case); write [@{by_lower[key.lower()]}]"
+                problems.append(Problem(str(md), line, None, f"cites unknown key '{key}'; add it to {bib_file} or fix the key{near}"))
+            cited_at.setdefault(key.lower(), (str(md), line))
+    # The urgent-help tiers cite their sources in their own data file (fasciasite.urgent).
+    tiers_file = docs_dir.parent / "includes" / "urgent-help.yml"
+    if tiers_file.is_file():
+        from fasciasite import urgent
+
+        tiers = urgent.load(tiers_file)
+        for key in tiers.cited_keys():
+            if key not in entries:
+                problems.append(Problem(str(tiers_file), tiers.lines.get(key, 1), None,
+                                        f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
+            cited_at.setdefault(key.lower(), (str(tiers_file), tiers.lines.get(key, 1)))
+    problems = list(dict.fromkeys(problems))  # a key cited twice on one line: report it once
+    for e in entries.values():
+        where = cited_at.get(e.key.lower())
+        if where and "uncited" in e.fields:
+            message = f"is cited at {where[0]}:{where[1]} but carries uncited; remove the uncited field"
+            problems.append(Problem(bib_file, e.field_lines["uncited"], e.key, message))
+        elif not where and "uncited" not in e.fields:
+            problems.append(Problem(bib_file, e.line, e.key, f"is not cited in {docs_dir}/; cite it as [@{e.key}] or add uncited = {{reason}}"))
+    return problems
+
+
+def _closest(key: str, entries) -> str:
+    near = difflib.get_close_matches(key.lower(), list(entries), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(near)}?)" if near else ""
+
+
+def check(bib_path, docs_dir) -> list[Problem]:
+    """All problems of the .bib file and of the citations in docs_dir."""
+    return _check(bib_path, docs_dir)[1]
+
+
+def _check(bib_path, docs_dir) -> tuple[dict[str, Entry], list[Problem]]:
+    bib_path, docs_dir = Path(bib_path), Path(docs_dir)
+    if not docs_dir.is_dir():
+        raise FileNotFoundError(docs_dir)
+    entries, problems = parse_bib(bib_path)
+    problems += check_entries(entries, str(bib_path))
+    problems += check_citations(entries, str(bib_path), docs_dir)
+    return entries, sorted(problems, key=lambda p: (p.file != str(bib_path), p.file, p.line))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bib", default="references.bib", help="the BibTeX file (default references.bib)")
+    ap.add_argument("--docs", default="docs", help="folder of Markdown pages that cite it (default docs)")
+    args = ap.parse_args(argv)
+    for path, kind in ((Path(args.bib), "file"), (Path(args.docs), "folder")):
+        if not (path.is_file() if kind == "file" else path.is_dir()):
+            print(f"check_bib: no such {kind}: {path}; run from the project root or pass --bib/--docs", file=sys.stderr)
+            return 2
+    entries, problems = _check(args.bib, args.docs)
+    for p in problems:
+        print(p)
+    print(f"check_bib: {len(entries)} entries in {args.bib}, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Numbers that cannot drift from their sources.
+
+Every entry a page takes a figure from carries a `findings` field in references.bib: the
+source's key figures in our own words, as read on its published page. This check reads
+each sentence (and list item, and table row) that carries a citation and fails when it
+states a number that appears in none of its cited entries' findings, naming the file,
+the line, the number and the keys.
+
+What counts as a number: digits (56.4%, -0.37, 2,000, 6-24 is two numbers) and the
+words two to twenty, the tens, hundred and thousand ("six weeks" must find 6 or "six").
+"one" is left out: it is mostly a pronoun ("one study", "no one").
+
+Not claims, so never checked (the allow-list; keep it short and say why):
+  * four-digit years 1800-2099 (dates of studies and guidance);
+  * the UK phone numbers 999, 111 and 116 123 (services, not findings);
+  * scale ranges "0 to 10", "0-10", "0 to 100" (how a score is measured);
+  * list numbering (removed with the list marker) and anything inside code, links'
+    addresses, HTML comments and the citation brackets themselves.
+
+Why our own code: no MkDocs, Material or mkdocs-bibtex feature ties a sentence's figures
+to its source; this is the site's own editorial rule.
+
+Command: python -m fasciasite.numbers [FILE ...] [--bib references.bib]
+         [--extra-bib FILE] [--extra-findings FILE.yml]   (exit 0 / 1 problems / 2 usage)
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from fasciasite import bib
+
+WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+    "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000",
+}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+COMPOUND = re.compile(r"\b(" + "|".join(TENS) + r")[- ](" + "|".join(UNITS) + r")\b", re.I)
+NUMBER = re.compile(r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)*)(?![\w])|\b(" + "|".join(WORDS) + r")\b", re.I)
+YEAR = re.compile(r"^(18|19|20)\d\d$")
+PHONE = re.compile(r"\b116 ?123\b|(?<![\d.,])(999|111)(?!\d|[.,]\d)")
+SCALE = re.compile(r"\b0 ?(?:to|-|–|—) ?(?:10|100)\b")
+
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+HTML_TAG = re.compile(r"<[^>\n]+>")
+CITATION = re.compile(r"\[(\s*@[\w-]+(?:\s*;\s*@[\w-]+)*\s*)\]")
+CITE_KEY = re.compile(r"@([\w-]+)")
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"'(\[])")
+LATEX = re.compile(r"\\([%&$#_])")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def numbers_in(text: str, *, claims_only: bool = True) -> list[str]:
+    """The numbers a text states, normalised ("2,000" -> "2000", "six" -> "6")."""
+    text = LATEX.sub(r"\1", text)
+    text = COMPOUND.sub(lambda m: str(int(WORDS[m.group(1).lower()]) + UNITS[m.group(2).lower()]), text)  # seventy-one
+    if claims_only:
+        text = PHONE.sub(" ", text)
+        text = SCALE.sub(" ", text)
+    found = []
+    for m in NUMBER.finditer(text):
+        if m.group(2):
+            found.append(WORDS[m.group(2).lower()])
+            continue
+        token = m.group(1).replace(",", "")
+        start = m.start(1)
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+            continue  # SF-36, COVID-19: names, not figures
+        if claims_only and YEAR.match(token):
+            continue
+        found.append(token)
+    return found
+
+
+def _normal(token: str) -> str:
+    if re.fullmatch(r"\d+\.\d+", token):
+        token = token.rstrip("0").rstrip(".")  # 0.50 and 0.5 are one figure
+    return token
+
+
+def _blank(m: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def units(markdown: str):
+    """(line, text) for every sentence, list item and table row, with line numbers."""
+    text = FENCE.sub(_blank, markdown)
+    text = COMMENT.sub(_blank, text)
+    text = INLINE_CODE.sub(_blank, text)
+    text = LINK_TARGET.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
+    text = HTML_TAG.sub(_blank, text)
+    block: list[tuple[int, str]] = []
+    out: list[tuple[int, str]] = []
+
+    def flush():
+        if block:
+            start = block[0][0]
+            para = " ".join(t.strip() for _, t in block)
+            # A wrapped paragraph: give each sentence the line where it starts.
+            pos_lines = []
+            for ln, t in block:
+                pos_lines.append((ln, len(" ".join(x.strip() for _, x in block[: block.index((ln, t))]))))
+            offset = 0
+            for sentence in SENTENCE_END.split(para):
+                at = para.find(sentence, offset)
+                offset = at + len(sentence)
+                line = max((ln for ln, p in pos_lines if p <= at), default=start)
+                out.append((line, sentence))
+            block.clear()
+
+    for i, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.strip()
+        if not stripped:
+            flush()
+        elif stripped.startswith("|"):
+            flush()
+            out.append((i, stripped))
+        elif LIST_ITEM.match(raw):
+            flush()
+            block.append((i, LIST_ITEM.sub("", raw)))
+        elif stripped.startswith(("#", "!!!", "???", "///")):
+            flush()
+        else:
+            block.append((i, re.sub(r"^>\s*", "", raw)))
+    flush()
+    return out
+
+
+def load_findings(bib_paths: list[Path], extra_findings: list[Path]) -> dict[str, str | None]:
+    """key -> findings text (None when the entry has no findings field)."""
+    findings: dict[str, str | None] = {}
+    for path in bib_paths:
+        entries, _problems = bib.parse_bib(path)
+        for key, entry in entries.items():
+            text = entry.fields.get("findings")
+            if key not in findings or text:
+                findings[key] = text if text and text.strip() else None
+    for path in extra_findings:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, text in data.items():
+            findings[key] = ((findings.get(key) or "") + " " + str(text)).strip()
+    return findings
+
+
+def check_page(markdown: str, findings: dict[str, str | None], file: str, offset: int = 0) -> list[Problem]:
+    problems = []
+    cache: dict[str, set[str]] = {}
+
+    def figures(key: str) -> set[str]:
+        if key not in cache:
+            cache[key] = {_normal(t) for t in numbers_in(findings.get(key) or "", claims_only=False)}
+        return cache[key]
+
+    for line, text in units(markdown):
+        cites = CITATION.findall(text)
+        if not cites:
+            continue
+        keys = list(dict.fromkeys(k for c in cites for k in CITE_KEY.findall(c)))
+        claim = CITATION.sub(" ", text)
+        stated = list(dict.fromkeys(_normal(t) for t in numbers_in(claim)))
+        if not stated:
+            continue
+        known = [k for k in keys if k in findings]
+        without = [k for k in known if findings[k] is None]
+        have = set().union(*(figures(k) for k in known)) if known else set()
+        for number in stated:
+            if number in have:
+                continue
+            cited = "; ".join(f"@{k}" for k in keys)
+            if without and len(without) == len(known):
+                hint = (f"entr{'y' if len(without) == 1 else 'ies'} {', '.join(without)} "
+                        "ha{} no findings field: add findings = {{...}} to references.bib with the source's figures "
+                        "as read on its published page".format("s" if len(without) == 1 else "ve"))
+            else:
+                hint = ("check the number against the source's page; if it is right, add it to that entry's "
+                        "findings in references.bib (a figure we worked out is written there as our calculation)")
+            problems.append(Problem(file, line + offset, f"states {number}, which is in none of the findings of [{cited}]: {hint}"))
+    return problems
+
+
+def check_files(files: list[Path], findings: dict[str, str | None], root: Path) -> list[Problem]:
+    from fasciasite.urgent import split_front_matter
+
+    problems = []
+    for path in files:
+        offset, body = split_front_matter(path.read_text(encoding="utf-8"))
+        try:
+            shown = str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            shown = str(path)
+        problems += check_page(body, findings, shown, offset)
+    return problems
+
+
+def count_checked(files: list[Path]) -> int:
+    """How many numbers in cited sentences the check covers (for reports)."""
+    from fasciasite.urgent import split_front_matter
+
+    total = 0
+    for path in files:
+        _, body = split_front_matter(path.read_text(encoding="utf-8"))
+        for _line, text in units(body):
+            if CITATION.search(text):
+                total += len(set(numbers_in(CITATION.sub(" ", text))))
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m fasciasite.numbers", description=__doc__.split("\n\n")[0],
+                                 epilog="Exit 0 when every number is in its sources' findings, 1 when not, 2 on bad usage.")
+    ap.add_argument("files", nargs="*", type=Path, help="Markdown pages (default: every page in docs/)")
+    ap.add_argument("--bib", type=Path, default=Path("references.bib"), help="the BibTeX file (default references.bib)")
+    ap.add_argument("--extra-bib", type=Path, action="append", default=[], help="more BibTeX entries (drafts)")
+    ap.add_argument("--extra-findings", type=Path, action="append", default=[], help="YAML key: findings (drafts)")
+    ap.add_argument("--count", action="store_true", help="also print how many numbers were checked")
+    args = ap.parse_args(argv)
+    files = args.files or sorted(Path("docs").rglob("*.md"))
+    for path in [args.bib, *args.extra_bib, *args.extra_findings, *files]:
+        if not path.is_file():
+            print(f"numbers: no such file: {path}; run from the project root or fix the path", file=sys.stderr)
+            return 2
+    findings = load_findings([args.bib, *args.extra_bib], args.extra_findings)
+    problems = check_files(files, findings, Path.cwd())
+    for p in problems:
+        print(p)
+    with_findings = sum(1 for v in findings.values() if v)
+    extra = f", {count_checked(files)} number(s) in cited sentences" if args.count else ""
+    print(f"numbers: {len(files)} page(s), {with_findings} entries with findings{extra}, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

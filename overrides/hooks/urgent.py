@@ -1,0 +1,43 @@
+"""The urgent-help tiers on every page that asks for them (thin adapter to fasciasite.urgent).
+
+  on_config         read includes/urgent-help.yml (a bad file stops the build, file:line)
+  on_page_markdown  (priority 110: before the citation hook and mkdocs-bibtex, so the
+                    tiers' own [@key] citations are numbered like any other) report pages
+                    that re-tier a red-flag sign or whose "When to get help" lacks the
+                    shared block, then expand <!-- md:urgent-help --> shortcodes.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from fasciasite import urgent
+
+log = logging.getLogger("mkdocs.hooks.urgent")  # under mkdocs.*, so strict builds count it
+_state: dict = {}
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    try:
+        _state["tiers"] = urgent.load_for(root)
+    except urgent.DataError as exc:
+        raise PluginError(str(exc)) from None
+    _state["sections"] = tuple(config.extra.get("article_sections") or ())
+    return config
+
+
+@event_priority(110)
+def on_page_markdown(markdown, page, config, files):
+    tiers = _state["tiers"]
+    src = page.file.src_uri
+    offset = 0
+    if page.file.abs_src_path:
+        offset = urgent.front_matter_lines(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))
+    is_article = "/" in src and src.split("/")[0] in _state["sections"]
+    for problem in urgent.lint(markdown, tiers, f"docs/{src}", offset=offset, is_article=is_article):
+        log.error(str(problem))
+    return urgent.expand(markdown, tiers, src)

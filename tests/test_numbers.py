@@ -1,0 +1,99 @@
+"""Numbers cannot drift from their sources: every number in a cited sentence is in the
+findings field of one of its cited entries (fasciasite.numbers), in the build and in
+make check, and the References page shows each source's findings."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from lxml import html
+
+from conftest import ROOT, make_fixture_site, mkdocs_build
+from fasciasite import numbers
+
+FINDINGS = {
+    "langevin2011shear": "Cross-sectional study of 121 adults (71 with long-term low back pain, 50 without). "
+                         "Shear strain 56.4% vs 70.2% (about 20% relative, our calculation).",
+    "nofindings2020x": None,
+}
+
+
+def check(text):
+    return numbers.check_page(textwrap.dedent(text), FINDINGS, "docs/x.md", offset=4)
+
+
+def test_numbers_that_match_the_findings_pass():
+    assert check("Shear strain was 56.4% with pain and 70.2% without, in 121 adults [@langevin2011shear].\n") == []
+    assert check("About 20% less sliding [@langevin2011shear].\n") == []
+
+
+def test_a_changed_number_fails_with_file_line_number_and_keys():
+    problems = check("\nShear strain was 65.4% with pain [@langevin2011shear].\n")
+    assert [str(p) for p in problems] == [
+        "docs/x.md:6: states 65.4, which is in none of the findings of [@langevin2011shear]: check the number "
+        "against the source's page; if it is right, add it to that entry's findings in references.bib "
+        "(a figure we worked out is written there as our calculation)"]
+
+
+def test_a_changed_findings_field_fails():
+    changed = dict(FINDINGS, langevin2011shear=FINDINGS["langevin2011shear"].replace("56.4", "58.4"))
+    problems = numbers.check_page("Strain was 56.4% [@langevin2011shear].\n", changed, "docs/x.md")
+    assert len(problems) == 1 and "states 56.4" in problems[0].message
+
+
+def test_spelled_out_numbers_are_checked_too():
+    assert check("Seventy-one people had pain [@langevin2011shear].\n") == []
+    problems = check("It took six weeks [@langevin2011shear].\n")
+    assert problems and "states 6" in problems[0].message
+
+
+def test_an_entry_without_findings_says_to_add_them():
+    problems = check("It lasted 12 weeks [@nofindings2020x].\n")
+    assert "has no findings field: add findings = {...}" in problems[0].message
+
+
+@pytest.mark.parametrize("sentence", [
+    "A review from 2019 agrees [@langevin2011shear].",
+    "Call 999 or NHS 111 [@langevin2011shear].",
+    "Samaritans answer on 116 123 [@langevin2011shear].",
+    "Pain was scored from 0 to 10 [@langevin2011shear].",
+    "People rated it on a 0-100 scale [@langevin2011shear].",
+    "1. A numbered item with no figure [@langevin2011shear].",
+    "The SF-36 questionnaire was used [@langevin2011shear].",
+    "See [the 2011 study](https://example.org/12345) [@langevin2011shear].",
+    "A sentence with 37 figures but no citation.",
+])
+def test_the_allow_list_covers_numbers_that_are_not_claims(sentence):
+    assert check(sentence + "\n") == []
+
+
+def test_the_real_site_passes_and_covers_its_numbers():
+    result = subprocess.run([sys.executable, "-m", "fasciasite.numbers", "--count"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    covered = int(result.stdout.rsplit("findings, ", 1)[1].split(" number")[0])
+    assert covered >= 100
+
+
+def test_the_build_fails_on_a_planted_wrong_number(tmp_path):
+    bib = textwrap.dedent("""\
+        @article{langevin2011shear,
+          author = {Langevin, Helene M.}, title = {Reduced thoracolumbar fascia shear strain},
+          journal = {BMC Musculoskeletal Disorders}, year = {2011}, volume = {12}, pages = {203},
+          doi = {10.1186/1471-2474-12-203},
+          findings = {121 adults; shear strain 56.4\\% vs 70.2\\%.}
+        }
+        """)
+    page = "---\ntitle: Planted\ndescription: A page with one wrong figure, planted to prove the numbers check bites.\n---\n\n# Planted\n\nShear strain was 55.4% [@langevin2011shear].\n"
+    config = make_fixture_site(tmp_path, {"index.md": page}, bib=bib)
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md:8: states 55.4, which is in none of the findings of [@langevin2011shear]" in result.stderr
+
+
+def test_the_references_page_shows_what_each_source_found(built_site):
+    doc = html.fromstring((built_site / "references" / "index.html").read_bytes())
+    shown = doc.xpath('//li[span[@id="ref-langevin2011shear"]]//p[@class="ref-findings"]')
+    assert shown and "56.4" in shown[0].text_content()
+    assert len(doc.xpath('//p[@class="ref-findings"]')) >= 40
