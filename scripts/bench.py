@@ -340,6 +340,8 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
         "next_review": published.replace(year=published.year + 1),
         "tags": rng.sample(tags, rng.randint(2, 5)),
     }
+    if pages[i].startswith("case-studies/"):
+        front["consent"] = "written"  # a case study records the client's permission
     body = [f"# {title}", "", '!!! abstract "Key points"', ""]
     body += [f"    - {sentence(rng)}" for _ in range(5)]
     body += ["", paragraph(rng, cites), "", paragraph(rng, cites) + (f" See {links[0]}." if links else ""), ""]

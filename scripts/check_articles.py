@@ -6,7 +6,8 @@ Usage: python scripts/check_articles.py [--docs docs] [--config mkdocs.yml] [FIL
 For each article (a page in one of mkdocs.yml extra.article_sections) it checks: a
 "Key points" box with 3-5 bullets near the top; 900-2,000 words of prose; at least 6
 different cited references; a "How strong is the evidence?" box whose ratings use the
-site's scale; a "When to get help" section linking to the red-flags page; alt text on
+site's scale; a "When to get help" section showing the shared urgent-help tiers
+(<!-- md:urgent-help -->) and linking to the red-flags page; alt text on
 every image; a Flesch-Kincaid grade at or below the limit; no skeleton text left from
 scripts/new_article.py. Front matter is checked by
 the build (overrides/hooks/frontmatter.py).
@@ -31,7 +32,7 @@ SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Not supported")
 
 
 from fasciasite import bib as check_bib  # the one citation reader, shared with the hooks
-from fasciasite import readability
+from fasciasite import readability, urgent
 
 
 
@@ -104,6 +105,12 @@ def check_article(path: Path, rel: str) -> list[str]:
         problem(None, "no '## When to get help' section; add one that links to the red-flags page")
     elif "red-flags.md" not in "\n".join(text.splitlines()[help_line:]) and not rel.endswith("red-flags.md"):
         problem(help_line, "'When to get help' does not link to the red-flags page (../back-pain/red-flags.md)")
+    if help_line is not None:
+        # The shared urgent-help tiers (includes/urgent-help.yml), never the page's own words.
+        body_offset, body = urgent.split_front_matter(text)
+        for p in urgent.lint(body, urgent.load_for(ROOT), rel, offset=body_offset, is_article=True):
+            if "does not show the shared tiers" in p.message:
+                problem(p.line, p.message)
 
     # Alt text on every image
     for m_img in re.finditer(r"!\[([^\]]*)\]\(([^)]*)\)", text):

@@ -61,6 +61,8 @@ description: A fixture article for the checker tests, long enough to be a plausi
 
 ## When to get help
 
+<!-- md:urgent-help -->
+
 See [the signs that need urgent help](../back-pain/red-flags.md).
 
 ![{alt}](../assets/diagrams/x.svg)
@@ -111,6 +113,15 @@ def test_missing_sections_are_reported(tmp_path):
     problems = "\n".join(check_articles.check_article(path, "b.md"))
     for expected in ("no key points box", "no evidence box", "no '## When to get help' section"):
         assert expected in problems
+
+
+def test_an_article_without_the_shared_urgent_help_block_fails(tmp_path):
+    path = write(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("<!-- md:urgent-help -->\n\n", ""), encoding="utf-8")
+    problems = check_articles.check_article(path, "a.md")
+    assert len(problems) == 1
+    assert problems[0].startswith("a.md:")
+    assert "does not show the shared tiers; add <!-- md:urgent-help -->" in problems[0]
 
 
 def test_reading_grade_works_offline_with_pinned_textstat(monkeypatch):

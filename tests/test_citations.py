@@ -40,7 +40,7 @@ description: A page of the citation fixture site, with enough words to pass the 
 {body}
 """
 
-GOOD_BODY = """Fascia wraps the back muscles [@willard2012thoracolumbar]. Two sources at once
+GOOD_BODY = """Fascia wraps the back muscles [@willard2012thoracolumbar]. Both sources at once
 [@willard2012thoracolumbar; @muller2020accents]. A third time [@evil2021script].
 
 Write to [someone@example.org](mailto:someone@example.org) or [write to someone@example.org].

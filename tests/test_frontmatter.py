@@ -96,7 +96,7 @@ def test_each_rule_names_line_field_and_fix():
         "docs/fascia/x.md:9: front matter 'tags': lists 'exercise', 'fascia' more than once; list each once.",
         "docs/fascia/x.md:9: front matter 'tags': has 7 tags, the limit is 6; keep the most relevant.",
         "docs/fascia/x.md:10: front matter 'colour': is not a front matter field here; allowed: title, description, author, reviewer, "
-        "published, last_reviewed, next_review, tags, hide, search, status, og_image_alt. Remove it or fix its spelling.",
+        "published, last_reviewed, next_review, tags, hide, search, status, og_image_alt, consent. Remove it or fix its spelling.",
     ]
 
 
@@ -200,3 +200,22 @@ def test_missing_extra_setting_is_a_config_error(tmp_path):
     result = build(config)
     assert result.returncode != 0
     assert "mkdocs.yml: extra.tags_allowed is missing or empty" in result.stderr
+
+
+def test_a_case_study_must_record_consent_as_written_or_pending():
+    path = "docs/case-studies/runner.md"
+    assert validate(VALID, path=path) == [
+        f"{path}:1: front matter 'consent': is missing; a case study must say whether the client's written "
+        "permission is held: consent: written, or consent: pending until it is"]
+    assert validate(article(consent="pending"), path=path) == []
+    assert validate(article(consent="written"), path=path) == []
+    problems = validate(article(consent="yes"), path=path)
+    assert len(problems) == 1 and "front matter 'consent'" in problems[0] and ":10:" in problems[0]
+
+
+def test_the_case_study_states_permission_only_when_consent_is_written(built_site):
+    text = (built_site / "case-studies" / "triathlete-low-back-pain" / "index.html").read_text(encoding="utf-8")
+    meta = get_data((ROOT / "docs" / "case-studies" / "triathlete-low-back-pain.md").read_text(encoding="utf-8"))[1]
+    says_permission = "Shared with the client's written permission" in text
+    assert says_permission == (meta["consent"] == "written")
+    assert 'class="case-consent"' in text

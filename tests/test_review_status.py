@@ -83,3 +83,18 @@ def test_unreadable_date_is_reported_and_fails(docs, capsys):
 def test_missing_docs_folder_is_bad_usage(tmp_path, capsys):
     assert review_status.main(["--docs", str(tmp_path / "nope")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_a_case_study_with_consent_pending_is_listed_and_fails(tmp_path, capsys):
+    d = tmp_path / "docs"
+    page(d, "back-pain/fine.md", "2026-11-24", "2027-11-24")
+    path = d / "case-studies" / "runner.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: T\nreviewer: \"\"\nlast_reviewed: 2026-11-24\nnext_review: 2027-11-24\n"
+                    "consent: pending\n---\n# T\n", encoding="utf-8")
+    assert review_status.main(["--docs", str(d), "--today", "2027-01-01"]) == 1
+    out = capsys.readouterr().out
+    assert f"CONSENT PENDING  {path}: get the client's written permission, then set consent: written" in out
+    path.write_text(path.read_text(encoding="utf-8").replace("pending", "written"), encoding="utf-8")
+    assert review_status.main(["--docs", str(d), "--today", "2027-01-01"]) == 0
+    assert "CONSENT PENDING" not in capsys.readouterr().out

@@ -61,6 +61,7 @@ REF_STANDIN = re.compile(REF_OPEN + r"([\w-]+)" + REF_CLOSE)
 SEPARATOR = '<sup class="cite-sep">,</sup>'
 
 HTTP = re.compile(r"^https?://", re.I)
+AUTOLINK = re.compile(r"<https?://[^>\s]+>|\[https?://[^\]\s]+\]|\]\(https?://[^)\s]+\)")
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spans from BibTeX braces
 
 _state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
@@ -219,7 +220,11 @@ def _write_cache(path: Path | None, text: dict[str, str]) -> None:
 def _clean(text: str) -> str:
     """Pandoc's Markdown as Python-Markdown reads it: {.nocase} spans unwrapped, "\\ " (pandoc's
     non-breaking space, e.g. "Sport\\ & Exercise") as U+00A0, non-http(s) links as text."""
-    return _safe_links(NOCASE.sub(r"\1", text).replace("\\ ", "\u00a0"))
+    text = NOCASE.sub(r"\1", text).replace("\\ ", "\u00a0")
+    # Pandoc escapes Markdown characters in URLs ("nhs\\_conditions"); inside an autolink
+    # Python-Markdown keeps the backslash, so unescape them there.
+    text = AUTOLINK.sub(lambda m: re.sub(r"\\+([_*~#.+!-])", r"\1", m.group(0)), text)
+    return _safe_links(text)
 
 
 def _inline_html(md: markdown.Markdown, markdown_text: str) -> str:

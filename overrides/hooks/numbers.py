@@ -20,13 +20,17 @@ _state: dict = {}
 
 def on_config(config):
     plugin = config.plugins.get("bibtex")
-    bib_file = Path(config.config_file_path).parent / plugin.config.bib_file
-    _state["findings"] = numbers.load_findings([bib_file], []) if bib_file.is_file() else {}
+    _state["on"] = plugin is not None  # a site without citations has nothing to check
+    if plugin is not None:
+        bib_file = Path(config.config_file_path).parent / plugin.config.bib_file
+        _state["findings"] = numbers.load_findings([bib_file], []) if bib_file.is_file() else {}
     return config
 
 
 @event_priority(110)
 def on_page_markdown(markdown, page, config, files):
+    if not _state["on"]:
+        return markdown
     offset = 0
     if page.file.abs_src_path:
         offset = urgent.front_matter_lines(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))

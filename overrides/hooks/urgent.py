@@ -3,8 +3,8 @@
   on_config         read includes/urgent-help.yml (a bad file stops the build, file:line)
   on_page_markdown  (priority 110: before the citation hook and mkdocs-bibtex, so the
                     tiers' own [@key] citations are numbered like any other) report pages
-                    that re-tier a red-flag sign or whose "When to get help" lacks the
-                    shared block, then expand <!-- md:urgent-help --> shortcodes.
+                    that re-word the tiers or re-tier a red-flag sign, then expand the
+                    <!-- md:urgent-help --> shortcodes.
 """
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def on_page_markdown(markdown, page, config, files):
     offset = 0
     if page.file.abs_src_path:
         offset = urgent.front_matter_lines(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))
-    is_article = "/" in src and src.split("/")[0] in _state["sections"]
-    for problem in urgent.lint(markdown, tiers, f"docs/{src}", offset=offset, is_article=is_article):
+    # The "every article shows the block" rule is part of the article standard
+    # (scripts/check_articles.py, make check, the tests on the built HTML); the build
+    # itself enforces what can never be published: re-worded or re-tiered advice.
+    for problem in urgent.lint(markdown, tiers, f"docs/{src}", offset=offset):
         log.error(str(problem))
     return urgent.expand(markdown, tiers, src)
