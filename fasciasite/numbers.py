@@ -28,12 +28,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from fasciasite import bib
+from fasciasite.urgent import COMMENT, FENCE, INLINE_CODE, LIST_ITEM, SENTENCE_END, Problem, blank, split_front_matter
 
 WORDS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -50,26 +50,11 @@ YEAR = re.compile(r"^(18|19|20)\d\d$")
 PHONE = re.compile(r"\b116 ?123\b|(?<![\d.,])(999|111)(?!\d|[.,]\d)")
 SCALE = re.compile(r"\b0 ?(?:to|-|–|—) ?(?:10|100)\b")
 
-FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
-COMMENT = re.compile(r"<!--.*?-->", re.S)
-INLINE_CODE = re.compile(r"`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 HTML_TAG = re.compile(r"<[^>\n]+>")
 CITATION = re.compile(r"\[(\s*@[\w-]+(?:\s*;\s*@[\w-]+)*\s*)\]")
 CITE_KEY = re.compile(r"@([\w-]+)")
-LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"'(\[])")
 LATEX = re.compile(r"\\([%&$#_])")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 def numbers_in(text: str, *, claims_only: bool = True) -> list[str]:
@@ -100,17 +85,13 @@ def _normal(token: str) -> str:
     return token
 
 
-def _blank(m: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
 def units(markdown: str):
     """(line, text) for every sentence, list item and table row, with line numbers."""
-    text = FENCE.sub(_blank, markdown)
-    text = COMMENT.sub(_blank, text)
-    text = INLINE_CODE.sub(_blank, text)
+    text = FENCE.sub(blank, markdown)
+    text = COMMENT.sub(blank, text)
+    text = INLINE_CODE.sub(blank, text)
     text = LINK_TARGET.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
-    text = HTML_TAG.sub(_blank, text)
+    text = HTML_TAG.sub(blank, text)
     block: list[tuple[int, str]] = []
     out: list[tuple[int, str]] = []
 
@@ -201,8 +182,6 @@ def check_page(markdown: str, findings: dict[str, str | None], file: str, offset
 
 
 def check_files(files: list[Path], findings: dict[str, str | None], root: Path) -> list[Problem]:
-    from fasciasite.urgent import split_front_matter
-
     problems = []
     for path in files:
         offset, body = split_front_matter(path.read_text(encoding="utf-8"))
@@ -216,8 +195,6 @@ def check_files(files: list[Path], findings: dict[str, str | None], root: Path) 
 
 def count_checked(files: list[Path]) -> int:
     """How many numbers in cited sentences the check covers (for reports)."""
-    from fasciasite.urgent import split_front_matter
-
     total = 0
     for path in files:
         _, body = split_front_matter(path.read_text(encoding="utf-8"))

@@ -232,7 +232,7 @@ def shortcode_keys(markdown: str, tiers: Tiers) -> list[str]:
 # ── The lint ─────────────────────────────────────────────────────────────────
 
 
-def _blank(m: re.Match) -> str:
+def blank(m: re.Match) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
 
 
@@ -247,9 +247,9 @@ def _units(markdown: str):
     into its list (a sentence ending in ':'), so "Call 111 if:" + "- chest pain" is read
     as sending chest pain to 111.
     """
-    text = FENCE.sub(_blank, markdown)
-    text = COMMENT.sub(_blank, text)
-    text = INLINE_CODE.sub(_blank, text)
+    text = FENCE.sub(blank, markdown)
+    text = COMMENT.sub(blank, text)
+    text = INLINE_CODE.sub(blank, text)
     lines = text.split("\n")
     block: list[tuple[int, str]] = []
     lead_level, lead_line, list_id, in_list = 0, 0, 0, False
