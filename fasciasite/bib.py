@@ -386,6 +386,10 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
                 report("article has no doi; add doi = {10.xxxx/...} from the article's page, or nodoi = {reason} if the page shows none")
             if "doi" in f and "nodoi" in e.fields:
                 report("has both doi and nodoi; remove nodoi", "nodoi")
+        if "findings" in e.fields and not e.fields["findings"].strip():
+            report("findings is empty; read the source's published page and write what it found, in your own "
+                   "words (design, who and how many, main figures with confidence intervals, conclusion; "
+                   "end with 'Page read: URL')", "findings")
         for reason in [k for k in e.fields if k in ("nodoi", "uncited") or k in {f"no{r[0]}" for r in rules or []}]:
             if reason in e.fields and not e.fields[reason].strip():
                 report(f"{reason} needs a reason: {reason} = {{why}}", reason)

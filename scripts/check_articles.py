@@ -4,7 +4,7 @@
 Usage: python scripts/check_articles.py [--docs docs] [--config mkdocs.yml] [FILE ...]
 
 For each article (a page in one of mkdocs.yml extra.article_sections) it checks: a
-"Key points" box with 3-5 bullets near the top; 900-2,000 words of prose; at least 6
+"Key points" box with 3-5 bullets near the top; 900-2,200 words of prose; at least 6
 different cited references; a "How strong is the evidence?" box whose ratings use the
 site's scale; a "When to get help" section showing the shared urgent-help tiers
 (<!-- md:urgent-help -->) and linking to the red-flags page; alt text on
@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-MIN_WORDS, MAX_WORDS = 900, 2000
+MIN_WORDS, MAX_WORDS = 900, 2200
 MIN_CITATIONS = 6
 MAX_GRADE = 9.0
 SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Not supported")

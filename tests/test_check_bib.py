@@ -333,3 +333,14 @@ def test_a_detail_the_page_did_not_show_is_excused_with_a_reason(tmp_path):
     problems = check_bib.check(bib, docs)
     assert messages(problems, "ok2020") == []
     assert messages(problems, "bad2020") == ["nopages needs a reason: nopages = {why}"]
+
+
+def test_an_empty_findings_field_is_refused_until_the_author_writes_it(tmp_path):
+    bib = tmp_path / "references.bib"
+    bib.write_text("@online{nhs2020page,\n  author = {{NHS}},\n  title = {A page},\n  url = {https://www.nhs.uk/x/},\n"
+                   "  urldate = {2026-12-01},\n  uncited = {test},\n  findings = {}\n}\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    problems = [str(p) for p in check_bib.check(bib, docs)]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{bib}:7: entry 'nhs2020page': findings is empty; read the source's published page")
