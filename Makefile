@@ -7,6 +7,8 @@
 #   make check      quick author checks before a pull request
 #   make linkcheck  build, then check every link in the built site (add EXTERNAL=1 for the web)
 #   make bench      benchmarks (builds, citations, link checker, page weight)
+#   make ref ID=... print a references.bib entry for a DOI or PMID from Crossref/PubMed
+#                   (WRITE=1 appends it; then read the paper's page and write findings)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -21,7 +23,7 @@ export NO_MKDOCS_2_WARNING := true
 export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
-.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv
+.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv ref
 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
@@ -63,3 +65,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+ref: venv
+	@test -n "$(ID)" || { echo "usage: make ref ID=10.xxxx/... (a DOI, PMID or PMCID) [WRITE=1]"; exit 2; }
+	$(BIN)/python -m fasciasite.add_reference "$(ID)" $(if $(WRITE),--write)

@@ -1,0 +1,381 @@
+"""Check references.bib against Crossref and PubMed (the online half of check_bib).
+
+Usage: python -m fasciasite.refs_online [--bib references.bib] [--refresh] [--key KEY ...]
+
+Each entry with a doi is compared with its Crossref record (works/{doi}); each with a
+pmid (or only a pmcid) with its PubMed (or PMC) summary from E-utilities: title
+(normalised: case, punctuation, HTML, LaTeX and BibTeX braces), first author's family
+name, year (the print or the online year; a match on the online year only is noted),
+journal (full name or ISO abbreviation), volume, number (issue) and pages (or eid).
+A mismatch reads
+    references.bib:LINE key: field: ours "..." vs Crossref "..."; the fix
+and besides:
+  error    a DOI that does not resolve, or resolves to a different work; a retraction
+           or expression of concern (Crossref updated-by / update-to, PubMed), with the
+           notice's DOI; a pmid or pmcid that NCBI does not know
+  warning  "DOI available: ..." for an article marked nodoi when PubMed lists a DOI or a
+           Crossref search (title, first author, year) finds exactly one confident match;
+           Crossref and PubMed disagreeing with each other (never settled silently)
+  note     does not fail: a field Crossref has and the entry leaves out, a correction
+           notice, a year that is the online year, an ambiguous DOI search
+
+It is a separate command, not `scripts/check_bib.py --online`: check_bib is offline and
+runs in `make check` and every build; this one needs the network, so it runs weekly in
+CI (.github/workflows/references-online.yml) and by hand, never in `make test`.
+Settings (contact for the User-Agent, rate, time limit, retries, base URLs): see
+fasciasite/webapi.py and scripts/refs_online.toml. Answers are cached for 30 days in
+.cache/refs-online.json; --refresh asks again.
+
+Exit 0 when all is well (notes allowed), 1 when problems were found, 2 on bad usage,
+3 when a lookup failed on the network (or inside this tool): the check is incomplete.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person as BibPerson
+
+from fasciasite.bib import Entry, parse_bib
+from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, Work, crossref_search, crossref_work, doi_registered,
+                                 esummaries, from_bibtex, norm_family, norm_journal, norm_pages, norm_title, year_of)
+from fasciasite.webapi import Cache, Client, ConfigError, NetworkError, load_config
+
+DEFAULT_CACHE = Path(".cache/refs-online.json")
+SAME_WORK = 0.5  # title similarity below this, with author or year wrong too: another work
+CONFIDENT = 0.9  # title similarity a search match needs
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    key: str
+    level: str  # "mismatch", "error", "warning", "note" or "unchecked"
+    text: str
+
+    @property
+    def counts(self) -> bool:
+        return self.level in ("mismatch", "error", "warning")
+
+    def render(self, file: str) -> str:
+        level = {"mismatch": "", "unchecked": "not checked: "}.get(self.level, f"{self.level}: ")
+        return f"{file}:{self.line} {self.key}: {level}{self.text}"
+
+
+def bib_families(value: str) -> list[tuple[str, str]]:
+    """(family name, the name as written) for each author, read as pybtex reads them."""
+    out = []
+    for name in split_name_list(value):
+        if name.startswith("{") and name.endswith("}"):
+            out.append((from_bibtex(name), name))
+            continue
+        person = BibPerson(name)
+        out.append((from_bibtex(" ".join(person.prelast_names + person.last_names)), name))
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def best_title_similarity(ours: str, work: Work) -> float:
+    return max((similarity(ours, norm_title(t)) for t in work.titles), default=0.0)
+
+
+class Checker:
+    def __init__(self, client: Client, entries: dict[str, Entry]):
+        self.client, self.entries = client, entries
+        self.findings: list[Finding] = []
+        self.stats = {"Crossref": 0, "PubMed": 0, "PMC": 0, "searched": 0}
+
+    def add(self, e: Entry, level: str, text: str, field: str | None = None) -> None:
+        self.findings.append(Finding(e.field_lines.get(field, e.line) if field else e.line, e.key, level, text))
+
+    def run(self) -> list[Finding]:
+        entries = sorted(self.entries.values(), key=lambda e: e.line)
+        pubmed = self._esummaries(entries, "pubmed", lambda e: e.fields.get("pmid", "").strip())
+        pmc = self._esummaries([e for e in entries if not e.fields.get("pmid", "").strip()], "pmc",
+                               lambda e: e.fields.get("pmcid", "").strip().upper().removeprefix("PMC"))
+        for e in entries:
+            try:
+                self.check(e, pubmed.get(e.key, False), pmc.get(e.key, False))
+            except NetworkError as exc:
+                self.add(e, "unchecked", str(exc))
+        return sorted(self.findings, key=lambda f: (f.line, f.key))
+
+    def _esummaries(self, entries: list[Entry], db: str, uid_of) -> dict[str, Work | None]:
+        wanted = {e.key: uid_of(e) for e in entries if uid_of(e)}
+        if not wanted:
+            return {}
+        try:
+            works = esummaries(self.client, db, list(wanted.values()))
+        except NetworkError as exc:
+            for key in wanted:
+                self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {exc}")
+            return {}
+        self.stats["PubMed" if db == "pubmed" else "PMC"] += len(wanted)
+        return {key: works.get(uid) for key, uid in wanted.items()}
+
+    # ── One entry ────────────────────────────────────────────────────────────
+
+    def check(self, e: Entry, pubmed: Work | None | bool, pmc: Work | None | bool) -> None:
+        f = e.fields
+        doi = f.get("doi", "").strip()
+        sources: list[Work] = []
+        if doi:
+            self.stats["Crossref"] += 1
+            work = crossref_work(self.client, doi)
+            if work is None:
+                self._unresolved(e, doi)
+            elif self._same_work(e, work, f"doi {doi}"):
+                self._notices(e, work)
+                sources.append(work)
+        ncbi, label, ident = (pubmed, "pmid", f.get("pmid", "")) if pubmed is not False else (pmc, "pmcid", f.get("pmcid", ""))
+        if ncbi is None:
+            where = "PubMed" if label == "pmid" else "PubMed Central"
+            self.add(e, "error", f"{label} {ident.strip()} is not in {where}; copy it from the article's {where} page", label)
+        elif ncbi is not False and self._same_work(e, ncbi, f"{label} {ident.strip()}"):
+            self._ncbi_ids(e, ncbi)
+            sources.append(ncbi)
+        if sources:
+            self.compare(e, sources)
+        if not doi and "nodoi" in f and e.type == "article":
+            self._doi_available(e, ncbi if isinstance(ncbi, Work) else None)
+
+    def _unresolved(self, e: Entry, doi: str) -> None:
+        if doi_registered(self.client, doi):
+            self.add(e, "warning", f"doi {doi} is registered at doi.org but not with Crossref (another agency), so its "
+                     "fields were not compared; check them on the article's own page", "doi")
+        else:
+            self.add(e, "error", f"doi {doi} does not resolve (not in Crossref, unknown to doi.org); copy the DOI "
+                     "from the article's own page", "doi")
+
+    def _same_work(self, e: Entry, work: Work, what: str) -> bool:
+        ours = norm_title(e.fields.get("title", ""), bibtex=True)
+        if not ours or not work.titles or best_title_similarity(ours, work) >= SAME_WORK:
+            return True
+        authors = bib_families(e.fields.get("author", ""))
+        author_ok = bool(authors and work.authors and norm_family(authors[0][0]) == norm_family(work.authors[0].family))
+        year_ok = year_of(e.fields.get("year", "")) in work.years
+        if author_ok and year_ok:
+            return True  # same authors and year: a retitled work; the title comparison reports it
+        first = work.authors[0].family if work.authors else "no author"
+        years = "/".join(str(y) for y in sorted(work.years)) or "no year"
+        self.add(e, "error", f'{what} is a different work in {work.source}: "{work.title}" ({first}, {years}); '
+                 "copy the identifier from the article's own page", what.split()[0])
+        return False
+
+    def _notices(self, e: Entry, work: Work) -> None:
+        for n in work.updated_by:
+            date = f", {n.date}" if n.date else ""
+            if n.kind in SERIOUS:
+                label = SERIOUS[n.kind]
+                self.add(e, "error", f"{label.upper()}: Crossref lists {'an' if label[0] in 'aeiou' else 'a'} {label} "
+                         f"notice for this work, doi {n.doi}{date}; read the notice, then stop citing the work or say "
+                         "so wherever it is cited", "doi")
+            else:
+                self.add(e, "note", f"Crossref lists a {n.kind.replace('_', ' ') or 'update'} notice, doi {n.doi}{date}; "
+                         "check whether it changes what findings says", "doi")
+        for n in work.update_to:
+            kind = SERIOUS.get(n.kind, n.kind.replace("_", " ") or "update")
+            fix = "the work is retracted or under concern: stop citing it" if n.kind in SERIOUS else "cite the work's own DOI"
+            self.add(e, "error", f"doi {work.doi} is itself a {kind} notice about doi {n.doi}, not the work; {fix}", "doi")
+        if RETRACTED_PREFIX.match(work.title) and not any(n.kind in SERIOUS for n in work.updated_by):
+            self.add(e, "error", f'RETRACTED: Crossref\'s title reads "{work.title}"; stop citing the work', "doi")
+
+    def _ncbi_ids(self, e: Entry, work: Work) -> None:
+        f = e.fields
+        if work.retracted:
+            self.add(e, "error", f"RETRACTED: {work.source} marks this work as a Retracted Publication; read the notice, "
+                     "then stop citing it or say so wherever it is cited", "pmid" if "pmid" in f else "pmcid")
+        for name, theirs in (("doi", work.doi), ("pmcid", work.pmcid), ("pmid", work.pmid)):
+            ours = f.get(name, "").strip()
+            if theirs and ours and ours.lower() != theirs.lower():
+                self.add(e, "mismatch", f'{name}: ours "{ours}" vs {work.source} "{theirs}"; check it on the '
+                         "article's own page", name)
+            elif theirs and not ours and name != "doi":
+                self.add(e, "note", f"{work.source} gives {name} {theirs}; add {name} = {{{theirs}}}")
+
+    def _doi_available(self, e: Entry, ncbi: Work | None) -> None:
+        fix = "confirm it on the article's own page, then replace nodoi with doi = {%s}"
+        if ncbi and ncbi.doi:
+            self.add(e, "warning", f"DOI available: {ncbi.doi} ({ncbi.source} lists it); {fix % ncbi.doi}", "nodoi")
+            return
+        authors = bib_families(e.fields.get("author", ""))
+        title = from_bibtex(e.fields.get("title", ""))
+        if not title or not authors:
+            return
+        year = year_of(e.fields.get("year", ""))
+        found = crossref_search(self.client, title, authors[0][0], year)
+        self.stats["searched"] += 1
+        sure = list({w.doi.lower(): w for w in found if self._confident(e, w, authors[0][0], year)}.values())
+        if len(sure) == 1:
+            w = sure[0]
+            self.add(e, "warning", f'DOI available: {w.doi} (Crossref search: "{w.title}", '
+                     f'{w.authors[0].family}, {w.years_text()}); {fix % w.doi}', "nodoi")
+        elif len(sure) > 1:
+            self.add(e, "note", f"a Crossref search found {len(sure)} possible DOIs ({', '.join(w.doi for w in sure)}); "
+                     "none is certain: look for the DOI on the article's own page", "nodoi")
+
+    def _confident(self, e: Entry, w: Work, family: str, year: int | None) -> bool:
+        if not w.doi or not w.authors or norm_family(w.authors[0].family) != norm_family(family):
+            return False
+        if year and year not in w.years:
+            return False
+        volume = e.fields.get("volume", "").strip()
+        if volume and w.volume and volume != w.volume:
+            return False
+        return best_title_similarity(norm_title(e.fields.get("title", ""), bibtex=True), w) >= CONFIDENT
+
+    # ── Fields ───────────────────────────────────────────────────────────────
+
+    def compare(self, e: Entry, sources: list[Work]) -> None:
+        f = e.fields
+        authors = bib_families(f.get("author", ""))
+        pages_field = "eid" if f.get("eid", "").strip() and not f.get("pages", "").strip() else "pages"
+        specs = [
+            ("title", f.get("title"), norm_title(f.get("title", ""), bibtex=True),
+             lambda w: {norm_title(t): w.title for t in w.titles}),
+            ("author", authors[0][1] if authors else None, norm_family(authors[0][0]) if authors else "",
+             lambda w: {norm_family(w.authors[0].family): _person(w)} if w.authors else {}),
+            ("year", f.get("year"), year_of(f.get("year", "")), lambda w: {y: w.years_text() for y in w.years}),
+            ("volume", f.get("volume"), f.get("volume", "").strip().lower(), lambda w: _one(w.volume)),
+            ("number", f.get("number"), f.get("number", "").strip().lower(), lambda w: _one(w.issue)),
+            (pages_field, f.get(pages_field), norm_pages(f.get(pages_field, "")),
+             lambda w: {norm_pages(p): p for p in (w.pages, w.article_number) if p}),
+        ]
+        if e.type == "article":
+            specs.insert(3, ("journal", f.get("journal"), norm_journal(f.get("journal", ""), bibtex=True),
+                             lambda w: {norm_journal(part): w.journals[0]  # "Title: subtitle" also as "Title"
+                                        for j in w.journals for part in (j, j.split(":")[0])}))
+        for name, shown, ours, accepted in specs:
+            self._field(e, name, shown, ours, [(w, accepted(w)) for w in sources])
+        self._editors(e, authors, sources)
+
+    def _field(self, e: Entry, name: str, shown, ours, sources: list[tuple[Work, dict]]) -> None:
+        sources = [(w, acc) for w, acc in sources if acc]
+        if not sources:
+            return
+        if not ours:
+            w, acc = sources[0]
+            value = next(iter(acc.values()))
+            value = value.replace("-", "--") if name == "pages" else value
+            self.add(e, "note", f'{w.source} has {name} "{value}"; add {name} = {{{value}}} if the article\'s own '
+                     "page shows it" + (f" (and remove no{name})" if f"no{name}" in e.fields else ""))
+            return
+        matching = [(w, acc) for w, acc in sources if ours in acc]
+        failing = [(w, acc) for w, acc in sources if ours not in acc]
+        if not failing:
+            if name == "year":
+                self._online_year(e, ours, [w for w, _ in sources])
+            return
+        theirs = " vs ".join(f'{w.source} "{_display(acc)}"' for w, acc in failing)
+        if matching:
+            agree = ", ".join(w.source for w, _ in matching)
+            self.add(e, "warning", f'{name}: {theirs} disagrees with {agree} (ours "{shown}" agrees with {agree}); '
+                     "the sources differ, so check the article's own page and keep the right value", name)
+            return
+        hint = ""
+        if name == "pages" and any(v.startswith(f"{ours}-") for _, acc in failing for v in acc):
+            hint = " (ours is only the first page)"
+        self.add(e, "mismatch", f'{name}: ours "{shown}" vs {theirs}{hint}; {_fix(name, failing[0][1])}', name)
+
+    def _online_year(self, e: Entry, ours: int, works: list[Work]) -> None:
+        for w in works:
+            if w.year_online == ours and w.year_print and w.year_print != ours:
+                self.add(e, "note", f"year: ours {ours} is the online year in {w.source}; the print year is "
+                         f"{w.year_print} (either is accepted)", "year")
+                return
+
+    def _editors(self, e: Entry, authors: list[tuple[str, str]], sources: list[Work]) -> None:
+        for w in sources:
+            editors = {norm_family(p.family) for p in w.editors} - {norm_family(p.family) for p in w.authors}
+            for family, written in authors:
+                if norm_family(family) in editors:
+                    self.add(e, "mismatch", f'author: ours lists "{written}" as an author, {w.source} as an editor; '
+                             f"move the name to editor = {{{written}}}", "author")
+
+
+def _one(value: str) -> dict:
+    return {value.strip().lower(): value} if value.strip() else {}
+
+
+def _person(w: Work) -> str:
+    p = w.authors[0]
+    return f"{p.family}, {p.given}" if p.given else p.family
+
+
+def _display(accepted: dict) -> str:
+    return next(iter(accepted.values()))
+
+
+def _fix(name: str, accepted: dict) -> str:
+    value = _display(accepted)
+    if name == "title":
+        return "copy the title from the article's own page"
+    if name == "author":
+        return "check the author order on the article's own page"
+    if name == "year":
+        return "write the print or the online year shown on the article's own page"
+    if name == "pages":
+        value = value.replace("-", "--")
+    return f"write {name} = {{{value}}} if the article's own page agrees"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m fasciasite.refs_online", description=__doc__.split("\n\n")[0],
+                                 epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bib", default="references.bib", help="the BibTeX file (default references.bib)")
+    ap.add_argument("--config", type=Path, help="settings file (default scripts/refs_online.toml)")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"answers kept 30 days (default {DEFAULT_CACHE})")
+    ap.add_argument("--refresh", action="store_true", help="ignore cached answers; ask the services again")
+    ap.add_argument("--key", action="append", default=[], metavar="KEY", help="check only this entry (repeatable)")
+    args = ap.parse_args(argv)
+    bib = Path(args.bib)
+    if not bib.is_file():
+        print(f"refs_online: no such file: {bib}; run from the project root or pass --bib", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"refs_online: {exc}", file=sys.stderr)
+        return 2
+    entries, problems = parse_bib(bib)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"refs_online: {bib} does not parse; fix it (scripts/check_bib.py) before checking it online", file=sys.stderr)
+        return 1
+    unknown = [k for k in args.key if k not in entries]
+    if unknown:
+        print(f"refs_online: no entry {', '.join(unknown)} in {bib}; check the key", file=sys.stderr)
+        return 2
+    if args.key:
+        entries = {k: entries[k] for k in args.key}
+    if not config.mailto:
+        print("refs_online: no contact set: Crossref serves us from its public pool, NCBI gets no e-mail; set "
+              "REFS_MAILTO or mailto in scripts/refs_online.toml", file=sys.stderr)
+    try:
+        with Client(config, Cache(args.cache, config.cache_days, args.refresh)) as client:
+            checker = Checker(client, entries)
+            findings = checker.run()
+    except Exception as exc:  # a fault of this tool, or an answer it did not expect: never a traceback
+        print(f"refs_online: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 3
+    for finding in findings:
+        print(finding.render(str(args.bib)))
+    counted = sum(f.counts for f in findings)
+    unchecked = sum(f.level == "unchecked" for f in findings)
+    s = checker.stats
+    print(f"refs_online: {len(entries)} entries; Crossref {s['Crossref']}, PubMed {s['PubMed']}, PMC {s['PMC']}, "
+          f"searched {s['searched']}; {counted} problem(s), {sum(f.level == 'note' for f in findings)} note(s), "
+          f"{unchecked} not checked; {client.requests} request(s), {client.cache.hits} answer(s) from the cache")
+    return 3 if unchecked else 1 if counted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
