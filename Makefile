@@ -50,13 +50,13 @@ test: venv
 	$(BIN)/python -m pytest
 
 check: venv
-	$(BIN)/python scripts/check.py
+	$(BIN)/python -m fasciasite.check
 
 linkcheck: build
-	$(BIN)/python scripts/check_links.py $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
+	$(BIN)/python -m fasciasite.links $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
 
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m fasciasite.bench
 
 clean:
 	rm -rf $(SITE) .cache .pytest_cache
