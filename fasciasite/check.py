@@ -5,6 +5,7 @@ Usage: python -m fasciasite.check [--skip STEP ...] [--list]
 
 Runs, in order, and reports every step (it does not stop at the first failure):
   build        strict build into a temporary folder (front matter, citations, links, anchors)
+  rawcites     python -m fasciasite.rawcites: no page of the build carries raw citation syntax
   bib          python -m fasciasite.bib: references.bib and every [@key] in docs/
   urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
   numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings
@@ -39,7 +40,8 @@ def article_dirs() -> list[str]:
 
 def steps(site: str) -> dict[str, list[str]]:
     return {
-        "build": [PY, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site],
+        "build": [PY, "-m", os.environ.get("SITE_ENGINE", "mkdocs"), "build", "--strict", "--quiet", "-d", site],
+        "rawcites": [PY, "-m", "fasciasite.rawcites", site],
         "bib": [PY, "-m", "fasciasite.bib"],
         "urgent": [PY, "-m", "fasciasite.urgent"],
         "numbers": [PY, "-m", "fasciasite.numbers"],
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         failed: list[str] = []
         started = time.perf_counter()
         for name, cmd in all_steps.items():
-            if name in args.skip or (name == "links" and "build" in failed + args.skip):
+            if name in args.skip or (name in ("links", "rawcites") and "build" in failed + args.skip):
                 continue
             t0 = time.perf_counter()
             result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
