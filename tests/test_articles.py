@@ -22,6 +22,11 @@ def test_the_library_has_the_planned_articles():
         "back-pain/what-helps.md", "back-pain/red-flags.md", "back-pain/moving-with-intention.md",
         "treatments/myofascial-release.md", "treatments/foam-rolling.md", "treatments/sports-massage.md",
         "treatments/choosing-a-practitioner.md", "case-studies/triathlete-low-back-pain.md",
+        # the second wave: the questions readers ask most
+        "back-pain/sciatica.md", "back-pain/discs-and-scans.md", "back-pain/medicines.md",
+        "back-pain/back-pain-at-work.md", "back-pain/back-pain-and-sport.md",
+        "treatments/stretching-yoga-pilates.md", "treatments/heat-ice-and-gadgets.md",
+        "treatments/knots-and-trigger-points.md",
     ]:
         assert required in names
 

@@ -7,6 +7,9 @@
  * 2. A <label class="md-button" for="..."> (the 404 page's "Search the site") looks like a
  *    button but is not in the tab order, so keyboard users cannot reach it (WCAG 2.1.1).
  *    Make it a focusable button that Enter and Space activate, as a real button.
+ * 3. A wide table sits in a scrolling box (.md-typeset__scrollwrap). Keyboard users can only
+ *    scroll it if the box can take focus (WCAG 2.1.1, axe "scrollable-region-focusable"):
+ *    when it overflows, make it a focusable, labelled region.
  */
 document.addEventListener("click", (event) => {
   const skip = event.target.closest && event.target.closest("a.md-skip");
@@ -30,6 +33,13 @@ function enhanceLabelButtons() {
   for (const label of document.querySelectorAll("label.md-button[for]")) {
     label.setAttribute("role", "button");
     label.tabIndex = 0;
+  }
+  for (const box of document.querySelectorAll(".md-typeset__scrollwrap")) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Table (scroll sideways to see all of it)");
+    }
   }
 }
 
