@@ -3,7 +3,7 @@
 #   make serve-fast the same, rebuilding only the page you saved (for big sites; other
 #                   pages' lists and links catch up on the next full build, not strict)
 #   make test       run the whole test suite (what CI runs)
-#   make build      strict build into site/
+#   make build      strict build into site/, then the raw-citation guard (ENGINE=properdocs to switch)
 #   make check      quick author checks before a pull request
 #   make linkcheck  build, then check every link in the built site (add EXTERNAL=1 for the web)
 #   make bench      benchmarks (builds, citations, link checker, page weight)
@@ -16,6 +16,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SITE   := site
+# The build engine: mkdocs (1.6.1, the last 1.x release) or properdocs (its maintained
+# continuation, byte-identical output: tests/test_engines.py). `make build ENGINE=properdocs`.
+ENGINE ?= mkdocs
+export SITE_ENGINE := $(ENGINE)
 
 # Keep MkDocs 1.x quiet about 2.0, and make builds reproducible: the sitemap
 # date comes from the last commit, not from today.
@@ -40,25 +44,27 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@touch $@
 
 serve: venv
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(BIN)/$(ENGINE) serve --strict -a 127.0.0.1:8000
 
 serve-fast: venv
-	$(BIN)/mkdocs serve --dirty --no-strict -a 127.0.0.1:8000
+	$(BIN)/$(ENGINE) serve --dirty --no-strict -a 127.0.0.1:8000
 
+# After every build: no page may carry raw citation syntax, whatever the engine did.
 build: venv
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	$(BIN)/$(ENGINE) build --strict --site-dir $(SITE)
+	$(BIN)/python -m fasciasite.rawcites $(SITE)
 
 test: venv
 	$(BIN)/python -m pytest
 
 check: venv
-	$(BIN)/python scripts/check.py
+	$(BIN)/python -m fasciasite.check
 
 linkcheck: build
-	$(BIN)/python scripts/check_links.py $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
+	$(BIN)/python -m fasciasite.links $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
 
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m fasciasite.bench
 
 clean:
 	rm -rf $(SITE) .cache .pytest_cache

@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("id", metavar="DOI-or-PMID", help="a DOI (10.xxxx/...), a PMID (digits) or a PMCID (PMC...)")
     ap.add_argument("--write", action="store_true", help="append the entry to the file (default: print it)")
     ap.add_argument("--bib", type=Path, default=Path("references.bib"), help="the BibTeX file (default references.bib)")
-    ap.add_argument("--config", type=Path, help="settings file (default scripts/refs_online.toml)")
+    ap.add_argument("--config", type=Path, help="settings file (default refs_online.toml)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"answers kept 30 days (default {DEFAULT_CACHE})")
     ap.add_argument("--refresh", action="store_true", help="ignore cached answers")
     ap.add_argument("--today", type=dt.date.fromisoformat, default=None, help="urldate to write, YYYY-MM-DD (default today)")

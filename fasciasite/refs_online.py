@@ -23,7 +23,7 @@ It is a separate command, not `scripts/check_bib.py --online`: check_bib is offl
 runs in `make check` and every build; this one needs the network, so it runs weekly in
 CI (.github/workflows/references-online.yml) and by hand, never in `make test`.
 Settings (contact for the User-Agent, rate, time limit, retries, base URLs): see
-fasciasite/webapi.py and scripts/refs_online.toml. Answers are cached for 30 days in
+fasciasite/webapi.py and refs_online.toml. Answers are cached for 30 days in
 .cache/refs-online.json; --refresh asks again.
 
 Exit 0 when all is well (notes allowed), 1 when problems were found, 2 on bad usage,
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m fasciasite.refs_online", description=__doc__.split("\n\n")[0],
                                  epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bib", default="references.bib", help="the BibTeX file (default references.bib)")
-    ap.add_argument("--config", type=Path, help="settings file (default scripts/refs_online.toml)")
+    ap.add_argument("--config", type=Path, help="settings file (default refs_online.toml)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"answers kept 30 days (default {DEFAULT_CACHE})")
     ap.add_argument("--refresh", action="store_true", help="ignore cached answers; ask the services again")
     ap.add_argument("--key", action="append", default=[], metavar="KEY", help="check only this entry (repeatable)")
@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = {k: entries[k] for k in args.key}
     if not config.mailto:
         print("refs_online: no contact set: Crossref serves us from its public pool, NCBI gets no e-mail; set "
-              "REFS_MAILTO or mailto in scripts/refs_online.toml", file=sys.stderr)
+              "REFS_MAILTO or mailto in refs_online.toml", file=sys.stderr)
     try:
         with Client(config, Cache(args.cache, config.cache_days, args.refresh)) as client:
             checker = Checker(client, entries)

@@ -12,7 +12,7 @@ Used by fasciasite.refs_online and fasciasite.add_reference. What "polite" means
 - after three failures in a row a host is not asked again in this run;
 - answers (HTTP 200 only) kept in a JSON cache for `cache_days` (30); `refresh` ignores it.
 
-Settings: scripts/refs_online.toml (every key optional), then the environment:
+Settings: refs_online.toml (every key optional), then the environment:
 REFS_MAILTO, NCBI_API_KEY, and REFS_CROSSREF_URL / REFS_EUTILS_URL / REFS_DOI_URL
 (base URLs; the tests point them at a server on 127.0.0.1).
 
@@ -35,7 +35,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-DEFAULT_CONFIG = Path("scripts/refs_online.toml")
+DEFAULT_CONFIG = Path("refs_online.toml")
 TOOL = "fasciasite-refs"
 RETRY_STATUSES = {429, 502, 503, 504}
 POLITE_PARAMS = {"tool", "email", "api_key", "mailto"}  # not part of a cache key

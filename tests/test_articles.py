@@ -9,8 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import check_articles  # noqa: E402
+from fasciasite import articlecheck as check_articles  # noqa: E402
 from fasciasite import readability  # noqa: E402
 
 ARTICLES = check_articles.articles(ROOT / "docs", ["fascia", "back-pain", "treatments", "case-studies"])

@@ -1,8 +1,7 @@
-"""scripts/check_links.py, internal mode: every defect it must find, every valid form it
+"""fasciasite.links (scripts/check_links.py), internal mode: every defect it must find, every valid form it
 must let pass, the output formats, the exit codes, and the real built site."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,10 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_links.py"
-_spec = importlib.util.spec_from_file_location("check_links", SCRIPT)
-check_links = importlib.util.module_from_spec(_spec)
-sys.modules["check_links"] = check_links  # the process pool pickles its functions by name
-_spec.loader.exec_module(check_links)
+from fasciasite import links as check_links  # noqa: E402
+from fasciasite.links import internal as check_links_internal  # noqa: E402
 
 SITE_URL = "https://example.org/site/"
 EDIT = "https://github.com/acme/fascia/edit/main/docs/"
@@ -344,7 +341,7 @@ def test_process_pool_gives_the_same_findings(tmp_path, capsys, monkeypatch):
         write(site, f"many/p{i}/index.html",
               page(f'<a href="../p{i + 1}/#h">next</a><h2 id="h">h</h2>'))
     serial = findings(capsys, site)
-    monkeypatch.setattr(check_links, "POOL_MIN_PAGES", 2)
+    monkeypatch.setattr(check_links_internal, "POOL_MIN_PAGES", 2)
     assert findings(capsys, site) == serial
     assert [f["link"] for f in serial if f["page"].startswith("many/")] == ["../p30/#h"]
 

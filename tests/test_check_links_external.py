@@ -4,7 +4,6 @@ cache. No test reaches any other address; each run is bounded by --timeout 0.5."
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import socket
@@ -18,10 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("check_links", ROOT / "scripts" / "check_links.py")
-check_links = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("check_links", check_links)
-_spec.loader.exec_module(check_links)
+from fasciasite import links as check_links  # noqa: E402
 
 SLOW_SECONDS = 3.0
 HUGE_BYTES = 50 * 1024 * 1024
@@ -315,6 +311,6 @@ def test_blocked_ok_matches_hosts_and_doi_prefixes(url, hosts, blocked):
 
 
 def test_project_config_is_valid():
-    cfg = check_links.load_config(ROOT / "scripts" / "linkcheck.toml", explicit=True)
+    cfg = check_links.load_config(check_links.DEFAULT_CONFIG, explicit=True)  # linkcheck.toml at the root
     assert "www.ncbi.nlm.nih.gov" in cfg["hosts"] and "10.1016" in cfg["doi_prefixes"]
     assert (cfg["ok_days"], cfg["fail_days"]) == (7.0, 1.0)

@@ -2,7 +2,6 @@
 fail the build, each named with file, line and field."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -14,9 +13,7 @@ from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOK = ROOT / "overrides" / "hooks" / "frontmatter.py"
-_spec = importlib.util.spec_from_file_location("frontmatter_hook", HOOK)
-frontmatter = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(frontmatter)
+from fasciasite import frontmatter  # noqa: E402
 
 AUTHORS = ["editorial-team", "jane-smith"]
 TAGS = ["fascia", "low back pain", "exercise"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,7 @@ import yaml
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("new_article", ROOT / "scripts" / "new_article.py")
-new_article = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(new_article)
+from fasciasite import new_article  # noqa: E402
 
 MKDOCS_YML = """\
 # Fixture config: the comments must survive the nav edit.

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("review_status", ROOT / "scripts" / "review_status.py")
-review_status = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(review_status)
+from fasciasite import review_status  # noqa: E402
 
 TODAY = dt.date(2027, 6, 1)
 

@@ -1,6 +1,6 @@
 """A static file server for a built site on 127.0.0.1, as GitHub Pages serves it.
 
-Used by tests/test_browser.py and scripts/lighthouse.py. The site is served under the path
+Used by tests/test_browser.py and fasciasite.bench.lighthouse. The site is served under the path
 of its site_url (e.g. /fascia-back-pain/), because MkDocs writes 404.html with absolute
 links to that path. Like GitHub Pages: `dir/` serves `dir/index.html`, `dir` redirects to
 `dir/`, a missing path serves `404.html` with status 404, and text is gzip-compressed when

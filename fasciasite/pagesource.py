@@ -1,7 +1,6 @@
 """The text and front matter of each Markdown page, read and parsed once per change.
 
-Not a hook (mkdocs.yml does not list it): the article, citations and frontmatter hooks
-import it, because each needs every page's front matter and parsing the YAML four times
+The article, citations and frontmatter modules import it, because each needs every page's front matter and parsing the YAML four times
 (MkDocs does it once more itself) cost about a second at 1,000 pages.
 """
 from __future__ import annotations

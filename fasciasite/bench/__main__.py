@@ -1,0 +1,149 @@
+"""Benchmark the site build: speed at 10-1,000 articles, citation cost, page weight.
+
+Usage: python -m fasciasite.bench [--sizes 10,100,1000] [--runs 3] [--json FILE]
+                               [--skip-links] [--skip-lighthouse] [--keep DIR]
+
+For each size N, writes a synthetic project in a temporary directory: N articles of
+about 1,200 words (key points and evidence boxes, headings, lists, a table, a diagram
+from docs/assets/diagrams, links to other generated articles, about 14 citations drawn
+from references.bib plus 200 generated entries appended to a copy of it), valid front
+matter, and the REAL mkdocs.yml (nav replaced), hooks, templates, includes, schema and
+scripts. Then it times full strict builds (median of --runs; each run starts with an
+empty card cache, as a fresh CI checkout does) twice:
+
+  with citations     the corpus as written
+  without citations  citations stripped from the Markdown, and the bibtex plugin and
+                     the citations hook removed from the copied mkdocs.yml
+
+and reports seconds per 100 articles, the citation overhead (with / without), and
+growth (per-article time at the largest N / at the next size down; 1.00 = linear).
+At the largest N it also times a full build with the card cache kept (as when CI
+caches .cache/cards), `mkdocs build --dirty --no-strict` after editing one page
+(strict would abort on MkDocs' own "dirty build" warning), and the rebuilds `make
+serve` and `make serve-fast` do when one page is saved.
+
+Then, on the REAL site: the strict build time (median of --runs, cold card cache),
+and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript, the
+search worker and index, and an article's first load (HTML + CSS + JS + SVG images
+and icons it references; no web fonts; the search worker and index excluded).
+
+python -m fasciasite.bench.links --json and python -m fasciasite.bench.lighthouse --json --site-dir (the real
+site just built) are run when they exist (else "not available"); --skip-links /
+--skip-lighthouse leave them out.
+
+Prints a plain-text table and writes JSON (default bench-results/latest.json).
+Exit 0 when every build succeeded, 1 when one failed, 2 on bad usage. Targets are
+reported, never an exit status: timings on a shared machine are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from fasciasite.bench.common import (
+    BuildFailed,
+    ROOT,
+)
+from fasciasite.bench.runs import (
+    incremental,
+    machine,
+    paired_builds,
+    strict_builds,
+)
+from fasciasite.bench.corpus import (
+    copy_real_site,
+    write_corpus,
+)
+from fasciasite.bench.report import (
+    other_script,
+    page_weights,
+    summarise,
+    table,
+)
+
+
+# ── Main ─────────────────────────────────────────────────────────────────────
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10,100,1000", help="article counts, comma-separated (default 10,100,1000)")
+    ap.add_argument("--runs", type=int, default=3, help="builds per measurement, the median is kept (default 3)")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench-results" / "latest.json", metavar="FILE",
+                    help="write the results here (default bench-results/latest.json)")
+    ap.add_argument("--skip-links", action="store_true", help="do not run python -m fasciasite.bench.links")
+    ap.add_argument("--skip-lighthouse", action="store_true", help="do not run python -m fasciasite.bench.lighthouse")
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="write the generated projects into DIR and keep them")
+    args = ap.parse_args(argv)
+    try:
+        args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        ap.error(f"--sizes: '{args.sizes}' is not a comma-separated list of numbers, e.g. 10,100,1000")
+    if not args.sizes or min(args.sizes) < 1 or args.runs < 1:
+        ap.error("--sizes needs at least one number >= 1, and --runs must be >= 1")
+    return args
+
+
+def run(args, work: Path) -> dict:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    results: dict = {"machine": machine(), "runs": args.runs, "sizes": args.sizes, "builds": []}
+    print(f"bench: machine {results['machine']}", file=sys.stderr)
+    for n in args.sizes:
+        cited, uncited = work / f"n{n}" / "cited", work / f"n{n}" / "uncited"
+        edit_page = write_corpus(cited, n, True)
+        write_corpus(uncited, n, False)
+        print(f"bench: N={n}: {args.runs} strict build(s) each with and without citations, in turn, in "
+              f"{cited.parent}", file=sys.stderr)
+        with_, without = paired_builds(cited, uncited, args.runs)
+        results["builds"].append({"articles": n, "with_citations": with_, "without_citations": without})
+        if n == args.sizes[-1]:
+            print(f"bench: N={n}: warm build, dirty build, serve rebuild", file=sys.stderr)
+            project = work / f"n{n}" / "cited"
+            results["incremental"] = {"articles": n, **incremental(project, project / "docs" / edit_page)}
+    real = work / "real"
+    copy_real_site(real)
+    print(f"bench: real site: {args.runs} strict build(s) in {real}", file=sys.stderr)
+    results["real_site"] = {"build": strict_builds(real, args.runs),
+                            "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
+    results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
+    print("bench: links, lighthouse", file=sys.stderr)
+    results["links"] = other_script("links", args.skip_links)
+    results["lighthouse"] = other_script("lighthouse", args.skip_lighthouse, "--site-dir", str(real / "site"))
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    summarise(results)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_"))
+    if args.keep:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            print(f"bench: --keep {args.keep}: the directory is not empty; give a new or empty one", file=sys.stderr)
+            return 2
+        args.keep.mkdir(parents=True, exist_ok=True)
+    try:
+        results = run(args, work.resolve())
+    except BuildFailed as exc:
+        print(f"bench: build failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nJSON: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

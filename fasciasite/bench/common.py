@@ -1,0 +1,27 @@
+"""Settings shared by the benchmarks (fasciasite.bench)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+
+ROOT = Path(__file__).resolve().parents[2]  # the project
+GENERATED_BIB_ENTRIES = 200
+CITATIONS_PER_ARTICLE = 14
+GZIP_LEVEL = 6  # what web servers typically use on the fly
+SUBPROCESS_TIMEOUT = 1800
+SERVE_TIMEOUT = 600  # for `mkdocs serve` to start (a full build)
+WATCH_TIMEOUT = 15   # for it to notice a saved file
+
+TARGETS = {  # name -> (limit, unit, what)
+    "citation_overhead_1000": (1.10, "x", "citation overhead at N=1,000 (with / without)"),
+    "build_1000_s": (35.0, "s", "strict build of 1,000 articles"),
+    "real_build_s": (5.0, "s", "strict build of the real site"),
+    "first_load_gzip_kb": (90.0, "KB", "an article's first load, gzip, before the search index"),
+}
+
+
+class BuildFailed(Exception):
+    pass
+
+

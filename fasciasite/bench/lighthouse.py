@@ -1,0 +1,151 @@
+"""Lighthouse scores and page weight for the built site, served with gzip from 127.0.0.1.
+
+Runs Lighthouse (npm package, pinned below, installed on first use into
+.cache/lighthouse) with Debian's Chromium, mobile profile, on the home page and one
+article. Prints the four category scores (medians of --runs runs) and the bytes
+transferred, in total and without the search index (which Material loads after the page),
+as a table or with --json.
+
+    make build && .venv/bin/python -m fasciasite.bench.lighthouse
+    .venv/bin/python -m fasciasite.bench.lighthouse --site-dir /tmp/site --json
+
+Exit 0: every page meets the targets; 1: a page misses one (the audits that cost points
+are listed); 2: bad usage, or no site, Chromium or npm.
+Not part of the test suite: Lighthouse's timings are benchmark figures, not assertions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from fasciasite.serve import serve  # the static server the browser tests use too
+
+ROOT = Path(__file__).resolve().parents[2]  # the project
+
+LIGHTHOUSE_VERSION = "12.8.2"  # the newest release that runs on Node 20 (13.x needs Node 22.19)
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
+ARTICLE_BUDGET = 90 * 1024  # an article's first load, compressed, without the search index
+SEARCH_INDEX = "search/search_index.json"
+PAGES = ("", "fascia/what-is-fascia/")
+
+
+def lighthouse_bin(folder: Path) -> Path:
+    """The pinned Lighthouse CLI in folder, installed with npm if it is not there yet."""
+    cli = folder / "node_modules" / ".bin" / "lighthouse"
+    installed = folder / "node_modules" / "lighthouse" / "package.json"
+    if not (cli.exists() and json.loads(installed.read_text())["version"] == LIGHTHOUSE_VERSION):
+        if not shutil.which("npm"):
+            raise FileNotFoundError(f"npm not found; install Node.js and npm to fetch lighthouse@{LIGHTHOUSE_VERSION}")
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"Installing lighthouse@{LIGHTHOUSE_VERSION} into {folder} ...", file=sys.stderr)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(folder), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    return cli
+
+
+def run_lighthouse(cli: Path, chrome: Path, url: str, workdir: Path) -> dict:
+    report = workdir / "report.json"
+    subprocess.run(
+        [str(cli), url, "--quiet", "--output=json", f"--output-path={report}", "--form-factor=mobile",
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
+        check=True, env=dict(os.environ, CHROME_PATH=str(chrome)), timeout=300,
+    )
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def summarise(path: str, reports: list[dict], is_article: bool) -> dict:
+    """A page's median scores, its bytes, and its problems: the audits that cost points (from
+    the run with the median performance score) and, for an article, a weight over budget."""
+    reports = sorted(reports, key=lambda r: r["categories"]["performance"]["score"])
+    report = reports[len(reports) // 2]
+    requests = report["audits"]["network-requests"]["details"]["items"]
+    total = sum(r.get("transferSize", 0) for r in requests)
+    index = sum(r.get("transferSize", 0) for r in requests if urlsplit(r["url"]).path.endswith(SEARCH_INDEX))
+    scores = {c: round(statistics.median(r["categories"][c]["score"] for r in reports) * 100) for c in CATEGORIES}
+    lost = []
+    for category in CATEGORIES:
+        if scores[category] >= TARGETS[category]:
+            continue
+        for ref in report["categories"][category]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                value = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
+                lost.append(f"{category}: {ref['id']} scores {audit['score']:.2f}{value}: {audit['title']}")
+    if is_article and total - index > ARTICLE_BUDGET:
+        lost.append(f"weight: {total - index:,} bytes before the search index, budget {ARTICLE_BUDGET:,}")
+    return {"page": path or "/", "scores": scores, "bytes_total": total, "bytes_without_search_index": total - index,
+            "problems": lost}
+
+
+def print_table(results: list[dict]) -> None:
+    head = ["page", *CATEGORIES, "KB total", "KB w/o index"]
+    rows = [[r["page"], *(str(r["scores"][c]) for c in CATEGORIES),
+             f"{r['bytes_total'] / 1024:.1f}", f"{r['bytes_without_search_index'] / 1024:.1f}"] for r in results]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    print("targets: " + ", ".join(f"{c} >= {t}" for c, t in TARGETS.items())
+          + f"; an article <= {ARTICLE_BUDGET // 1024} KB before the search index")
+    for r in results:
+        for problem in r["problems"]:
+            print(f"{r['page']}: {problem}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="the built site (default: site/, from `make build`)")
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), metavar="PATH",
+                        help="pages below the site root, '' for the home page; every other page is held to the "
+                             "article weight budget (default: '' fascia/what-is-fascia/)")
+    parser.add_argument("--chrome", type=Path, default=Path("/usr/bin/chromium"), help="the Chromium to drive (default: %(default)s)")
+    parser.add_argument("--lighthouse-dir", type=Path, default=ROOT / ".cache" / "lighthouse",
+                        help=f"where lighthouse@{LIGHTHOUSE_VERSION} is installed (default: .cache/lighthouse)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; scores are medians (default: 3)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    if not (args.site_dir / "index.html").is_file():
+        parser.error(f"{args.site_dir}: no built site here; run `make build` first, or pass --site-dir")
+    if not args.chrome.is_file():
+        parser.error(f"{args.chrome}: Chromium not found; install it: apt-get install -y chromium")
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+
+    results = []
+    try:
+        cli = lighthouse_bin(args.lighthouse_dir)
+        with serve(args.site_dir, base=urlsplit(site_url).path) as server, tempfile.TemporaryDirectory() as tmp:
+            for path in args.pages:
+                reports = [run_lighthouse(cli, args.chrome, server.url + path, Path(tmp)) for _ in range(args.runs)]
+                results.append(summarise(path, reports, is_article=path != ""))
+    except (FileNotFoundError, subprocess.SubprocessError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print_table(results)
+    return 1 if any(r["problems"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Page weights, the other benchmark commands, and the printed table."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+from fasciasite.bench.common import (
+    BuildFailed,
+    GZIP_LEVEL,
+    ROOT,
+    SUBPROCESS_TIMEOUT,
+    TARGETS,
+)
+from fasciasite.bench.runs import (
+    build_env,
+)
+
+
+# ── Page weight ──────────────────────────────────────────────────────────────
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, GZIP_LEVEL, mtime=0))
+
+
+def weight(paths: list[Path]) -> dict:
+    data = [p.read_bytes() for p in paths]
+    return {"files": len(paths), "raw_bytes": sum(map(len, data)), "gzip_bytes": sum(map(gz, data))}
+
+
+def page_weights(site: Path, sections: list[str]) -> dict:
+    """Weights of the largest article and of what a first visit to it downloads."""
+    articles = [p for s in sections for p in (site / s).rglob("index.html")]
+    if not articles:
+        raise BuildFailed(f"{site}: no article pages found under {', '.join(sections)}")
+    page = max(articles, key=lambda p: p.stat().st_size)
+    tree = lxml_html.fromstring(page.read_bytes())
+    base = "/" + page.parent.relative_to(site).as_posix() + "/"
+
+    def local(urls) -> list[Path]:
+        out = []
+        for url in urls:
+            parts = urlsplit(urljoin(base, url))
+            if parts.scheme or parts.netloc:
+                continue  # another site's file (none are expected: no web fonts, no CDN)
+            path = site / parts.path.lstrip("/")
+            if path.is_file() and path not in out:
+                out.append(path)
+        return out
+
+    css = local(tree.xpath("//link[@rel='stylesheet']/@href"))
+    js = local(tree.xpath("//script/@src"))
+    svg = local([u for u in tree.xpath("//img/@src | //link[contains(@rel, 'icon')]/@href") if u.endswith(".svg")])
+    config = tree.xpath("//script[@id='__config']/text()")
+    worker = local([json.loads(config[0]).get("search") or ""]) if config else []
+    index = site / "search" / "search_index.json"
+    first = weight([page, *css, *js, *svg])
+    return {
+        "article": page.parent.relative_to(site).as_posix() + "/",
+        "html": weight([page]), "css": weight(css), "js": weight(js), "svg": weight(svg),
+        "search_worker": weight(worker) if worker else None,
+        "search_index": weight([index]) if index.is_file() else None,
+        "first_load": first,
+        "first_load_gzip_kb": round(first["gzip_bytes"] / 1024, 1),
+    }
+
+
+# ── Other benchmarks ─────────────────────────────────────────────────────────
+
+
+def other_script(name: str, skip: bool, *args: str) -> dict:
+    """Run `python -m fasciasite.bench.NAME --json [ARGS]`; its JSON, or why there is none."""
+    if skip:
+        return {"status": "skipped"}
+    if importlib.util.find_spec(f"fasciasite.bench.{name}") is None:
+        return {"status": "not available"}
+    try:
+        out = subprocess.run([sys.executable, "-m", f"fasciasite.bench.{name}", "--json", *args], cwd=ROOT,
+                             capture_output=True, text=True,
+                             env=build_env(), timeout=SUBPROCESS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timed out after {SUBPROCESS_TIMEOUT} s"}
+    try:
+        return {"status": "ok" if out.returncode == 0 else f"exit {out.returncode}", "result": json.loads(out.stdout)}
+    except json.JSONDecodeError:
+        return {"status": f"exit {out.returncode}, no JSON: {(out.stderr or out.stdout).strip()[-300:]}"}
+
+
+# ── Report ───────────────────────────────────────────────────────────────────
+
+
+def summarise(results: dict) -> None:
+    builds = results["builds"]
+    for b in builds:
+        cited, uncited = b["with_citations"], b["without_citations"]
+        b["seconds_per_100"] = round(cited["seconds"] / b["articles"] * 100, 3)
+        b["citation_overhead"] = round(cited["seconds"] / uncited["seconds"], 3)
+        b["citation_overhead_cpu"] = round(cited["cpu_seconds"] / uncited["cpu_seconds"], 3)
+    results["growth"] = None
+    if len(builds) >= 2:
+        small, large = builds[-2], builds[-1]
+        per = lambda b: b["with_citations"]["seconds"] / b["articles"]  # noqa: E731
+        results["growth"] = {"from": small["articles"], "to": large["articles"],
+                             "per_article_ratio": round(per(large) / per(small), 3)}
+    at = {b["articles"]: b for b in builds}
+    values = {
+        "citation_overhead_1000": at[1000]["citation_overhead"] if 1000 in at else None,
+        "build_1000_s": at[1000]["with_citations"]["seconds"] if 1000 in at else None,
+        "real_build_s": results["real_site"]["build"]["seconds"],
+        "first_load_gzip_kb": results["real_site"]["page_weight"]["first_load_gzip_kb"],
+    }
+    results["targets"] = {
+        name: {"limit": limit, "unit": unit, "what": what, "value": values[name],
+               "met": None if values[name] is None else values[name] <= limit}
+        for name, (limit, unit, what) in TARGETS.items()
+    }
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:.1f}"
+
+
+def table(results: dict) -> str:
+    m = results["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    out = [f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}, "
+           f"load {m['load_average'][0]} at start, {m.get('load_average_end', ['?'])[0]} at end; {packages}", ""]
+    out += [f"Strict builds, synthetic articles (median of {results['runs']} runs, cold card cache)",
+            f"{'N':>6}  {'citations':<9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'s/100 art':>10}"]
+    for b in results["builds"]:
+        for label, key in (("with", "with_citations"), ("without", "without_citations")):
+            r = b[key]
+            out.append(f"{b['articles']:>6}  {label:<9} {r['seconds']:>8.2f} {r['cpu_seconds']:>8.2f} "
+                       f"{r['peak_mb']:>8.0f} {r['seconds'] / b['articles'] * 100:>10.2f}")
+    overheads = [f"N={b['articles']}: {b['citation_overhead']:.2f} [{b['citation_overhead_cpu']:.2f}]"
+                 for b in results["builds"]]
+    out.append("Citation overhead (with / without), wall [CPU]: " + "  ".join(overheads))
+    g = results["growth"]
+    out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} "
+               "(1.00 = linear)" if g else "Growth: needs two sizes")
+    inc = results["incremental"]
+
+    def reload(serve: dict) -> str:
+        return (f"{serve['seconds_to_reload']:.2f} s to reload (build {serve['build_seconds']:.2f} s)"
+                if "seconds_to_reload" in serve else serve["error"])
+
+    out += ["", f"N={inc['articles']}: full build with warm card cache {inc['warm_full_seconds']:.2f} s. "
+                f"One page edited: build --dirty --no-strict {inc['dirty_seconds']:.2f} s; "
+                f"make serve: {reload(inc['serve'])}; make serve-fast: {reload(inc.get('serve_fast', {'error': '-'}))}"]
+    real = results["real_site"]
+    pw = real["page_weight"]
+    out += ["", f"Real site ({real['pages']} pages): strict build {real['build']['seconds']:.2f} s "
+                f"(median of {real['build']['runs']}, cold cards; runs {real['build']['all_seconds']}), "
+                f"peak {real['build']['peak_mb']:.0f} MB",
+            f"Page weight, largest article {pw['article']} (KB, gzip -{GZIP_LEVEL}):",
+            f"  {'':<22}{'files':>6} {'raw KB':>9} {'gzip KB':>9}"]
+    for label, key in (("article HTML", "html"), ("CSS", "css"), ("JavaScript", "js"), ("SVG images + icons", "svg"),
+                       ("first load", "first_load"), ("search worker (extra)", "search_worker"),
+                       ("search index (extra)", "search_index")):
+        w = pw[key]
+        if w:
+            out.append(f"  {label:<22}{w['files']:>6} {kb(w['raw_bytes']):>9} {kb(w['gzip_bytes']):>9}")
+    for name in ("links", "lighthouse"):
+        r = results[name]
+        out += ["", f"{name} (python -m fasciasite.bench.{name} --json): {r['status']}"]
+        rows = r.get("result", {}).get("results") if isinstance(r.get("result"), dict) else None
+        if isinstance(rows, list) and all(isinstance(row, dict) for row in rows):
+            out += ["  " + "  ".join(f"{k}={v}" for k, v in row.items()) for row in rows]
+        elif "result" in r:
+            out.append("  " + json.dumps(r["result"])[:2000])
+    out += ["", "Targets:"]
+    for t in results["targets"].values():
+        state = "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        value = "-" if t["value"] is None else f"{t['value']:.2f} {t['unit']}"
+        out.append(f"  {t['what']:<58} <= {t['limit']:g} {t['unit']:<3} {value:>10}  {state}")
+    return "\n".join(out)
+
+

