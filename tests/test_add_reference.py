@@ -15,7 +15,8 @@ import pytest
 from scholarly_apis import FIXTURES, serve
 
 from fasciasite import add_reference, refs_online
-from fasciasite.bib import check_entries, parse_bib
+from fasciasite.bib import parse_bib
+from fasciasite.bibcheck import check_entries
 from fasciasite.metadata import Person, Work
 
 ROOT = Path(__file__).resolve().parents[1]
