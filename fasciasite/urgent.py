@@ -168,6 +168,7 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
         if list_id and context:
             lists.setdefault(list_id, []).extend((line, t, s) for t, s in found if t.id != "gp")
             list_level[list_id] = context
+    problems += _paragraph_level(markdown, tiers, file, offset, fix, {p.line for p in problems})
     for list_id, items in lists.items():
         distinct = {s.text for _, _, s in items}
         if len(distinct) >= 2 and not any(p.line == items[0][0] + offset for p in problems):
@@ -183,6 +184,28 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
         if p.line not in one_per_line or p.message.startswith("sends"):
             one_per_line[p.line] = p
     return sorted(one_per_line.values(), key=lambda p: p.line)
+
+
+def _paragraph_level(markdown: str, tiers: Tiers, file: str, offset: int, fix: str, seen: set[int]) -> list[Problem]:
+    """A paragraph that names a sign in one sentence and a less urgent service in another
+    ("your foot starts to drag ... Ask your GP practice for an urgent appointment")."""
+    paragraphs: dict[int, list[str]] = {}
+    for line, text, _context, list_id in _units(markdown):
+        if not list_id:
+            paragraphs.setdefault(line, []).append(text)
+    problems = []
+    for line, sentences in paragraphs.items():
+        if len(sentences) < 2 or line + offset in seen:
+            continue
+        whole = " ".join(sentences)
+        level = _level(whole)
+        for tier, sign in _signs_in(whole, tiers):
+            if level and level < tier.level:
+                problems.append(Problem(file, line + offset, (
+                    f"this paragraph names '{sign.text}' and sends readers to {SERVICE_NAMES[level]}, but it is a "
+                    f"'{tier.title}' sign; when sources disagree on urgency the more urgent one wins. {fix}")))
+                break
+    return problems
 
 
 def _article_block(markdown: str, file: str, offset: int) -> list[Problem]:

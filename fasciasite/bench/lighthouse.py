@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", nargs="+", default=list(PAGES), metavar="PATH",
                         help="pages below the site root, '' for the home page; every other page is held to the "
                              "article weight budget (default: '' fascia/what-is-fascia/)")
-    parser.add_argument("--chrome", type=Path, default=Path("/usr/bin/chromium"), help="the Chromium to drive (default: %(default)s)")
+    parser.add_argument("--chrome", type=Path, default=Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")),
+                        help="the Chromium to drive (default: $CHROMIUM_PATH or /usr/bin/chromium)")
     parser.add_argument("--lighthouse-dir", type=Path, default=ROOT / ".cache" / "lighthouse",
                         help=f"where lighthouse@{LIGHTHOUSE_VERSION} is installed (default: .cache/lighthouse)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; scores are medians (default: 3)")
