@@ -1,6 +1,6 @@
 """scripts/check_links.py --external, against a server this file starts on 127.0.0.1:
 statuses, redirects, retries, timeouts, huge bodies, resets, bot-blocked hosts, the
-cache. No test reaches any other address; each run is bounded by --timeout 0.5."""
+cache, #fragments. No test reaches any other address; each run is bounded by --timeout 0.5."""
 from __future__ import annotations
 
 import contextlib
@@ -34,7 +34,7 @@ class Server(ThreadingHTTPServer):
         self.requests: list[tuple[str, str, str]] = []  # (method, path, user agent)
         self.hits: dict[str, int] = {}
         self.in_flight = self.max_in_flight = 0
-        self.huge_sent = 0
+        self.huge_sent = self.huge_html_sent = 0
         self.stop = threading.Event()
 
     @property
@@ -44,6 +44,10 @@ class Server(ThreadingHTTPServer):
     def count(self, prefix: str = "") -> int:
         with self.lock:
             return sum(1 for _, path, _ in self.requests if path.startswith(prefix))
+
+
+ANCHORS_PAGE = (b'<!doctype html><html><body><h2 id="here">x</h2><a name="named"></a>'
+                b'<h2 id="caf\xc3\xa9">x</h2></body></html>')
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -58,12 +62,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.route()
 
-    def reply(self, status: int, headers: dict | None = None) -> None:
+    def reply(self, status: int, headers: dict | None = None, body: bytes = b"") -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def route(self):
         server: Server = self.server
@@ -109,6 +115,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200)
         elif name == "huge":
             self.huge()
+        elif name in ("anchors", "pdf"):  # a page with ids, a document that has none
+            kind = "text/html; charset=utf-8" if name == "anchors" else "application/pdf"
+            self.reply(200, {"Content-Type": kind}, ANCHORS_PAGE)
+        elif name == "movedanchors":
+            self.reply(301, {"Location": f"{prefix}/anchors"})
+        elif name == "hugehtml":
+            self.huge_html()
         elif name == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
@@ -129,6 +142,22 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(chunk)
             with self.server.lock:
                 self.server.huge_sent += CHUNK
+
+
+    def huge_html(self) -> None:
+        """An HTML page of 50 MB whose only id comes first: a checker must stop at its cap."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(HUGE_BYTES))
+        self.end_headers()
+        self.wfile.write(b'<html><body><p id="early">'.ljust(CHUNK))
+        chunk = b"<p>filler</p>".ljust(CHUNK)
+        for _ in range(HUGE_BYTES // CHUNK - 1):
+            if self.server.stop.wait(0.001):  # at most ~60 MB/s: reading it all takes > 0.8 s
+                return
+            self.wfile.write(chunk)
+            with self.server.lock:
+                self.server.huge_html_sent += CHUNK
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +308,42 @@ def test_cache_expiry_failures_before_successes(server, tmp_path, capsys):
     after = server.count("/expiry/200"), server.count("/expiry/404")
     assert after[0] == before[0]  # ok results keep 7 days
     assert after[1] > before[1]  # failures keep 1 day
+
+
+# ---------------------------------------------------------------- #fragments of other sites
+
+def test_external_fragment_is_looked_up_in_the_target_page(server, tmp_path, capsys):
+    base = f"{server.base}/frag"
+    ok = [f"{base}/anchors#here", f"{base}/anchors#named", f"{base}/anchors#caf%C3%A9",
+          f"{base}/anchors#top", f"{base}/anchors#/app/route", f"{base}/pdf#page=2"]
+    bad = [f"{base}/anchors#gone", f"{base}/movedanchors#gone-too"]
+    code, found, _ = check(tmp_path, capsys, ok + bad)
+    assert code == 1 and set(found) == set(bad)
+    assert found[bad[0]]["kind"] == "fragment"
+    assert found[bad[0]]["reason"] == f"no id or <a name> 'gone' in {base}/anchors"
+    assert found[bad[1]]["reason"] == f"no id or <a name> 'gone-too' in {base}/anchors"
+    assert {m for m, p, _ in server.requests if p == "/frag/anchors"} == {"GET"}
+
+
+def test_external_fragment_read_is_size_capped(server, tmp_path, capsys):
+    url = f"{server.base}/cap/hugehtml"
+    code, found, seconds = check(tmp_path, capsys, [url + "#early", url + "#late"])
+    assert code == 0 and list(found) == [url + "#late"]  # past the cap: not broken
+    assert found[url + "#late"]["kind"] == "unverified"
+    assert "not in the first 2 MB" in found[url + "#late"]["reason"]
+    assert seconds < SLOW_SECONDS and server.count("/cap/") == 1  # one GET for both
+    time.sleep(0.1)
+    assert server.huge_html_sent < 8 * 1024 * 1024  # stopped long before 50 MB
+
+
+def test_external_fragments_are_cached_and_a_new_one_is_asked(server, tmp_path, capsys):
+    cache, url = tmp_path / "cache.json", f"{server.base}/fcache/anchors"
+    check(tmp_path, capsys, [url + "#here"], "--cache", str(cache), now=T0)
+    code, found, _ = check(tmp_path, capsys, [url + "#here"], "--cache", str(cache), now=T0)
+    assert (code, found) == (0, {}) and server.count("/fcache/") == 1
+    code, found, _ = check(tmp_path, capsys, [url + "#here", url + "#new"], "--cache",
+                           str(cache), now=T0)
+    assert code == 1 and list(found) == [url + "#new"] and server.count("/fcache/") == 2
 
 
 # ---------------------------------------------------------------- the pieces

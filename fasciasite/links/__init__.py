@@ -1,10 +1,11 @@
 """The link checker for the built site: `python -m fasciasite.links SITE_DIR` (see --help).
 
-Modules: common (settings, records, HTML/CSS/sitemap parsing), internal (pages, anchors,
-assets inside the site), external (the polite network checker), __main__ (command line
-and report). The names below are its public API.
+Modules: common (settings, records, HTML/CSS/sitemap parsing), resolve (the file tree
+and how a link as written resolves), internal (pages, anchors, assets inside the site),
+external (the polite network checker), cli (command line and report, run by __main__).
+The names below are its public API.
 """
-from fasciasite.links.__main__ import build_parser, main, report  # noqa: F401
+from fasciasite.links.cli import build_parser, main, report  # noqa: F401
 from fasciasite.links.common import (  # noqa: F401
     DEFAULT_CONFIG, Finding, Page, UsageError, css_urls, parse_page, parse_srcset, refresh_target, sitemap_locs,
 )

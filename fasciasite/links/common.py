@@ -1,6 +1,7 @@
 """The link checker's settings, records and HTML/CSS/sitemap parsing (fasciasite.links)."""
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -17,28 +18,36 @@ PER_HOST = 2
 RETRIES = 2  # extra attempts after a 429/503
 MAX_RETRY_WAIT = 5.0  # seconds; a longer Retry-After is reported as "rate limited"
 SKIPPED_SCHEMES = {"mailto", "tel", "data"}
-NOT_BROKEN = {"blocked", "rate-limited"}
+NOT_BROKEN = {"blocked", "rate-limited", "unverified"}
+FRAGMENT_MAX_BYTES = 2 * 1024 * 1024  # of an external HTML page read to find an id
 HTML_SUFFIXES = (".html", ".htm")
 LINK_TAGS = ("a", "area", "img", "link", "script", "source", "iframe", "video", "audio",
-             "track", "embed", "meta")
+             "track", "embed", "meta", "base")
 HINT_RELS = {"preconnect", "dns-prefetch"}  # a host, not a resource: nothing to fetch
-KIND_RANK = {"hint": 0, "res": 1, "a": 2, "refresh": 3}
+KIND_RANK = {"hint": 0, "res": 1, "card": 2, "a": 3, "refresh": 4}
+CARD_META = {"og:image", "og:image:url", "og:image:secure_url", "og:url", "twitter:image",
+             "twitter:image:src"}  # preview-card URLs: checked like links, must be absolute
+EMPTY_SRC_TAGS = {"img", "script", "source", "video", "audio", "track", "embed"}
+# WHATWG's forbidden domain code points: none of these can be in a host name.
+FORBIDDEN_HOST = frozenset("#/:<>?@[\\]^|%\x7f").union(map(chr, range(33)))
 
 
 class Page(NamedTuple):
     rel: str  # path in SITE_DIR, posix
     source: str  # docs/*.md when known, else rel
     ids: frozenset  # ids and <a name>s: valid fragments
-    links: tuple  # (kind, raw URL); kind: "a", "res", "refresh", "hint"
+    links: tuple  # (kind, raw URL); kind: "a", "res", "card", "refresh", "hint", "empty"
     canonical: str | None
     refresh: str | None  # meta-refresh target as written
+    base: str | None = None  # <base href> as written
 
 
 class Finding(NamedTuple):
     page: str
     source: str
     link: str
-    kind: str  # internal, fragment, security, external, blocked, rate-limited
+    kind: str  # internal, fragment, malformed, security, external; not failing the run:
+    #            blocked, rate-limited, unverified
     status: int | None
     reason: str
     count: int
@@ -93,23 +102,63 @@ def refresh_target(content: str) -> str | None:
     return rest or None
 
 
+def host_problem(netloc: str) -> str | None:
+    """Why the authority part of a URL (user@host:port) cannot be a web address, or None."""
+    host = netloc.rpartition("@")[2]
+    port = None
+    if host.startswith("["):
+        end = host.find("]")
+        if end < 0:
+            return f"host {host!r}: '[' without ']'"
+        try:
+            ipaddress.IPv6Address(host[1:end])
+        except ValueError:
+            return f"host {host!r}: {host[1:end]!r} is not an IPv6 address"
+        rest = host[end + 1:]
+        if rest and not rest.startswith(":"):
+            return f"host {host!r}: {rest!r} after ']'"
+        port = rest[1:] if rest else None
+    else:
+        if ":" in host:
+            host, _, port = host.rpartition(":")
+        if not host:
+            return "no host name"
+        bad = sorted(set(host) & FORBIDDEN_HOST)
+        if bad:
+            shown = " ".join(repr(c) for c in bad)
+            return f"host {host!r}: {shown} cannot be part of a host name"
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return f"port {port!r}: a port is a number up to 65535"
+    return None
+
+
+def authority(raw: str) -> str:
+    """The user@host:port part of an absolute or protocol-relative URL, without parsing it."""
+    at = raw.find("//")
+    rest = raw[at + 2:] if at >= 0 else ""
+    for stop in "/?#":
+        rest = rest.split(stop, 1)[0]
+    return rest
+
+
 def source_from_edit_link(href: str) -> str | None:
     """docs/x.md from https://host/org/repo/edit/BRANCH/docs/x.md."""
-    path = urlsplit(href).path
+    try:
+        path = urlsplit(href).path
+    except ValueError:  # a malformed host: reported as a link, not a source
+        return None
     at = path.find("/edit/")
     rest = path[at + len("/edit/"):].split("/", 1) if at >= 0 else []
     return unquote(rest[1]) if len(rest) == 2 and rest[1] else None
 
 
 def parse_page(rel: str, data: bytes) -> Page:
-    try:
-        root = etree.fromstring(data, _HTML_PARSER)
-    except etree.XMLSyntaxError:  # empty file
-        root = None
+    root = _parse_html(data, _HTML_PARSER)
     if root is None:
         return Page(rel, rel, frozenset(), (), None, None)
     ids = frozenset(_IDS(root)).union(_A_NAMES(root))
     links, meta_source, edit_source, canonical, refresh = [], None, None, None, None
+    base = None
     for el in root.iter(*LINK_TAGS):
         tag, get = el.tag, el.get
         if tag == "a":
@@ -135,16 +184,49 @@ def parse_page(rel: str, data: bytes) -> Page:
                     links.append(("refresh", refresh))
             elif get("name") == "source-file" and get("content"):
                 meta_source = get("content")
+            elif (get("property") or get("name") or "").lower() in CARD_META:
+                if (get("content") or "").strip():
+                    links.append(("card", get("content")))
+        elif tag == "base":
+            if base is None and get("href") is not None:
+                base = get("href")
         else:
             for attr in ("href", "src", "poster"):
                 value = get(attr)
-                if value is not None:
+                if value is None:
+                    continue
+                if not value.strip() and attr == "src" and tag in EMPTY_SRC_TAGS:
+                    links.append(("empty", f'<{tag} src="{value}">'))
+                else:
                     links.append(("res" if tag != "area" else "a", value))
             srcset = get("srcset")
             if srcset:
                 links.extend(("res", url) for url in parse_srcset(srcset))
     source = meta_source or edit_source or rel
-    return Page(rel, source, ids, tuple(links), canonical, refresh)
+    return Page(rel, source, ids, tuple(links), canonical, refresh, base)
+
+
+def _parse_html(data: bytes, parser):
+    try:
+        return etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):  # an empty file
+        return None
+
+
+def page_ids(data: bytes, content_type: str = "") -> frozenset:
+    """The ids and <a name>s of an HTML document (an external page, maybe cut short)."""
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \"'"):
+            charset = value.strip(" \"'")
+    try:
+        parser = etree.HTMLParser(encoding=charset, remove_comments=True, remove_pis=True,
+                                  collect_ids=False, no_network=True)
+    except LookupError:  # a charset lxml does not know
+        parser = _HTML_PARSER
+    root = _parse_html(data, parser)
+    return frozenset() if root is None else frozenset(_IDS(root)).union(_A_NAMES(root))
 
 
 def css_urls(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""External links: polite HEAD/GET with per-host limits, retries, Retry-After and a cache."""
+"""External links: polite HEAD/GET with per-host limits, retries, Retry-After and a cache;
+#fragments looked up in the first FRAGMENT_MAX_BYTES of HTML targets."""
 from __future__ import annotations
 
 import errno
@@ -14,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 
 from fasciasite.links.common import (
+    FRAGMENT_MAX_BYTES,
     Finding,
     MAX_REDIRECTS,
     MAX_RETRY_WAIT,
@@ -21,7 +23,11 @@ from fasciasite.links.common import (
     RETRIES,
     USER_AGENT,
     UsageError,
+    page_ids,
 )
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 
 
 def load_config(path: Path, explicit: bool) -> dict:
@@ -68,9 +74,24 @@ def save_cache(path: Path, entries: dict) -> None:
 
 
 def is_fresh(entry: dict, now: float, config: dict) -> bool:
-    ok = entry.get("status") is not None and 200 <= entry["status"] < 300
-    days = config["ok_days"] if ok else config["fail_days"]
+    days = config["ok_days"] if is_ok(entry) else config["fail_days"]
     return now - entry.get("checked", 0) < days * 86400
+
+
+def is_ok(entry: dict) -> bool:
+    return entry.get("status") is not None and 200 <= entry["status"] < 300
+
+
+def checkable_fragment(fragment: str | None) -> bool:
+    """A fragment worth looking up: not #top, a text fragment or an app route (#/x, #!x)."""
+    return bool(fragment) and fragment.lower() != "top" and ":~:" not in fragment \
+        and not fragment.startswith(("/", "!"))
+
+
+def lacks_fragments(entry: dict, fragments: set) -> bool:
+    """Whether a cached ok HTML answer does not yet say whether these ids exist."""
+    return bool(fragments) and is_ok(entry) and entry.get("html") is not False \
+        and not fragments <= set(entry.get("fragments") or {})
 
 
 # ---------------------------------------------------------------- external checking
@@ -121,26 +142,37 @@ class ExternalChecker:
         self.global_limit = asyncio.Semaphore(concurrency)
         self.host_limits: dict[str, asyncio.Semaphore] = {}
 
-    async def fetch(self, method: str, url: str) -> dict:
-        """One request with retries on 429/503: {"status", "headers"} or {"error"}."""
+    async def fetch(self, method: str, url: str, read_html: bool = False) -> dict:
+        """One request with retries on 429/503: {"status", "headers"} or {"error"}; with
+        read_html, a 2xx HTML answer's first FRAGMENT_MAX_BYTES too ("body", "truncated")."""
         import asyncio
 
         import httpx
 
         host = urlsplit(url).netloc.lower()
         host_limit = self.host_limits.setdefault(host, asyncio.Semaphore(PER_HOST))
+        headers = {"Accept": HTML_ACCEPT} if read_html else {}
         for attempt in range(RETRIES + 1):
+            body = None
             async with self.global_limit, host_limit:
                 try:
                     async with asyncio.timeout(self.timeout):
                         response = await self.client.send(
-                            self.client.build_request(method, url), stream=True)
-                        await response.aclose()  # the status decides: the body is never read
-                except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:  # OSError: timeouts
-                    return {"error": network_reason(exc, self.timeout)}
+                            self.client.build_request(method, url, headers=headers),
+                            stream=True)
+                        if read_html and 200 <= response.status_code < 300 and \
+                                response.headers.get("content-type", "").split(";")[0] \
+                                .strip().lower() in HTML_TYPES:
+                            body = await read_capped(response, FRAGMENT_MAX_BYTES)
+                        await response.aclose()  # otherwise the status decides: body unread
+                except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                    return {"error": network_reason(exc, self.timeout)}  # OSError: timeouts
             status, headers = response.status_code, response.headers
             if status not in (429, 503):
-                return {"status": status, "headers": headers}
+                result = {"status": status, "headers": headers}
+                if body is not None:
+                    result["body"], result["truncated"] = body
+                return result
             wait = retry_after(headers.get("retry-after"), self.now)
             if wait is not None and wait > MAX_RETRY_WAIT:
                 return {"status": status, "headers": headers,
@@ -151,21 +183,31 @@ class ExternalChecker:
         return {"status": status, "headers": headers,
                 "rate_limited": "rate limited (HTTP 429 after retries)" if status == 429 else None}
 
-    async def check(self, url: str) -> dict:
-        """Follow redirects by hand: {"status", "hosts", ...} or {"error", "hosts"}."""
+    async def check(self, url: str, fragments: frozenset = frozenset()) -> dict:
+        """Follow redirects by hand: {"status", "hosts", ...} or {"error", "hosts"}. With
+        fragments (ids wanted), GET and, for an HTML page, "html" and "fragments":
+        {fragment: True (found), False (missing) or None (not in the part read)}."""
         seen, hosts = [url], []
         while True:
             hosts.append(urlsplit(url).hostname or "")
-            result = await self.fetch("HEAD", url)
+            result = await self.fetch("GET" if fragments else "HEAD", url, bool(fragments))
             status = result.get("status")
-            if status is not None and status >= 400 and status not in (429, 503):
+            if status is not None and status >= 400 and status not in (429, 503) \
+                    and not fragments:
                 result = await self.fetch("GET", url)  # many servers refuse or botch HEAD
                 status = result.get("status")
             location = result.get("headers", {}).get("location") if status else None
             if status is None or not (300 <= status < 400 and location):
-                return {"status": status, "error": result.get("error"), "hosts": hosts,
+                done = {"status": status, "error": result.get("error"), "hosts": hosts,
                         "final": url, "rate_limited": result.get("rate_limited")}
-            target = urljoin(url, location.strip()).split("#", 1)[0]
+                if fragments and status is not None and 200 <= status < 300:
+                    done.update(look_up(result, fragments))
+                return done
+            try:
+                target = urljoin(url, location.strip()).split("#", 1)[0]
+            except ValueError:
+                return {"status": None, "hosts": hosts,
+                        "error": f"redirect to a malformed URL: {location.strip()}"}
             if urlsplit(target).scheme not in ("http", "https"):
                 return {"status": None, "hosts": hosts,
                         "error": f"redirect to a non-web URL: {target}"}
@@ -179,8 +221,30 @@ class ExternalChecker:
             url = target
 
 
+async def read_capped(response, cap: int) -> tuple[bytes, bool]:
+    """(the first `cap` bytes of the body, whether there was more)."""
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= cap:
+            return b"".join(chunks)[:cap], True
+    return b"".join(chunks), False
+
+
+def look_up(result: dict, fragments: frozenset) -> dict:
+    """{"html", "fragments"} of a 2xx answer read by fetch(read_html=True)."""
+    if "body" not in result:
+        return {"html": False}
+    ids = page_ids(result["body"], result["headers"].get("content-type", ""))
+    missing = False if not result["truncated"] else None  # beyond the cap: not verified
+    return {"html": True, "fragments": {f: True if f in ids or unquote(f) in ids else missing
+                                        for f in sorted(fragments)}}
+
+
 async def check_urls(urls: list[str], site_url: str | None, timeout: float,
-                     concurrency: int, now: float) -> dict[str, dict]:
+                     concurrency: int, now: float,
+                     fragments: dict[str, frozenset] | None = None) -> dict[str, dict]:
     import asyncio
 
     import httpx
@@ -191,7 +255,9 @@ async def check_urls(urls: list[str], site_url: str | None, timeout: float,
                                  timeout=timeout, limits=limits,
                                  follow_redirects=False) as client:
         checker = ExternalChecker(client, timeout, concurrency, now)
-        results = await asyncio.gather(*(checker.check(url) for url in urls))
+        wanted = fragments or {}
+        results = await asyncio.gather(*(checker.check(url, wanted.get(url, frozenset()))
+                                         for url in urls))
     return dict(zip(urls, results, strict=True))
 
 
@@ -232,12 +298,19 @@ def check_external(occurrences: Counter, site_url: str | None, args, config: dic
 
     cache_path = Path(args.cache) if args.cache else None
     cache = load_cache(cache_path)
-    urls = sorted({url for (_, _, _, url) in occurrences})
-    todo = [u for u in urls if u not in cache or not is_fresh(cache[u], now, config)]
+    urls = sorted({url for (_, _, _, url, _) in occurrences})
+    wanted: dict[str, set] = {}
+    for (_, _, _, url, fragment) in occurrences:
+        if checkable_fragment(fragment):
+            wanted.setdefault(url, set()).add(fragment)
+    todo = [u for u in urls if u not in cache or not is_fresh(cache[u], now, config)
+            or lacks_fragments(cache[u], wanted.get(u, set()))]
     if todo:
-        fresh = asyncio.run(check_urls(todo, site_url, args.timeout, args.concurrency, now))
+        fresh = asyncio.run(check_urls(todo, site_url, args.timeout, args.concurrency, now,
+                                       {u: frozenset(f) for u, f in wanted.items()}))
         for url, result in fresh.items():
-            entry = {k: result.get(k) for k in ("status", "error", "hosts", "final")}
+            entry = {k: result[k] for k in ("status", "error", "hosts", "final", "html",
+                                            "fragments") if k in result}
             if not result.get("rate_limited"):
                 cache[url] = {**entry, "checked": now}
             else:  # used for this report, never saved: asked again next run
@@ -245,11 +318,26 @@ def check_external(occurrences: Counter, site_url: str | None, args, config: dic
     if cache_path is not None:
         save_cache(cache_path, {u: e for u, e in cache.items() if e.get("checked")})
     findings = []
-    for (page, source, raw, url), count in occurrences.items():
-        problem = classify(url, cache[url], config)
+    for (page, source, raw, url, fragment), count in occurrences.items():
+        problem = classify(url, cache[url], config) or fragment_problem(cache[url], fragment)
         if problem:
             findings.append(Finding(page, source, raw, *problem, count))
     return findings
+
+
+def fragment_problem(entry: dict, fragment: str | None) -> tuple | None:
+    """(kind, status, reason) when a working HTML page lacks the fragment, else None."""
+    if not checkable_fragment(fragment) or not entry.get("html"):
+        return None
+    found = (entry.get("fragments") or {}).get(fragment)
+    shown, where = unquote(fragment), entry.get("final") or "the page"
+    if found is False:
+        return "fragment", entry.get("status"), f"no id or <a name> '{shown}' in {where}"
+    if found is None:
+        return "unverified", entry.get("status"), (
+            f"id '{shown}' not in the first {FRAGMENT_MAX_BYTES // (1024 * 1024)} MB of "
+            f"{where} (not verified)")
+    return None
 
 
 # ---------------------------------------------------------------- command line

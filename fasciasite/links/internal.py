@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
 
 from fasciasite.links.common import (
     Finding,
@@ -18,134 +19,18 @@ from fasciasite.links.common import (
     MAX_REDIRECTS,
     POOL_MIN_PAGES,
     Page,
-    SKIPPED_SCHEMES,
     UsageError,
     WORKERS,
     css_urls,
+    host_problem,
     parse_page,
     sitemap_locs,
 )
+from fasciasite.links.resolve import Site  # noqa: F401 (part of this module's API)
 
-
-class Site:
-    """The file tree of SITE_DIR, indexed once, and the site URL: enough to resolve links."""
-
-    def __init__(self, root: Path, files: set[str], dirs: set[str]):
-        self.root, self.files, self.dirs = root, files, dirs
-        self.host: str | None = None
-        self.prefix = "/"
-        self._lower: dict[str, str] | None = None
-        self._raw: dict[str, tuple] = {}
-        self._lookups: dict[tuple[str, bool], tuple] = {}
-
-    @classmethod
-    def scan(cls, root: Path) -> Site:
-        files, dirs = set(), {""}
-        for dirpath, dirnames, filenames in os.walk(root):
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            prefix = "" if rel_dir == "." else rel_dir + "/"
-            dirs.update(prefix + d for d in dirnames)
-            files.update(prefix + f for f in filenames)
-        return cls(root, files, dirs)
-
-    def __getstate__(self) -> dict:  # what a worker process needs, without the caches
-        return {"root": self.root, "files": self.files, "dirs": self.dirs,
-                "host": self.host, "prefix": self.prefix}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["root"], state["files"], state["dirs"])
-        self.host, self.prefix = state["host"], state["prefix"]
-
-    def set_site_url(self, url: str | None) -> None:
-        if url:
-            parts = urlsplit(url)
-            self.host = parts.netloc.lower()
-            self.prefix = parts.path[:parts.path.rfind("/") + 1] or "/"
-
-    def lookup(self, norm: str, is_dir: bool) -> tuple[str | None, str | None]:
-        """(file, None) for an existing target, else (None, reason)."""
-        if not is_dir and norm in self.files:
-            return norm, None
-        key = (norm, is_dir)
-        if key not in self._lookups:
-            self._lookups[key] = self._lookup(norm, is_dir)
-        return self._lookups[key]
-
-    def _lookup(self, norm: str, is_dir: bool) -> tuple[str | None, str | None]:
-        if norm in self.dirs:
-            index = norm + "/index.html" if norm else "index.html"
-            if index in self.files:
-                return index, None
-            return None, f"directory {norm or '.'}/ has no index.html"
-        if self._lower is None:
-            self._lower = {p.lower(): p for p in self.files | self.dirs}
-        actual = self._lower.get(norm.lower())
-        shown = norm + "/" if is_dir else norm
-        if actual is not None and actual != norm:
-            return None, f"not found: {shown} (paths are case-sensitive; the site has {actual})"
-        return None, f"not found: {shown}"
-
-    def parse_raw(self, raw: str) -> tuple:
-        """The part of resolving that does not depend on the page, cached per link text.
-
-        (what, value, fragment, is_dir): what is "same" (this page), "rel" (value: a
-        decoded relative path), "root" (value: a path from SITE_DIR), "external" (value:
-        the URL without fragment), "skip", "security" or "broken" (value: the reason).
-        """
-        parsed = self._raw.get(raw)
-        if parsed is None:
-            parsed = self._raw[raw] = self._parse_raw(raw)
-        return parsed
-
-    def _parse_raw(self, raw: str) -> tuple:
-        raw = raw.strip().replace("\t", "").replace("\n", "").replace("\r", "")
-        if raw.startswith("#") or not raw:
-            return "same", None, raw[1:] or None, False
-        parts = urlsplit(raw)
-        scheme = parts.scheme.lower()
-        fragment = parts.fragment or None
-        if scheme in SKIPPED_SCHEMES:
-            return "skip", None, None, False
-        if scheme == "javascript":
-            return "security", None, None, False
-        path = parts.path
-        if scheme in ("http", "https", "") and parts.netloc:
-            path = path or "/"
-            if parts.netloc.lower() != self.host or not (path + "/").startswith(self.prefix):
-                url = raw.split("#", 1)[0]
-                return "external", url if scheme else "https:" + url, None, False
-        elif scheme:  # ftp:, file:, ...: nothing we can check
-            return "skip", None, None, False
-        path = unquote(path)
-        is_dir = path.endswith(("/", "/.", "/..")) or path in ("", ".", "..")
-        if not path.startswith("/"):
-            return "rel", path, fragment, is_dir
-        if not (path + "/").startswith(self.prefix):
-            return "broken", f"outside the site: {path} is not under {self.prefix}", None, False
-        return "root", path[len(self.prefix):], fragment, is_dir
-
-    def resolve(self, base: str, base_dir: str, raw: str) -> tuple[str, str | None, str | None]:
-        """Resolve a link written on page `base` (in directory `base_dir`).
-
-        (what, value, fragment): what is "internal" (value: the target file), "external"
-        (value: the URL), "broken" (value: the reason), "skip" or "security".
-        """
-        what, path, fragment, is_dir = self.parse_raw(raw)
-        if what == "same":
-            return "internal", base, fragment
-        if what == "rel":
-            joined = f"{base_dir}/{path}" if base_dir else path
-        elif what == "root":
-            joined = path
-        else:
-            return what, path, fragment
-        norm = posixpath.normpath(joined) if joined else "."
-        if norm == ".." or norm.startswith(("../", "/")):
-            return "broken", "resolves outside SITE_DIR (too many ../)", None
-        target, reason = self.lookup("" if norm == "." else norm, is_dir)
-        if target is None:
-            return "broken", reason, None
-        return "internal", target, fragment
+EMPTY_SRC = "empty src: names no resource (some browsers fetch this page again instead)"
+CARD_RELATIVE = ("preview-card URL (og:image, og:url, twitter:image) must be absolute "
+                 "(https://...): sites that show the card ignore a relative one")
 
 
 class PageResult(NamedTuple):
@@ -155,7 +40,7 @@ class PageResult(NamedTuple):
     ids: frozenset
     redirect: str | None  # the file a meta-refresh page sends to
     findings: list  # Finding
-    external: list  # ((page, source, raw, url), count)
+    external: list  # ((page, source, raw, url, fragment), count)
     pending: list  # (raw, kind, count, target, fragment)
     checked: int
 
@@ -163,23 +48,37 @@ class PageResult(NamedTuple):
 def check_page(site: Site, page: Page) -> PageResult:
     """Resolve a page's links; fragments into other pages and redirects are left pending."""
     findings, external, pending, checked = [], [], [], 0
-    base_dir, redirect = posixpath.dirname(page.rel), None
+    base_dir, redirect, base_url = posixpath.dirname(page.rel), None, None
+    if page.base is not None:
+        base_url, problem = site.base_url(page.rel, page.base)
+        if problem:
+            findings.append(Finding(page.rel, page.source, page.base, "malformed", None,
+                                    f"<base href> ignored: {problem}", 1))
     links = page.links
     if page.refresh:  # a redirect page's canonical and fallback links repeat its target
         links = [(k, raw) for k, raw in links if k == "refresh" or raw != page.refresh]
+    for element, count in Counter(raw for k, raw in links if k == "empty").items():
+        findings.append(Finding(page.rel, page.source, element, "malformed", None, EMPTY_SRC,
+                                count))
+        checked += count
+    links = [(k, raw) for k, raw in links if k != "empty"]
     # One report per link text and page: the same text in several elements takes the
     # strongest kind (a refresh over a link over a resource over a hint).
     kinds = dict((raw, k) for k, raw in sorted(links, key=lambda link: KIND_RANK[link[0]]))
     for raw, count in Counter(raw for _, raw in links).items():
         kind = kinds[raw]
-        what, value, fragment = site.resolve(page.rel, base_dir, raw)
+        what, value, fragment = site.resolve(page.rel, base_dir, raw, base_url)
         if what == "skip" or kind == "hint" and what == "external":
             continue
+        if kind == "card" and what != "malformed" and not is_absolute(raw):
+            what, value = "malformed", CARD_RELATIVE
         if what == "external":  # counted as checked only when they are (--external)
-            external.append(((page.rel, page.source, raw, value), count))
+            external.append(((page.rel, page.source, raw, value, fragment), count))
             continue
         checked += count
-        if what == "security":
+        if what == "malformed":
+            findings.append(Finding(page.rel, page.source, raw, "malformed", None, value, count))
+        elif what == "security":
             findings.append(Finding(page.rel, page.source, raw, "security", None,
                                     "javascript: URL (security: link to a real page)", count))
         elif what == "broken":
@@ -202,8 +101,13 @@ def _init_worker(site: Site) -> None:
 
 
 def _check_file(rel: str) -> PageResult:
-    with open(os.path.join(_WORKER_SITE.root, rel), "rb") as f:
-        return check_page(_WORKER_SITE, parse_page(rel, f.read()))
+    try:
+        with open(os.path.join(_WORKER_SITE.root, rel), "rb") as f:
+            data = f.read()
+    except OSError as exc:  # a dangling symlink, no permission
+        finding = Finding(rel, rel, rel, "internal", None, f"cannot read the page: {exc}", 1)
+        return PageResult(rel, rel, frozenset(), None, [finding], [], [], 1)
+    return check_page(_WORKER_SITE, parse_page(rel, data))
 
 
 def check_pages(site: Site, rels: list[str]) -> list[PageResult]:
@@ -256,8 +160,11 @@ def find_site_url(home: Page | None, sitemap: list[str]) -> str | None:
     """Origin + path of index.html's canonical link, else of sitemap.xml's first <loc>."""
     candidates = [home.canonical] if home and home.canonical else []
     for url in candidates + sitemap[:1]:
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc:
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            continue  # reported as a malformed link
+        if parts.scheme in ("http", "https") and parts.netloc and not host_problem(parts.netloc):
             path = parts.path[:parts.path.rfind("/") + 1] or "/"
             return f"{parts.scheme}://{parts.netloc}{path}"
     return None
@@ -269,8 +176,13 @@ def check_internal(root: Path, site_url: str | None) -> tuple:
     html = sorted(f for f in site.files if f.endswith(HTML_SUFFIXES))
     if not html:
         raise UsageError(f"SITE_DIR '{root}' has no HTML files")
-    sitemap = sitemap_locs((root / "sitemap.xml").read_bytes()) if "sitemap.xml" in site.files \
-        else []
+    sitemap, findings = [], []
+    if "sitemap.xml" in site.files:
+        try:
+            sitemap = sitemap_locs((root / "sitemap.xml").read_bytes())
+        except etree.XMLSyntaxError as exc:
+            findings.append(Finding("sitemap.xml", "sitemap.xml", "sitemap.xml", "internal", None,
+                                    f"not a readable sitemap: {exc}", 1))
     home = parse_page("index.html", (root / "index.html").read_bytes()) \
         if "index.html" in site.files else None
     site_url = site_url or find_site_url(home, sitemap)
@@ -284,7 +196,7 @@ def check_internal(root: Path, site_url: str | None) -> tuple:
         results.append(check_page(site, Page(rel, rel, frozenset(),
                                              tuple(("res", u) for u in css_urls(text)),
                                              None, None)))
-    findings, external, checked = [], Counter(), 0
+    external, checked = Counter(), 0
     for loc, count in Counter(sitemap).items():
         if site.resolve("sitemap.xml", "", loc)[0] == "external" and site.host:
             findings.append(Finding("sitemap.xml", "sitemap.xml", loc, "internal", None,
@@ -297,7 +209,7 @@ def check_internal(root: Path, site_url: str | None) -> tuple:
         external.update(dict(r.external))
         checked += r.checked
         for raw, kind, count, target, fragment in r.pending:
-            problem = anchors.problem(target, fragment, kind, raw.lstrip().startswith("#"))
+            problem = anchors.problem(target, fragment, kind, target == r.rel)
             if problem:
                 findings.append(Finding(r.rel, r.source, raw, problem[0], None, problem[1],
                                         count))
@@ -306,3 +218,7 @@ def check_internal(root: Path, site_url: str | None) -> tuple:
 
 # ---------------------------------------------------------------- configuration and cache
 
+
+
+def is_absolute(raw: str) -> bool:
+    return raw.strip().lower().startswith(("http://", "https://"))
