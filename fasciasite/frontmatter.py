@@ -23,12 +23,11 @@ import logging
 import re
 from pathlib import Path
 
-import yaml
 from jsonschema import Draft202012Validator
 from mkdocs.exceptions import PluginError
-from mkdocs.utils.meta import YAML_RE, get_data
+from mkdocs.utils.meta import get_data
 
-from fasciasite import pagesource  # each page's front matter, parsed once
+from fasciasite import fmsyntax, pagesource  # fmsyntax: YAML mistakes and the reviewer list
 
 log = logging.getLogger("mkdocs.hooks.frontmatter")
 
@@ -49,11 +48,13 @@ def _schema() -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _validator(is_article: bool, authors: tuple[str, ...], tags: tuple[str, ...]) -> Draft202012Validator:
+def _validator(is_article: bool, authors: tuple[str, ...], tags: tuple[str, ...],
+               reviewers: tuple[str, ...] = ()) -> Draft202012Validator:
     schema = copy.deepcopy(_schema())
     if is_article:
         schema["properties"]["author"]["enum"] = list(authors)
         schema["properties"]["tags"]["items"]["enum"] = list(tags)
+        schema["properties"]["reviewer"]["enum"] = ["", *reviewers]
     else:
         schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/page"}
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -78,26 +79,27 @@ def _as_json(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: list, text: str, path: str) -> list[str]:
-    """Every problem of one page's front matter, each `PATH:LINE: front matter 'FIELD': what and fix`."""
+def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: list, text: str, path: str,
+                          reviewers: list | None = None, sections: list | None = None) -> list[str]:
+    """Every problem of one page's front matter, each `PATH:LINE: front matter 'FIELD': what and fix`.
+    `reviewers` are the names in mkdocs.yml extra.reviewers; `sections` its article_sections."""
     lines = _field_lines(text)
 
     def say(field: str, message: str) -> tuple[int, str]:
         return lines.get(field, 1), f"front matter '{field}': {message}"
 
     if not meta:
-        block = YAML_RE.match(text)
-        if not block:
-            return [f"{path}:1: front matter: missing; start the file with a '---' block (title, description{', author, ...' if is_article else ''})"]
-        try:
-            yaml.safe_load(block.group(1))
-        except Exception as exc:  # PyYAML raises several classes (and ValueError for 2026-13-01)
-            where = getattr(exc, "problem_mark", None)
-            line = where.line + 2 if where else 1
-            reason = getattr(exc, "problem", None) or str(exc)
-            return [f"{path}:{line}: front matter: is not valid YAML ({reason}); fix it"]
+        early = fmsyntax.syntax_problems(text, is_article)
+        if early:
+            return [f"{path}:{line}: {message}" for line, message in early]
     data = {key: _as_json(value) for key, value in meta.items()}
-    validator = _validator(is_article, tuple(authors), tuple(tags))
+    twice = [(line, f"front matter '{key}': {message}") for line, key, message in fmsyntax.duplicate_keys(text)]
+    if not is_article and sections is not None:
+        misplaced = fmsyntax.misplaced_article(data, path, sections)
+        if misplaced:
+            return [f"{path}:1: {misplaced}"] + [f"{path}:{line}: {message}" for line, message in twice]
+    reviewers = list(reviewers or [])
+    validator = _validator(is_article, tuple(authors), tuple(tags), tuple(reviewers))
     schema = validator.schema if is_article else _schema()["$defs"]["page"]
     missing = "is missing; add it" + (" (scripts/new_article.py writes complete front matter)" if is_article else "")
     problems = [say(f, missing) for f in schema["required"] if f not in data]
@@ -110,7 +112,12 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
                          for f in data if f not in schema["properties"]]
             continue
         field = str(error.path[0])
+        if field == "reviewer" and error.validator == "enum":
+            if isinstance(error.instance, str):  # a wrong type is reported on its own
+                problems.append(say(field, fmsyntax.explain_reviewer(error.instance, reviewers)))
+            continue
         problems.append(say(field, _explain(error, field, authors, tags)))
+    problems += twice
     if is_article:
         problems += _date_order(data, say)
     if is_article and path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/") and "consent" not in data:
@@ -175,6 +182,7 @@ def on_config(config):
     for name in ("article_sections", "authors", "tags_allowed"):
         if not config.extra.get(name):
             raise PluginError(f"mkdocs.yml: extra.{name} is missing or empty; overrides/hooks/frontmatter.py checks front matter against it.")
+    fmsyntax.reviewer_names(config.extra)  # a malformed extra.reviewers stops the build here
     _problems.clear()
     return config
 
@@ -193,7 +201,8 @@ def on_page_markdown(markdown, page, config, files):
     path = (docs / uri).relative_to(root).as_posix() if docs.is_relative_to(root) else uri
     problems = validate_front_matter(
         meta, is_article=is_article, authors=list(config.extra["authors"]), tags=list(config.extra["tags_allowed"]),
-        text=text, path=path,
+        text=text, path=path, reviewers=fmsyntax.reviewer_names(config.extra),
+        sections=list(config.extra["article_sections"]),
     )
     for problem in problems:
         log.error(problem)

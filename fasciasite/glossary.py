@@ -1,17 +1,26 @@
-"""Glossary: one list of terms, two uses.
+"""Glossary: one list of terms, three uses.
 
-includes/glossary.md holds every term as a Markdown abbreviation (`*[Term]: definition`).
+includes/glossary.md holds every term as a Markdown abbreviation (`*[Term]: definition`),
+optionally followed by an indented line of the everyday words readers use for it:
+
+    *[disc herniation]: When the soft centre of a spinal disc bulges or pushes out ...
+      lay words: slipped disc, prolapsed disc, bulging disc
+
 This hook hands the terms to the abbr extension's `glossary` option, so every page gets
 hover definitions, and turns the same file into the Glossary page, so the two never
-drift apart. (Appending the file to every page with pymdownx.snippets gives the same
-HTML, but then Python-Markdown parses 104 definitions again on each page: about a
-quarter of the Markdown time of a 1,000-article build.)
+drift apart. The lay words are never shown: fasciasite/search.py adds them to the search
+entries of the pages that discuss the term. (Appending the file to every page with
+pymdownx.snippets gives the same HTML, but then Python-Markdown parses the definitions
+again on each page: about a quarter of the Markdown time of a 1,000-article build.)
+
+Every problem names includes/glossary.md:LINE and the fix, and fails a strict build: a
+line in any other form, a `lay words:` line with no term above it, and the same term
+(ignoring case) defined twice with different definitions (the Glossary page would show
+one and the hovers the other).
 
 Events:
-  on_config         read the terms once (a malformed line is reported with its line
-                    number) and give them to the abbr extension.
-  on_page_markdown  replace <!-- md:glossary --> with the terms as a definition list,
-                    and report a malformed line with file and line.
+  on_config         read the terms once and give them to the abbr extension.
+  on_page_markdown  replace <!-- md:glossary --> with the terms as a definition list.
   on_page_content   keep the definition on the first use of each term on a page only
                     (the abbr extension marks every use, which clutters a page about fascia).
 """
@@ -19,28 +28,94 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 
+SHOWN = "includes/glossary.md"  # how messages name the file (docs/glossary.md is the page)
 MARKER = "<!-- md:glossary -->"
 # The exact markup Python-Markdown's abbr extension writes; nothing else is touched.
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>[^<]*)</abbr>')
 LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*)$")
+LAY = re.compile(r"^lay words:\s*(?P<words>.*)$", re.I)
+FORM = "*[Term]: One-sentence definition."
+LAY_FORM = "an indented line under the term: `  lay words: word, other word`"
 
 
-def read_terms(path: Path) -> list[tuple[str, str]]:
-    terms = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+@dataclass
+class Term:
+    term: str
+    definition: str
+    line: int
+    lay_words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Glossary:
+    terms: list[Term]
+    problems: list[str]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(t.term, t.definition) for t in self.terms]
+
+
+def parse(text: str, shown: str = SHOWN) -> Glossary:
+    """Read the glossary's text; every problem is a message naming shown:LINE and the fix."""
+    terms: list[Term] = []
+    problems: list[str] = []
+    first: dict[str, Term] = {}  # casefolded term -> where it was first defined
+    in_comment = False
+    attach: Term | None = None  # the term a `lay words:` line on the next line belongs to
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
-        if not line or line.startswith("<!--"):
+        if in_comment or line.startswith("<!--"):
+            in_comment = "-->" not in line.removeprefix("<!--") if not in_comment else "-->" not in line
+            attach = None
+            continue
+        if not line:
+            attach = None
+            continue
+        lay = LAY.match(line)
+        if lay:
+            if not raw[:1].isspace() or attach is None:
+                problems.append(f"{shown}:{number}: a 'lay words:' line must come straight after its term, "
+                                f"indented: put it under the *[Term]: line it belongs to")
+                continue
+            words = [w.strip() for w in lay["words"].split(",")]
+            if not all(words) or any(c in lay["words"] for c in "<>[]"):
+                problems.append(f"{shown}:{number}: lay words are a comma-separated list of plain words "
+                                f"(no empty items, no < > [ ]): write `  lay words: slipped disc, bulging disc`")
+                continue
+            attach.lay_words += words
             continue
         m = LINE.match(line)
         if not m:
-            log.warning(f"{path.name}:{number}: not a glossary line; write it as *[Term]: One-sentence definition.")
+            hint = f"write a term as {FORM}, and its everyday words as {LAY_FORM}"
+            problems.append(f"{shown}:{number}: not a glossary line; {hint}")
             continue
-        terms.append((m["term"], m["definition"]))
-    return terms
+        term = Term(m["term"], m["definition"], number)
+        earlier = first.get(term.term.casefold())
+        if earlier and earlier.definition != term.definition:
+            problems.append(f"{shown}:{number}: '{term.term}' is already defined on line {earlier.line} with a "
+                            f"different definition; give both the same definition or delete one (the Glossary "
+                            f"page shows the first, the hover text the last)")
+        first.setdefault(term.term.casefold(), term)
+        terms.append(term)
+        attach = term
+    return Glossary(terms, problems)
+
+
+def read(path: Path) -> Glossary:
+    return parse(path.read_text(encoding="utf-8-sig"))
+
+
+def read_terms(path: Path) -> list[tuple[str, str]]:
+    """(term, definition) pairs; each problem is logged as a warning (a strict build fails)."""
+    glossary = read(path)
+    for problem in glossary.problems:
+        log.warning(problem)
+    return glossary.pairs()
 
 
 _terms: list[tuple[str, str]] = []  # read in on_config, which runs first on every build

@@ -8,7 +8,20 @@ from __future__ import annotations
 import functools
 import os
 
+from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
+
+
+def utf8_problem(raw: bytes, rel: str) -> str | None:
+    """'FILE:LINE: is not UTF-8 ...' with the byte and the fix, or None when it decodes."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte, line = raw[exc.start:exc.start + 1], raw[:exc.start].count(b"\n") + 1
+        seen = byte.decode("cp1252", errors="replace")
+        return (f"{rel}:{line}: is not UTF-8 (byte 0x{byte.hex()}, '{seen}' in Windows-1252); save the file as "
+                "UTF-8 (in your editor: Save with Encoding, UTF-8)")
+    return None
 
 
 def read(path: str) -> tuple[str, str, dict]:
@@ -20,7 +33,11 @@ def read(path: str) -> tuple[str, str, dict]:
 
 @functools.lru_cache(maxsize=4096)
 def _read(path: str, mtime_ns: int, size: int) -> tuple[str, str, dict]:
-    with open(path, encoding="utf-8-sig") as f:
-        text = f.read()
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        with open(path, "rb") as f:
+            raise PluginError(utf8_problem(f.read(), path)) from None
     body, meta = get_data(text)
     return text, body, meta

@@ -115,8 +115,9 @@ def test_a_malformed_glossary_line_fails_the_build_with_its_line(tmp_path):
     config = make_fixture_site(tmp_path, {"index.md": page})
     glossary = tmp_path / "includes" / "glossary.md"
     lines = glossary.read_text(encoding="utf-8").splitlines()
-    lines.insert(3, "Fascia - a sheet of tissue")  # not *[Term]: definition
+    first = next(i for i, line in enumerate(lines) if line.startswith("*["))  # after the header comment
+    lines.insert(first, "Fascia - a sheet of tissue")  # not *[Term]: definition
     glossary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode != 0
-    assert "glossary.md:4: not a glossary line" in result.stderr
+    assert f"includes/glossary.md:{first + 1}: not a glossary line" in result.stderr

@@ -26,7 +26,8 @@ BIB = r"""
   author  = {Evil, Eve},
   title   = {A <script>alert(1)</script> title},
   journal = {Journal of Tests}, year = {2021}, volume = {2}, pages = {3--4},
-  url     = {javascript:alert(document.cookie)}
+  nodoi   = {test fixture},
+  url     = {https://javascript:alert(document.cookie)}
 }
 """
 

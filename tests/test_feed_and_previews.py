@@ -133,17 +133,24 @@ def test_cards_are_compressed(built_site):
 CARD_PAGE = "---\ntitle: {title}\ndescription: A page of the card fixture site, long enough to pass the page checks.\n---\n\n# {title}\n\nText.\n"
 
 
-def test_pages_with_one_title_share_one_drawing(tmp_path):
+def test_a_card_already_drawn_is_reused_not_drawn_again(tmp_path):
+    """Cards are cached by what they show. (Two pages may no longer share a title: the build
+    refuses it, since readers could not tell them apart; so the reuse is shown across builds.)"""
     from conftest import make_fixture_site, mkdocs_build
 
-    pages = {"index.md": CARD_PAGE.format(title="Home"), "a.md": CARD_PAGE.format(title="Same title"),
-             "b.md": CARD_PAGE.format(title="Same title")}
-    result = mkdocs_build(make_fixture_site(tmp_path, pages), tmp_path / "site")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert len(list((tmp_path / ".cache" / "cards").glob("*.png"))) == 3  # Home, Same title, the default card
-    a, b = (tmp_path / "site/assets/cards" / f"{n}.png" for n in "ab")
-    assert a.read_bytes() == b.read_bytes()
-    assert not list((tmp_path / ".cache" / "cards").glob("*.tmp"))
+    pages = {"index.md": CARD_PAGE.format(title="Home"), "a.md": CARD_PAGE.format(title="One title")}
+    config = make_fixture_site(tmp_path, pages)
+    first = mkdocs_build(config, tmp_path / "site1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    cache = tmp_path / ".cache" / "cards"
+    drawn = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.png")}
+    assert len(drawn) == 3  # Home, One title, the default card
+    second = mkdocs_build(config, tmp_path / "site2")
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.png")} == drawn  # nothing drawn again
+    a1, a2 = (tmp_path / d / "assets/cards/a.png" for d in ("site1", "site2"))
+    assert a1.read_bytes() == a2.read_bytes()
+    assert not list(cache.glob("*.tmp"))
 
 
 def test_a_card_that_cannot_be_drawn_fails_the_build_and_says_why(tmp_path):

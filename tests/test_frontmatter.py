@@ -119,7 +119,8 @@ def test_broken_yaml_and_missing_front_matter_are_one_problem_each():
         "docs/p.md:1: front matter: missing; start the file with a '---' block (title, description)"
     ]
     assert validate("---\ntitle: Fine\ndescription: x: y\n---\n# Page\n") == [
-        "docs/fascia/x.md:3: front matter: is not valid YAML (mapping values are not allowed here); fix it"
+        "docs/fascia/x.md:3: front matter 'description': the value has ': ' in it, which YAML reads as a new field; "
+        'put the value in quotes: description: "x: y"'
     ]
 
 

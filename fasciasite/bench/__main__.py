@@ -25,7 +25,9 @@ serve` and `make serve-fast` do when one page is saved.
 Then, on the REAL site: the strict build time (median of --runs, cold card cache),
 and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript, the
 search worker and index, and an article's first load (HTML + CSS + JS + SVG images
-and icons it references; no web fonts; the search worker and index excluded).
+and icons it references; no web fonts; the search worker and index excluded); and the
+search hit rates of tests/search_queries.yml in the real search, in Chromium, with the
+search index size (python -m fasciasite.searchbench).
 
 python -m fasciasite.bench.links --json and python -m fasciasite.bench.lighthouse --json --site-dir (the real
 site just built) are run when they exist (else "not available"); --skip-links /
@@ -63,6 +65,7 @@ from fasciasite.bench.corpus import (
 from fasciasite.bench.report import (
     other_script,
     page_weights,
+    search_rates,
     summarise,
     table,
 )
@@ -113,6 +116,8 @@ def run(args, work: Path) -> dict:
     results["real_site"] = {"build": strict_builds(real, args.runs),
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
+    print("bench: search hit rates (python -m fasciasite.searchbench)", file=sys.stderr)
+    results["search"] = search_rates(real / "site")
     print("bench: links, lighthouse", file=sys.stderr)
     results["links"] = other_script("links", args.skip_links)
     results["lighthouse"] = other_script("lighthouse", args.skip_lighthouse, "--site-dir", str(real / "site"))

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -92,6 +93,25 @@ def other_script(name: str, skip: bool, *args: str) -> dict:
         return {"status": f"exit {out.returncode}, no JSON: {(out.stderr or out.stdout).strip()[-300:]}"}
 
 
+def search_rates(site: Path, queries: Path = ROOT / "tests" / "search_queries.yml") -> dict:
+    """Search hit rates (top 1, top 3, urgent first) and the index size, from
+    `python -m fasciasite.searchbench` on the real site just built; or why there are none."""
+    with tempfile.TemporaryDirectory(prefix="bench_search_") as tmp:
+        out = Path(tmp) / "search.json"
+        try:
+            done = subprocess.run([sys.executable, "-m", "fasciasite.searchbench", str(queries), "--site-dir", str(site),
+                                   "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True,
+                                  env=build_env(), timeout=SUBPROCESS_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return {"status": f"timed out after {SUBPROCESS_TIMEOUT} s"}
+        if not out.is_file():
+            return {"status": f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"}
+        data = json.loads(out.read_text(encoding="utf-8"))
+    (score,) = [s["score"] for s in data["sets"].values()]
+    return {"status": "ok" if done.returncode == 0 else "below target", "queries": str(queries.relative_to(ROOT)),
+            "score": score, "index": data["index"]}
+
+
 # ── Report ───────────────────────────────────────────────────────────────────
 
 
@@ -166,6 +186,15 @@ def table(results: dict) -> str:
         w = pw[key]
         if w:
             out.append(f"  {label:<22}{w['files']:>6} {kb(w['raw_bytes']):>9} {kb(w['gzip_bytes']):>9}")
+    search = results.get("search", {"status": "not run"})
+    if "score" in search:
+        sc, ix = search["score"], search["index"]
+        out += [f"Search ({search['queries']}, {sc['queries']} queries, real search in Chromium): "
+                f"top-1 {sc['top1_rate']:.1%}, top-3 {sc['top3_rate']:.1%}, urgent first {sc['urgent_first']}/{sc['urgent']}",
+                f"  search index {kb(ix['raw_bytes'])} KB raw, {kb(ix['gzip_bytes'])} KB gzip, "
+                f"{ix['gzip_bytes_per_article']} bytes gzip per article ({ix['articles']} articles)"]
+    else:
+        out.append(f"Search hit rates: {search['status']}")
     for name in ("links", "lighthouse"):
         r = results[name]
         out += ["", f"{name} (python -m fasciasite.bench.{name} --json): {r['status']}"]

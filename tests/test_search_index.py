@@ -1,0 +1,112 @@
+"""The search index the build writes: the glossary's lay words reach the pages that discuss
+each term (and only those, never shown), the urgent-help tiers are indexed on the red-flags
+page only, and glossary mistakes fail with includes/glossary.md:LINE. The browser side is
+tests/test_search_queries.py."""
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, make_fixture_site, mkdocs_build
+from fasciasite import glossary, search
+
+
+def index(site) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def entry(site, location: str) -> dict:
+    return next(d for d in index(site)["docs"] if d["location"] == location)
+
+
+# ── Glossary syntax ──────────────────────────────────────────────────────────
+
+
+def test_the_real_glossary_has_no_problems_and_lay_words():
+    parsed = glossary.read(ROOT / "includes" / "glossary.md")
+    assert parsed.problems == []
+    lay = {t.term: t.lay_words for t in parsed.terms if t.lay_words}
+    assert "slipped disc" in lay["disc herniation"] and "lumbago" in lay["low back pain"]
+    assert "numb bum" in lay["cauda equina syndrome"] and "knots" in lay["trigger points"]
+
+
+def test_lay_words_belong_to_the_term_on_the_line_above():
+    parsed = glossary.parse("<!--\nheader\n-->\n*[TENS]: A small machine.\n  lay words: TENS machine, electric pads\n")
+    assert parsed.problems == []
+    assert parsed.terms[0].lay_words == ["TENS machine", "electric pads"]
+
+
+def test_a_lay_words_line_without_its_term_fails_with_its_line():
+    parsed = glossary.parse("*[TENS]: A small machine.\n\n  lay words: electric pads\nlay words: x\n")
+    assert parsed.problems[0].startswith("includes/glossary.md:3: a 'lay words:' line must come straight after its term")
+    assert parsed.problems[1].startswith("includes/glossary.md:4:")
+
+
+def test_a_term_defined_twice_with_different_definitions_fails_with_file_and_line():
+    text = "*[collagen]: A strong protein.\n\n*[Collagen]: A strong protein.\n\n*[collagen]: A protein found in skin.\n"
+    problems = glossary.parse(text).problems
+    assert len(problems) == 1  # the same definition under another case is fine
+    assert problems[0].startswith("includes/glossary.md:5: 'collagen' is already defined on line 1 with a different definition")
+
+
+def test_a_duplicate_glossary_term_fails_the_build(tmp_path):
+    page = "---\ntitle: Home\ndescription: The home page of the glossary fixture site, long enough for the checks.\n---\n\n# Home\n\nFascia.\n"
+    config = make_fixture_site(tmp_path, {"index.md": page})
+    gloss = tmp_path / "includes" / "glossary.md"
+    lines = gloss.read_text(encoding="utf-8").splitlines()
+    gloss.write_text("\n".join(lines + ["", "*[collagen]: A protein found in skin."]) + "\n", encoding="utf-8")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert f"includes/glossary.md:{len(lines) + 2}: 'collagen' is already defined" in result.stderr
+
+
+# ── Choosing the pages ───────────────────────────────────────────────────────
+
+DOCS = [
+    {"location": "back-pain/discs/", "title": "Slipped discs and scans", "text": "<p>A disc herniation is common. Back pain.</p>"},
+    {"location": "back-pain/discs/#scans", "title": "Disc herniation on a scan", "text": "<p>Back pain and a herniation.</p>"},
+    {"location": "back-pain/work/", "title": "Back pain at work", "text": "<p>Back pain, once a disc herniation.</p>"},
+    {"location": "back-pain/sport/", "title": "Back pain in sport", "text": "<p>Back pain and running.</p>"},
+    {"location": "about/", "title": "About", "text": "<p>Disc herniation disc herniation disc herniation.</p>"},
+]
+
+
+def test_lay_words_go_to_the_article_that_discusses_the_term_only():
+    term = glossary.Term("disc herniation", "A disc that bulges.", 1, ["prolapsed disc", "bad back pain"])
+    by_page = search.lay_words_by_page(DOCS, [term], {}, ("back-pain",))
+    assert by_page["back-pain/discs/"].count("prolapsed") == 2  # the page that discusses it most: twice
+    assert "prolapsed" not in by_page.get("back-pain/work/", [])  # one passing mention is not enough
+    assert "about/" not in by_page  # not an article
+    words = {w for tokens in by_page.values() for w in tokens}
+    assert "bad" in words and not words & {"back", "pain", "disc"}  # words most pages have are left out
+
+
+def test_title_words_get_the_forms_readers_type():
+    assert set(search.forms_of("stretching")) >= {"stretches", "stretched"}
+    assert search.forms_of("herniation") == ["herniated"]
+    assert "runner" in search.forms_of("running")
+    assert search.forms_of("disc") == ["discs"]
+
+
+# ── The real index ───────────────────────────────────────────────────────────
+
+
+def test_the_index_has_a_hidden_keywords_field_on_some_articles_only(built_site, mkdocs_config):
+    data = index(built_site)
+    assert search.FIELD in data["config"]["fields"]
+    with_words = {d["location"] for d in data["docs"] if search.FIELD in d}
+    sections = tuple(f"{s}/" for s in mkdocs_config["extra"]["article_sections"])
+    assert with_words and all(loc.startswith(sections) and "#" not in loc for loc in with_words)
+    assert "lumbago" in entry(built_site, "back-pain/what-helps/")[search.FIELD].split()
+    assert "slipped" in entry(built_site, "back-pain/discs-and-scans/")[search.FIELD].split()
+    assert {"a&e", "bum"} <= set(entry(built_site, "back-pain/red-flags/")[search.FIELD].split())
+    html = (built_site / "back-pain" / "what-helps" / "index.html").read_text(encoding="utf-8")
+    assert "lumbago" not in html.lower()  # never shown to readers
+
+
+def test_the_urgent_help_tiers_are_indexed_on_the_red_flags_page_only(built_site):
+    sign = "difficulty peeing"
+    found = {d["location"].split("#")[0] for d in index(built_site)["docs"] if sign in d["text"]}
+    assert found == {"back-pain/red-flags/"}
+    page = (built_site / "treatments" / "foam-rolling" / "index.html").read_text(encoding="utf-8")
+    assert sign in page and "data-search-exclude" not in page  # readers still see the block
+    assert entry(built_site, "back-pain/red-flags/").get("boost", 1) > 1

@@ -1,0 +1,112 @@
+"""Search, tested like a reader: the public query set (tests/search_queries.yml) typed into
+the real search of the built site in Chromium, and the "nothing matched" panel (keyboard,
+axe in light and dark, the 404 page's search).
+
+Fails when an urgent query's first result is not the red-flags page, or when fewer than
+95 % of queries have an acceptable page in the top three. Uses test_browser.py's fixtures
+(Debian's Chromium, the site served by fasciasite.serve; skipped without Chromium, except in CI).
+"""
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import expect
+
+from conftest import ROOT
+from fasciasite import searchqueries
+from test_browser import AXE_TAGS, browser, new_context, site_url  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+QUERIES = ROOT / "tests" / "search_queries.yml"
+MIN_TOP3 = 0.95
+
+
+@pytest.fixture(scope="module")
+def answers(browser, site_url):  # noqa: F811
+    with new_context(browser) as context:
+        return searchqueries.run(context.new_page(), site_url, searchqueries.load(QUERIES))
+
+
+def test_the_public_query_set_is_big_and_covers_every_article(mkdocs_config, built_site):
+    queries = searchqueries.load(QUERIES)
+    assert len(queries) >= 40
+    assert searchqueries.unknown_pages(queries, built_site) == []
+    sections = mkdocs_config["extra"]["article_sections"]
+    articles = {p.parent.relative_to(built_site).as_posix() + "/" for s in sections for p in (built_site / s).rglob("index.html")}
+    covered = {page for q in queries for page in q.pages}
+    assert articles - covered == set(), "add a query or two for each new article (CONTRIBUTING.md, Search)"
+    urgent = searchqueries.site_path(mkdocs_config["extra"]["urgent_page"])
+    assert all(q.pages == [urgent] for q in queries if q.urgent), "an urgent query accepts only the red-flags page"
+
+
+def test_urgent_searches_show_the_red_flags_page_first(answers):
+    wrong = [f"{a.query.text!r}: {a.results[:3]}" for a in answers if a.query.urgent and not a.urgent_ok]
+    assert not wrong, "urgent queries must show the red-flags page first:\n" + "\n".join(wrong)
+
+
+def test_readers_queries_find_a_right_page_in_the_top_three(answers):
+    score = searchqueries.score(answers)
+    assert score["top3_rate"] >= MIN_TOP3, searchqueries.report(answers)
+
+
+def test_no_query_about_a_topic_the_site_covers_finds_nothing(answers):
+    assert [a.query.text for a in answers if not a.results] == []
+
+
+def search_for(page, text: str) -> None:
+    page.locator(".md-search__input").click()
+    page.keyboard.type(text)
+
+
+@pytest.mark.parametrize("start", ["treatments/foam-rolling/", "no-such-page/"])
+def test_a_search_with_no_results_offers_useful_pages_by_keyboard(browser, site_url, start):  # noqa: F811
+    with new_context(browser) as context:
+        page = context.new_page()
+        page.goto(site_url + start)
+        search_for(page, "zqxwv")
+        panel = page.locator(".md-search-result .search-help")
+        expect(panel).to_be_visible()
+        hrefs = panel.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert [h.removeprefix(site_url) for h in hrefs] == ["back-pain/red-flags/", "back-pain/what-helps/", "", "glossary/"]
+        page.keyboard.press("Enter")  # no "best result" to jump to: nothing happens
+        assert page.url == site_url + start
+        page.keyboard.press("ArrowDown")  # Material's keys for search results reach the panel
+        expect(panel.locator("a").first).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_contain_text("urgent help")
+
+
+def test_the_panel_goes_away_when_a_search_finds_something(browser, site_url):  # noqa: F811
+    with new_context(browser) as context:
+        page = context.new_page()
+        page.goto(site_url)
+        search_for(page, "zqxwv")
+        expect(page.locator(".search-help")).to_be_visible()
+        page.locator(".md-search__input").fill("")
+        page.keyboard.type("sciatica")
+        expect(page.locator(".md-search-result__item").first).to_be_visible()
+        expect(page.locator(".search-help")).to_have_count(0)
+
+
+AXE_SEARCH = """async (tags) => {
+    const problems = [];
+    for (const [name, scheme] of [['light', 'default'], ['dark', 'slate']]) {
+        document.body.setAttribute('data-md-color-scheme', scheme);
+        const result = await axe.run(document.querySelector('.md-search'), {runOnly: {type: 'tag', values: tags}});
+        for (const v of result.violations)
+            for (const node of v.nodes) problems.push(`(${name}) ${v.id} ${node.target.join(' ')}: ${node.failureSummary}`);
+    }
+    return problems;
+}"""
+
+
+def test_the_no_results_panel_passes_axe_in_light_and_dark(browser, site_url):  # noqa: F811
+    with new_context(browser) as context:
+        context.add_init_script(path=AXE_FILE_PATH)
+        page = context.new_page()
+        page.goto(site_url)
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        search_for(page, "zqxwv")
+        expect(page.locator(".search-help")).to_be_visible()
+        problems = page.evaluate(AXE_SEARCH, AXE_TAGS)
+        assert problems == [], "\n".join(problems)
