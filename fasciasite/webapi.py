@@ -23,7 +23,6 @@ HTTP stack; our few URL patterns cost less than working around it.
 """
 from __future__ import annotations
 
-import email.utils
 import json
 import os
 import time
@@ -155,16 +154,11 @@ def cache_key(url: str, params: dict | None = None) -> str:
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """Retry-After as seconds: either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError, IndexError):
-        return None
+    """Retry-After as seconds: either a number of seconds or an HTTP date (the link
+    checker's reader: one definition for both polite clients)."""
+    from fasciasite.links.external import retry_after
+
+    return retry_after(value, now)
 
 
 class Client:

@@ -3,12 +3,8 @@ resolves in the built site (directly, or through a redirect page to a live page)
 every page of the site is in the list."""
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
-
-from lxml import html
-
 from conftest import ROOT
+from fasciasite.published import resolve  # the one reader of a published URL, shared with make check
 from test_site_build import doc_pages, html_for
 
 LIST = ROOT / "published-urls.txt"
@@ -17,22 +13,6 @@ LIST = ROOT / "published-urls.txt"
 def published() -> list[str]:
     lines = LIST.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def resolve(site: Path, url: str, hops: int = 0) -> Path | None:
-    """The file a reader finally gets for a site path (query and fragment ignored),
-    following meta-refresh redirect pages; None when it is missing."""
-    path = urlsplit(url).path
-    target = site / path.lstrip("/")
-    if path.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    if not target.is_file():
-        return None
-    refresh = html.fromstring(target.read_bytes()).xpath('//meta[@http-equiv="refresh"]/@content')
-    if refresh and hops < 5:
-        dest = refresh[0].split("url=", 1)[-1].strip()
-        return resolve(site, urljoin(path, dest), hops + 1)
-    return target
 
 
 def test_every_published_url_resolves(built_site):
