@@ -4,7 +4,9 @@ Every entry a page takes a figure from carries a `findings` field in references.
 source's key figures in our own words, as read on its published page. This check reads
 each sentence (and list item, and table row) that carries a citation and fails when it
 states a number that appears in none of its cited entries' findings, naming the file,
-the line, the number and the keys.
+the line, the number and the keys. A sentence with no citation of its own answers to the
+sources its paragraph cites ("In the first study, 107 adults took part. ... [@key]"); in
+such a sentence only digits count, not counting words ("two ways", "three jobs").
 
 What counts as a number: digits (56.4%, -0.37, 2,000, 6-24 is two numbers) and the
 words two to twenty, the tens, hundred and thousand ("six weeks" must find 6 or "six").
@@ -57,8 +59,15 @@ CITE_KEY = re.compile(r"@([\w-]+)")
 LATEX = re.compile(r"\\([%&$#_])")
 
 
-def numbers_in(text: str, *, claims_only: bool = True) -> list[str]:
-    """The numbers a text states, normalised ("2,000" -> "2000", "six" -> "6")."""
+ENUMERATOR = re.compile(r"^\W*\d+[.)]\W*(?=\s|$)")  # "**1.**" opening a numbered paragraph
+
+
+def numbers_in(text: str, *, claims_only: bool = True, words: bool = True) -> list[str]:
+    """The numbers a text states, normalised ("2,000" -> "2000", "six" -> "6").
+
+    words=False leaves out spelled-out numbers ("two ways", "three jobs"): used for a
+    sentence that has no citation of its own, where they are nearly always counting words.
+    """
     text = LATEX.sub(r"\1", text)
     text = COMPOUND.sub(lambda m: str(int(WORDS[m.group(1).lower()]) + UNITS[m.group(2).lower()]), text)  # seventy-one
     if claims_only:
@@ -67,7 +76,8 @@ def numbers_in(text: str, *, claims_only: bool = True) -> list[str]:
     found = []
     for m in NUMBER.finditer(text):
         if m.group(2):
-            found.append(WORDS[m.group(2).lower()])
+            if words:
+                found.append(WORDS[m.group(2).lower()])
             continue
         token = m.group(1).replace(",", "")
         start = m.start(1)
@@ -87,13 +97,18 @@ def _normal(token: str) -> str:
 
 def units(markdown: str):
     """(line, text) for every sentence, list item and table row, with line numbers."""
+    return [unit for group in paragraphs(markdown) for unit in group]
+
+
+def paragraphs(markdown: str) -> list[list[tuple[int, str]]]:
+    """The sentences of each paragraph (a list item or a table row is a paragraph of its own)."""
     text = FENCE.sub(blank, markdown)
     text = COMMENT.sub(blank, text)
     text = INLINE_CODE.sub(blank, text)
     text = LINK_TARGET.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
     text = HTML_TAG.sub(blank, text)
     block: list[tuple[int, str]] = []
-    out: list[tuple[int, str]] = []
+    out: list[list[tuple[int, str]]] = []
 
     def flush():
         if block:
@@ -103,12 +118,13 @@ def units(markdown: str):
             pos_lines = []
             for ln, t in block:
                 pos_lines.append((ln, len(" ".join(x.strip() for _, x in block[: block.index((ln, t))]))))
-            offset = 0
+            offset, group = 0, []
             for sentence in SENTENCE_END.split(para):
                 at = para.find(sentence, offset)
                 offset = at + len(sentence)
                 line = max((ln for ln, p in pos_lines if p <= at), default=start)
-                out.append((line, sentence))
+                group.append((line, sentence))
+            out.append(group)
             block.clear()
 
     for i, raw in enumerate(text.split("\n"), 1):
@@ -117,7 +133,7 @@ def units(markdown: str):
             flush()
         elif stripped.startswith("|"):
             flush()
-            out.append((i, stripped))
+            out.append([(i, stripped)])
         elif LIST_ITEM.match(raw):
             flush()
             block.append((i, LIST_ITEM.sub("", raw)))
@@ -154,30 +170,41 @@ def check_page(markdown: str, findings: dict[str, str | None], file: str, offset
             cache[key] = {_normal(t) for t in numbers_in(findings.get(key) or "", claims_only=False)}
         return cache[key]
 
-    for line, text in units(markdown):
-        cites = CITATION.findall(text)
-        if not cites:
-            continue
-        keys = list(dict.fromkeys(k for c in cites for k in CITE_KEY.findall(c)))
-        claim = CITATION.sub(" ", text)
-        stated = list(dict.fromkeys(_normal(t) for t in numbers_in(claim)))
-        if not stated:
-            continue
-        known = [k for k in keys if k in findings]
-        without = [k for k in known if findings[k] is None]
-        have = set().union(*(figures(k) for k in known)) if known else set()
-        for number in stated:
-            if number in have:
+    for group in paragraphs(markdown):
+        # A sentence with a figure but no citation of its own ("In the first study, 107
+        # adults took part.") answers to the sources its paragraph cites.
+        para_keys = list(dict.fromkeys(k for _, t in group for c in CITATION.findall(t) for k in CITE_KEY.findall(c)))
+        for line, text in group:
+            cites = CITATION.findall(text)
+            keys = list(dict.fromkeys(k for c in cites for k in CITE_KEY.findall(c))) or para_keys
+            if not keys:
                 continue
-            cited = "; ".join(f"@{k}" for k in keys)
-            if without and len(without) == len(known):
-                hint = (f"entr{'y' if len(without) == 1 else 'ies'} {', '.join(without)} "
-                        "ha{} no findings field: add findings = {{...}} to references.bib with the source's figures "
-                        "as read on its published page".format("s" if len(without) == 1 else "ve"))
-            else:
-                hint = ("check the number against the source's page; if it is right, add it to that entry's "
-                        "findings in references.bib (a figure we worked out is written there as our calculation)")
-            problems.append(Problem(file, line + offset, f"states {number}, which is in none of the findings of [{cited}]: {hint}"))
+            problems += _check_sentence(line + offset, text, keys, bool(cites), findings, figures, file)
+    return problems
+
+
+def _check_sentence(line, text, keys, own, findings, figures, file) -> list[Problem]:
+    problems = []
+    claim = CITATION.sub(" ", text)
+    if not own:
+        claim = ENUMERATOR.sub(" ", claim)
+    stated = list(dict.fromkeys(_normal(t) for t in numbers_in(claim, words=own)))
+    known = [k for k in keys if k in findings]
+    without = [k for k in known if findings[k] is None]
+    have = set().union(*(figures(k) for k in known)) if known else set()
+    cited = "; ".join(f"@{k}" for k in keys)
+    where = f"[{cited}]" if own else f"[{cited}] (cited in this paragraph)"
+    for number in stated:
+        if number in have:
+            continue
+        if without and len(without) == len(known):
+            hint = (f"entr{'y' if len(without) == 1 else 'ies'} {', '.join(without)} "
+                    "ha{} no findings field: add findings = {{...}} to references.bib with the source's figures "
+                    "as read on its published page".format("s" if len(without) == 1 else "ve"))
+        else:
+            hint = ("check the number against the source's page; if it is right, add it to that entry's "
+                    "findings in references.bib (a figure we worked out is written there as our calculation)")
+        problems.append(Problem(file, line, f"states {number}, which is in none of the findings of {where}: {hint}"))
     return problems
 
 
@@ -194,13 +221,13 @@ def check_files(files: list[Path], findings: dict[str, str | None], root: Path) 
 
 
 def count_checked(files: list[Path]) -> int:
-    """How many numbers in cited sentences the check covers (for reports)."""
+    """How many numbers in cited paragraphs the check covers (for reports)."""
     total = 0
     for path in files:
         _, body = split_front_matter(path.read_text(encoding="utf-8"))
-        for _line, text in units(body):
-            if CITATION.search(text):
-                total += len(set(numbers_in(CITATION.sub(" ", text))))
+        for group in paragraphs(body):
+            if any(CITATION.search(t) for _, t in group):
+                total += sum(len(set(numbers_in(CITATION.sub(" ", t), words=bool(CITATION.search(t))))) for _, t in group)
     return total
 
 

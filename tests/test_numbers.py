@@ -97,3 +97,15 @@ def test_the_references_page_shows_what_each_source_found(built_site):
     shown = doc.xpath('//li[span[@id="ref-langevin2011shear"]]//p[@class="ref-findings"]')
     assert shown and "56.4" in shown[0].text_content()
     assert len(doc.xpath('//p[@class="ref-findings"]')) >= 40
+
+
+def test_a_figure_in_an_uncited_sentence_answers_to_its_paragraphs_sources():
+    problems = check("In the second study, 112 adults took part. Shear strain was 56.4% [@langevin2011shear].\n")
+    assert [p.line for p in problems] == [5]
+    assert "states 112, which is in none of the findings of [@langevin2011shear] (cited in this paragraph)" in problems[0].message
+    assert check("In the second study, 121 adults took part. Shear strain was 56.4% [@langevin2011shear].\n") == []
+
+
+def test_counting_words_and_numbered_paragraphs_without_a_citation_are_not_figures():
+    assert check("Scientists use the word in two ways. One is narrow [@langevin2011shear].\n") == []
+    assert check("**3.** Ask what training they have. They should explain it [@langevin2011shear].\n") == []
