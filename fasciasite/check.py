@@ -18,6 +18,8 @@ first failure; a step that needs the build is skipped when the build failed):
   readability  python -m fasciasite.readability: Flesch-Kincaid grade of each article (limit 9)
   spelling     codespell with the project word list (.codespell-words.txt)
   markdown     python -m fasciasite.markdown_lint: PyMarkdown with .pymarkdown.json
+  records      python -m fasciasite.records: records name repository paths, topics and roles, never a
+               machine path or a drafting label
 
 Exit 0 when every step passes, 1 when one fails, 2 on bad usage.
 """
@@ -83,6 +85,7 @@ def steps(site: str, config: dict) -> dict[str, list[str]]:
         "readability": [PY, "-m", "fasciasite.readability", "--max-grade", "9", *article_dirs(config)],
         "spelling": [PY, "-m", "codespell_lib", "docs", "includes", "README.md", "CONTRIBUTING.md"],
         "markdown": [PY, "-m", "fasciasite.markdown_lint", "--config", ".pymarkdown.json", "docs"],
+        "records": [PY, "-m", "fasciasite.records", "--root", "."],
     }
 
 
