@@ -3,7 +3,7 @@
 Usage: python -m fasciasite.records [--root DIR]
 
 The repository is public: `research/` (audits, responses, recorded searches), `docs/`,
-`includes/` and `references.bib` are read by reviewers, auditors and anyone following an
+`includes/`, `references.bib`, README.md and CONTRIBUTING.md are read by reviewers, auditors and anyone following an
 article's history. A record must name files by their path in the repository, sections by
 their topic and people by their role ("the writer", "an independent reviewer"). This check
 fails on the two things that mean nothing outside the machine a record was written on:
@@ -31,7 +31,7 @@ from pathlib import Path
 from fasciasite.urgent import Problem
 
 # What is a record: the folders and files whose text readers of the repository read.
-RECORDS = ("research", "docs", "includes", "references.bib")
+RECORDS = ("research", "docs", "includes", "references.bib", "README.md", "CONTRIBUTING.md")
 TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".bib", ".txt", ".svg", ".json", ".toml", ".html", ".csv"}
 
 # A machine path starts a token (line start, space, quote, bracket, `=`) — never inside a
