@@ -116,7 +116,12 @@ def check_article(path: Path, rel: str) -> list[str]:
     if help_line is not None:
         # The shared urgent-help tiers (includes/urgent-help.yml), never the page's own words.
         body_offset, body = urgent.split_front_matter(text)
-        for p in urgent.lint(body, urgent.load_for(ROOT), rel, offset=body_offset, is_article=True):
+        try:
+            tiers = urgent.load_for(ROOT)
+        except urgent.DataError as exc:  # reported once, as file:line, by main(); never a traceback
+            tiers = None
+            problems.extend(str(exc).splitlines())
+        for p in urgent.lint(body, tiers, rel, offset=body_offset, is_article=True) if tiers else []:
             if "does not show the shared tiers" in p.message:
                 problem(p.line, p.message)
 
@@ -153,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         rel = path.resolve().relative_to(ROOT).as_posix() if path.resolve().is_relative_to(ROOT) else str(path)
         problems += check_article(path, rel)
+    problems = list(dict.fromkeys(problems))  # a data-file problem is reported once, not once per article
     for p in problems:
         print(p)
     print(f"check_articles: {len(files)} articles, {len(problems)} problems")

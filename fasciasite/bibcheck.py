@@ -130,7 +130,14 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
     if tiers_file.is_file():
         from fasciasite import urgent
 
-        tiers = urgent.load(tiers_file)
+        try:
+            tiers = urgent.load_for(docs_dir.parent)
+        except urgent.DataError as exc:  # one line per problem, never a traceback
+            for text in str(exc).splitlines():
+                where, _, message = text.partition(": ")
+                file, _, line = where.rpartition(":")
+                problems.append(Problem(file or where, int(line) if line.isdigit() else 1, None, message))
+            tiers = urgent.Tiers(str(tiers_file), [])
         for key in tiers.cited_keys():
             if key not in entries:
                 problems.append(Problem(str(tiers_file), tiers.lines.get(key, 1), None,

@@ -16,6 +16,14 @@ import yaml
 DATA_FILE = "includes/urgent-help.yml"
 SHORTCODE = re.compile(r"^[ \t]*<!--\s*md:urgent-help(?:\s+tier=([\w-]+))?\s*-->[ \t]*$", re.M)
 LEVELS = {"gp": 1, "urgent": 2, "emergency": 3}
+# What a reader calls each Material admonition type's colour ("as in the red box above").
+ADMONITION_COLOUR = {
+    **dict.fromkeys(("danger", "error", "failure", "fail", "missing", "bug"), "red"),
+    **dict.fromkeys(("warning", "caution", "attention"), "orange"),
+    **dict.fromkeys(("info", "todo", "note", "abstract", "summary", "tldr", "question", "help", "faq"), "blue"),
+    **dict.fromkeys(("tip", "hint", "important", "success", "check", "done"), "green"),
+}
+COLOUR_WORDS = {"red": "red", "orange": "orange", "amber": "orange", "yellow": "orange", "blue": "blue", "green": "green"}
 
 
 class DataError(ValueError):
@@ -45,6 +53,11 @@ class Tier:
     def level(self) -> int:
         return LEVELS[self.id]
 
+    @property
+    def colour(self) -> str:
+        """The colour readers see for this tier's box (Material's admonition colours)."""
+        return ADMONITION_COLOUR.get(self.admonition, "")
+
 
 @dataclass
 class Tiers:
@@ -63,44 +76,157 @@ class Tiers:
 
 # ── Reading the data file ────────────────────────────────────────────────────
 
+PINS_FILE = "includes/urgent-pins.yml"
 
-def load(path: str | Path) -> Tiers:
-    path = Path(path)
+
+class _Lined(dict):
+    """A YAML mapping that remembers its line and its keys' lines (for file:line messages)."""
+    line: int = 1
+    key_lines: dict
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML whose mappings know where they are in the file."""
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Lined:
+    loader.flatten_mapping(node)
+    result = _Lined(loader.construct_pairs(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.key_lines = {k.value: k.start_mark.line + 1 for k, _v in node.value if isinstance(k, yaml.ScalarNode)}
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _line(node, key: str | None = None) -> int:
+    if isinstance(node, _Lined):
+        return node.key_lines.get(key, node.line) if key else node.line
+    return 1
+
+
+def read_yaml(path: Path, shown: str):
+    """A data file as YAML with line numbers; every problem is a DataError `file:line: what; fix`."""
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path}: not found; the urgent-help tiers must live there (see fasciasite/urgent.py)") from None
+        raise DataError(f"{shown}:1: not found; the file must exist (see fasciasite/tiers.py)") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark from a Windows editor is harmless
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{shown}:{line}: is not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the indentation or quoting there") from None
+        where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        hint = "replace the tab with spaces" if "\t" in problem or "tab" in problem else "fix the indentation or quoting there (a value with ': ' in it needs quotes, or use >- )"
+        raise DataError(f"{where}: not valid YAML ({problem}); {hint}") from None
+
+
+def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
+    """Read and check the tiers. pins_required: the pins file beside it must exist (the
+    project's own data, load_for); a lone data file (tests) is checked against pins only
+    when they are there."""
+    path = Path(path)
+    shown = _shown(path)
+    data, text = read_yaml(path, shown)
     if not isinstance(data, dict) or not isinstance(data.get("tiers"), list):
-        raise DataError(f"{path}:1: needs a 'tiers:' list (emergency, urgent, gp)")
+        got = "the file is empty" if data is None else "'tiers:' is not a list of tiers"
+        raise DataError(f"{shown}:{_line(data, 'tiers')}: needs a 'tiers:' list (emergency, urgent, gp); {got}")
     tiers = []
     for i, raw in enumerate(data["tiers"], 1):
-        where = f"{path}: tier {i}"
+        if not isinstance(raw, dict):
+            raise DataError(f"{shown}:{_line(data, 'tiers')}: tier {i} is not a mapping; write it as '- id: ...' with title, admonition, lead, cite and signs")
+        where = f"{shown}:{_line(raw)}: tier {i} ({raw.get('id', 'no id')})"
+        if raw.get("id") and raw["id"] not in LEVELS:
+            raise DataError(f"{shown}:{_line(raw, 'id')}: tier id '{raw['id']}' is not one of {', '.join(LEVELS)}; the site has "
+                            "exactly these three tiers (a new tier needs a change to fasciasite/tiers.py and its NHS source)")
         missing = [k for k in ("id", "title", "admonition", "lead", "cite", "signs") if not raw.get(k)]
         if missing:
-            raise DataError(f"{where}: missing {', '.join(missing)}; every tier needs id, title, admonition, lead, cite and signs")
+            raise DataError(f"{where}: missing or empty {', '.join(missing)}; every tier needs id, title, admonition, lead, cite and signs")
         if raw["id"] not in LEVELS:
-            raise DataError(f"{where}: id '{raw['id']}' is not one of {', '.join(LEVELS)}")
+            raise DataError(f"{shown}:{_line(raw, 'id')}: tier id '{raw['id']}' is not one of {', '.join(LEVELS)}; the site has "
+                            "exactly these three tiers (a new tier needs a change to fasciasite/tiers.py and its NHS source)")
+        if not isinstance(raw["signs"], list) or not isinstance(raw["cite"], list):
+            raise DataError(f"{where}: 'signs' and 'cite' must be lists (- item, or [a, b])")
         signs = []
         for s in raw["signs"]:
+            at = f"{shown}:{_line(s) if isinstance(s, dict) else _line(raw, 'signs')}"
+            if not isinstance(s, dict) or not str(s.get("text") or "").strip():
+                raise DataError(f"{at}: a sign of tier '{raw['id']}' has no text; write each sign as '- text: ...' with its match patterns")
             try:
-                signs.append(Sign(str(s["text"]).strip(), [re.compile(p, re.I) for p in s.get("match") or []]))
-            except re.error as exc:
-                raise DataError(f"{where}: sign '{s.get('text')}': bad match pattern ({exc})") from None
+                signs.append(Sign(" ".join(str(s["text"]).split()), [re.compile(p, re.I) for p in s.get("match") or []]))
+            except (re.error, TypeError) as exc:
+                raise DataError(f"{at}: sign '{s.get('text')}': bad match pattern ({exc}); fix the regular expression") from None
+        note = raw.get("note")
+        if note is not None and not (isinstance(note, dict) and str(note.get("text") or "").strip()):
+            raise DataError(f"{shown}:{_line(raw, 'note')}: tier '{raw['id']}': note needs 'text:' (and 'cite:')")
         tiers.append(Tier(raw["id"], str(raw["title"]).strip(), str(raw["admonition"]).strip(),
-                          " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, raw.get("note")))
+                          " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, note))
     ids = [t.id for t in tiers]
     if sorted(ids) != sorted(LEVELS):
-        raise DataError(f"{path}: tiers must be exactly emergency, urgent, gp once each (found {', '.join(ids) or 'none'})")
-    result = Tiers(_shown(path), tiers, " ".join(str(data.get("footer") or "").split()))
+        raise DataError(f"{shown}:{_line(data, 'tiers')}: tiers must be exactly emergency, urgent, gp once each (found {', '.join(ids) or 'none'})")
+    result = Tiers(shown, tiers, " ".join(str(data.get("footer") or "").split()))
     for key in result.cited_keys():
         m = re.search(rf"\b{re.escape(key)}\b", text)
         result.lines[key] = text.count("\n", 0, m.start()) + 1 if m else 1
+    pins = path.parent / Path(PINS_FILE).name
+    if pins_required or pins.is_file():
+        problems = check_pins(result, data, pins)
+        if problems:
+            raise DataError("\n".join(problems))
     return result
+
+
+# ── Pins: every sign's tier as its NHS source gives it ──────────────────────
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def check_pins(tiers: Tiers, data: dict, pins_path: Path) -> list[str]:
+    """Every sign pinned (includes/urgent-pins.yml) sits in its pinned tier or a more urgent
+    one, and no pinned sign has gone. The pins change only with a published NHS source."""
+    shown_pins = _shown(pins_path)
+    pins_data, _ = read_yaml(pins_path, shown_pins)
+    if not isinstance(pins_data, dict) or not isinstance(pins_data.get("pins"), list) or not pins_data["pins"]:
+        return [f"{shown_pins}:{_line(pins_data, 'pins')}: needs a 'pins:' list (- sign, tier, source); restore it from git"]
+    sign_lines = {}
+    for raw in data["tiers"]:
+        for s in raw["signs"]:
+            sign_lines[_norm(s["text"])] = _line(s)
+    where = {_norm(s.text): t for t in tiers.tiers for s in t.signs}
+    problems, pinned = [], set()
+    for pin in pins_data["pins"]:
+        at = f"{shown_pins}:{_line(pin)}"
+        if not isinstance(pin, dict) or not all(pin.get(k) for k in ("sign", "tier", "source")):
+            problems.append(f"{at}: a pin needs sign, tier and source (the NHS page that gives the tier)")
+            continue
+        if pin["tier"] not in LEVELS:
+            problems.append(f"{shown_pins}:{_line(pin, 'tier')}: tier '{pin['tier']}' is not one of {', '.join(LEVELS)}")
+            continue
+        key = _norm(pin["sign"])
+        pinned.add(key)
+        tier = where.get(key)
+        sources = ", ".join(pin["source"]) if isinstance(pin["source"], list) else str(pin["source"])
+        if tier is None:
+            problems.append(f"{tiers.path}:1: the sign '{pin['sign']}' ({at}, tier {pin['tier']}, from {sources}) is missing; "
+                            f"put it back in the {pin['tier']} tier (a sign is removed or re-worded only with its NHS source, "
+                            f"and the pin changes with it)")
+        elif tier.level < LEVELS[pin["tier"]]:
+            problems.append(f"{tiers.path}:{sign_lines.get(key, 1)}: the sign '{pin['sign']}' is in the '{tier.id}' tier "
+                            f"({tier.title}), but {at} pins it to '{pin['tier']}' from {sources}; move it back to the "
+                            f"'{pin['tier']}' tier: a sign may only be moved to a more urgent tier")
+    for key, line in sign_lines.items():
+        if key not in pinned:
+            problems.append(f"{tiers.path}:{line}: the sign '{key}' has no pin in {shown_pins}; add one with its tier "
+                            f"and the NHS page that gives that tier (sign, tier, source)")
+    return problems
 
 
 def _shown(path: Path) -> str:
@@ -110,8 +236,8 @@ def _shown(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: str, mtime_ns: int) -> Tiers:
-    return load(path)
+def _load_cached(path: str, mtime_ns: int, pins_mtime_ns: int) -> Tiers:
+    return load(path, pins_required=True)
 
 
 def load_for(root: str | Path) -> Tiers:
@@ -121,7 +247,11 @@ def load_for(root: str | Path) -> Tiers:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         mtime = 0
-    return _load_cached(str(path), mtime)
+    try:
+        pins_mtime = (Path(root) / PINS_FILE).stat().st_mtime_ns
+    except FileNotFoundError:
+        pins_mtime = 0
+    return _load_cached(str(path), mtime, pins_mtime)
 
 
 # ── Rendering ────────────────────────────────────────────────────────────────

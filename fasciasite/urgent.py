@@ -162,6 +162,7 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
                     f"sends '{sign.text}' to {SERVICE_NAMES[level]}, but it is a '{tier.title}' sign; "
                     f"when sources disagree on urgency the more urgent one wins. Remove this advice: {fix}")))
                 break
+        problems += _box_colour(text, found, tiers, file, line + offset)
         distinct = {s.text for _, s in found if _.id != "gp"}
         if own and len(distinct) >= 2:
             problems.append(Problem(file, line + offset, f"re-words the urgent-help tiers (names {len(distinct)} signs with a service): {fix}"))
@@ -184,6 +185,28 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
         if p.line not in one_per_line or p.message.startswith("sends"):
             one_per_line[p.line] = p
     return sorted(one_per_line.values(), key=lambda p: p.line)
+
+
+BOX_WORDS = re.compile(r"\b(red|orange|amber|yellow|blue|green)\s+(?:warning\s+)?box(?:es)?\b", re.I)
+
+
+def _box_colour(text: str, found, tiers: Tiers, file: str, line: int) -> list[Problem]:
+    """A sentence that points to "the red box" for a sign must match the tier the data file
+    gives that sign (the tiers' colours are their admonition types)."""
+    from fasciasite.tiers import COLOUR_WORDS
+
+    said = {COLOUR_WORDS[m.group(1).lower()] for m in BOX_WORDS.finditer(text)}
+    if not said:
+        return []
+    problems = []
+    for tier, sign in found:
+        if tier.colour and tier.colour not in said:
+            problems.append(Problem(file, line, (
+                f"points to the {' or '.join(sorted(said))} box for '{sign.text}', but {tiers.path} lists it in "
+                f"'{tier.title}' (the {tier.colour} box); the data file is what readers see: fix this sentence, or if the "
+                f"sign's tier really changed, check includes/urgent-pins.yml and its NHS source")))
+            break
+    return problems
 
 
 def _paragraph_level(markdown: str, tiers: Tiers, file: str, offset: int, fix: str, seen: set[int]) -> list[Problem]:
@@ -250,7 +273,7 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix
 
 
 def check_files(paths: list[Path], root: Path) -> list[Problem]:
-    tiers = load(root / DATA_FILE)
+    tiers = load_for(root)
     sections = _article_sections(root)
     docs = root / "docs"
     problems = []

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import html
 
 from conftest import ROOT, make_fixture_site, mkdocs_build
@@ -188,3 +189,113 @@ def test_site_pages_show_the_shared_tiers(built_site, page, tiers):
     doc = html.fromstring((built_site / page).read_bytes())
     found = {c for el in doc.xpath('//*[contains(@class, "urgent-help")]') for c in el.get("class").split()}
     assert set(tiers) <= found
+
+
+# ── Pins: every sign's tier as its NHS source gives it (includes/urgent-pins.yml) ──
+
+PINS = yaml.safe_load((ROOT / "includes" / "urgent-pins.yml").read_text(encoding="utf-8"))["pins"]
+
+
+def _project(tmp_path, edit=None) -> Path:
+    (tmp_path / "includes").mkdir()
+    text = (ROOT / urgent.DATA_FILE).read_text(encoding="utf-8")
+    (tmp_path / urgent.DATA_FILE).write_text(edit(text) if edit else text, encoding="utf-8")
+    (tmp_path / "includes" / "urgent-pins.yml").write_text((ROOT / "includes" / "urgent-pins.yml").read_text(encoding="utf-8"))
+    return tmp_path
+
+
+def _move(text: str, sign: str, to: str) -> str:
+    """Move one sign (its text line and its match line) to the end of another tier's signs."""
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip() == f"- text: {sign}")
+    block = lines[at:at + 2]
+    del lines[at:at + 2]
+    tier_at = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {to}")
+    signs_at = next(i for i in range(tier_at, len(lines)) if lines[i].strip() == "signs:")
+    end = next((i for i in range(signs_at + 1, len(lines)) if lines[i] and not lines[i].startswith("      ")), len(lines))
+    return "\n".join(lines[:end] + block + lines[end:])
+
+
+def test_every_sign_of_the_data_file_is_pinned_and_in_its_pinned_tier():
+    pinned = {" ".join(p["sign"].split()).casefold(): p["tier"] for p in PINS}
+    for tier in TIERS.tiers:
+        for sign in tier.signs:
+            assert sign.text.casefold() in pinned, sign.text
+            assert tier.level >= urgent.LEVELS[pinned[sign.text.casefold()]], sign.text
+
+
+@pytest.mark.parametrize("pin", [p for p in PINS if p["tier"] != "gp"], ids=lambda p: p["sign"][:30])
+def test_moving_any_pinned_sign_to_a_less_urgent_tier_fails_with_the_line_and_the_pin(tmp_path, pin):
+    less = {"emergency": "urgent", "urgent": "gp"}[pin["tier"]]
+    root = _project(tmp_path, lambda t: _move(t, pin["sign"], less))
+    with pytest.raises(urgent.DataError) as err:
+        urgent.load_for(root)
+    message = str(err.value)
+    assert re.search(rf"includes/urgent-help.yml:\d+: the sign '{re.escape(pin['sign'])}' is in the '{less}' tier", message), message
+    assert "includes/urgent-pins.yml:" in message and f"move it back to the '{pin['tier']}' tier" in message
+
+
+def test_moving_a_sign_to_a_more_urgent_tier_is_allowed(tmp_path):
+    root = _project(tmp_path, lambda t: _move(t, "a high temperature", "emergency"))
+    assert "a high temperature" in _tier_of(urgent.load_for(root), "emergency")
+
+
+def _tier_of(tiers, tier_id):
+    return " | ".join(s.text for s in tiers.by_id(tier_id).signs)
+
+
+def test_a_removed_or_reworded_sign_fails_and_a_new_sign_needs_a_pin(tmp_path):
+    root = _project(tmp_path, lambda t: t.replace("- text: difficulty peeing", "- text: difficulty peeing at night"))
+    with pytest.raises(urgent.DataError) as err:
+        urgent.load_for(root)
+    assert "the sign 'difficulty peeing' (includes/urgent-pins.yml:" in str(err.value)
+    assert "the sign 'difficulty peeing at night' has no pin" in str(err.value)
+
+
+def test_a_missing_pins_file_stops_the_project(tmp_path):
+    root = _project(tmp_path)
+    (root / "includes" / "urgent-pins.yml").unlink()
+    with pytest.raises(urgent.DataError, match=r"includes/urgent-pins.yml:1: not found"):
+        urgent.load_for(root)
+
+
+@pytest.mark.parametrize("text,says", [
+    ("", "includes/urgent-help.yml:1: needs a 'tiers:' list"),
+    ("tiers:\n  - id: emergency\n    title: Note: it\n", "includes/urgent-help.yml:3: not valid YAML"),
+    ("tiers:\n  - id: pharmacy\n    title: Ask a pharmacist\n", "includes/urgent-help.yml:2: tier id 'pharmacy' is not one of"),
+    ("tiers:\n  - id: emergency\n    title: T\n", "includes/urgent-help.yml:2: tier 1 (emergency): missing or empty admonition"),
+    ("tiers:\n  - id: emergency\n    title: T\n    admonition: danger\n    lead: L\n    cite: [a]\n    signs:\n      - match: [x]\n",
+     "includes/urgent-help.yml:8: a sign of tier 'emergency' has no text"),
+    ("tiers:\n  - just text\n", "includes/urgent-help.yml:1: tier 1 is not a mapping"),
+    ("tiers:\n\t- id: emergency\n", "includes/urgent-help.yml:2: not valid YAML"),
+    ("\ufefftiers: 3\n", "includes/urgent-help.yml:1: needs a 'tiers:' list"),
+])
+def test_every_data_file_error_is_one_line_with_file_and_line(tmp_path, text, says):
+    root = _project(tmp_path)
+    (root / urgent.DATA_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(urgent.DataError) as err:
+        urgent.load_for(root)
+    assert says in str(err.value), str(err.value)
+
+
+def test_commands_print_data_file_errors_without_a_traceback(tmp_path):
+    root = _project(tmp_path, lambda t: t.replace("    signs:\n      - text: a high temperature", "    signs: []\n      - text: a high temperature"))
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n\nText.\n", encoding="utf-8")
+    (root / "references.bib").write_text("@online{a,\n  title = {A},\n  url = {https://www.nhs.uk/},\n  urldate = {2026-12-07}\n}\n", encoding="utf-8")
+    for args in (["-m", "fasciasite.urgent", "--root", "."], ["-m", "fasciasite.bib"]):
+        result = subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out and "includes/urgent-help.yml:" in out, out
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("If your foot starts to drag, call 999 or go to A&E, as in the red box above.", True),
+    ("If your foot starts to drag, call 999 or go to A&E, as in the orange box above.", False),
+    ("A high temperature needs a call to NHS 111, as in the amber box.", True),
+    ("A high temperature is listed in the red box.", False),
+    ("Chest pain is listed in the blue box below.", False),
+])
+def test_a_sentence_naming_a_box_colour_for_a_sign_matches_the_data(sentence, ok):
+    problems = lint(sentence + "\n")
+    assert (not problems) == ok, problems
