@@ -9,6 +9,7 @@ first failure; a step that needs the build is skipped when the build failed):
   build        the strict build exactly as `make build` runs it (every warning counts;
                front matter, citations, references.bib rules, links, anchors, nav, glossary)
   rawcites     python -m fasciasite.rawcites: no page of the build carries raw citation syntax
+  output       python -m fasciasite.outputcheck: no third-party, active or oversized content, tel:/mailto: well formed
   urls         python -m fasciasite.published: every URL in published-urls.txt still works
   links        python -m fasciasite.links on the built site (offline)
   bib          python -m fasciasite.bib: references.bib, every [@key], every entry cited
@@ -40,7 +41,7 @@ from fasciasite import pagesource
 
 ROOT = Path(__file__).resolve().parents[1]  # the project
 PY = sys.executable
-NEEDS_BUILD = ("rawcites", "urls", "links")
+NEEDS_BUILD = ("rawcites", "output", "urls", "links")
 NOISE = re.compile(r"^(INFO\b|DEBUG\b)")  # what the build says when all is well
 
 
@@ -76,6 +77,7 @@ def steps(site: str, config: dict) -> dict[str, list[str]]:
     return {
         "build": [PY, "-m", engine, "build", "--strict", "-d", site],
         "rawcites": [PY, "-m", "fasciasite.rawcites", site],
+        "output": [PY, "-m", "fasciasite.outputcheck", site],
         "urls": [PY, "-m", "fasciasite.published", site],
         "links": [PY, "-m", "fasciasite.links", site],
         "bib": [PY, "-m", "fasciasite.bib"],

@@ -14,7 +14,7 @@ PYTHON_FILES = sorted(p for d in ("fasciasite", "overrides", "scripts", "tests")
 BY_PATH = re.compile(r"sys\.path\.(insert|append)|spec_from_file_location|SourceFileLoader|exec_module\(|runpy\.run_path")
 COMMANDS = ["fasciasite.bib", "fasciasite.urgent", "fasciasite.numbers", "fasciasite.links", "fasciasite.check",
             "fasciasite.articlecheck", "fasciasite.readability", "fasciasite.new_article", "fasciasite.newsletter",
-            "fasciasite.review_status", "fasciasite.rawcites", "fasciasite.bench", "fasciasite.bench.links",
+            "fasciasite.review_status", "fasciasite.rawcites", "fasciasite.outputcheck", "fasciasite.bench", "fasciasite.bench.links",
             "fasciasite.bench.lighthouse", "fasciasite.searchbench"]
 
 

@@ -30,6 +30,7 @@ def test_the_raw_citation_guard_runs_after_every_make_build():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\nbuild: venv\n", 1)[1].split("\n\n", 1)[0]
     assert "fasciasite.rawcites $(SITE)" in recipe
+    assert "fasciasite.outputcheck $(SITE)" in recipe  # nothing third-party, active or oversized
 
 
 def test_ci_and_deploy_run_in_debian_where_apt_chromium_is_a_real_browser():
