@@ -292,9 +292,30 @@ def test_every_page_passes_axe_and_has_lang_and_alt_text(browser, built_site, si
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems[:50])
 
 
+def watch_other_hosts(context, own_host: str = "127.0.0.1") -> list[str]:
+    """Every request the pages ATTEMPT to another host (scripts, frames, images, fetch, beacons,
+    workers' requests, websockets), recorded and aborted before it leaves the machine: a
+    request counts whether or not it would have completed (offline CI, a blocked host)."""
+    attempted: list[str] = []
+
+    def route(route):
+        if urlsplit(route.request.url).hostname == own_host:
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda req: urlsplit(req.url).hostname not in (own_host, None) and attempted.append(req.url))
+    context.on("page", lambda page: page.on("websocket", lambda ws: attempted.append(ws.url)))
+    return attempted
+
+
 def test_privacy_no_third_party_requests_and_no_cookies(context, page, site_url):
     requested = []
     context.on("request", lambda req: requested.append(req.url))
+    elsewhere = watch_other_hosts(context)
+    page.on("websocket", lambda ws: elsewhere.append(ws.url))
     page.goto(site_url, wait_until="networkidle")
     page.locator(".md-search__input").click()
     page.keyboard.type("fascia")
@@ -306,7 +327,31 @@ def test_privacy_no_third_party_requests_and_no_cookies(context, page, site_url)
     page.locator(".md-content .footnote-ref").first.hover()
     page.reload(wait_until="networkidle")
 
-    elsewhere = sorted({url for url in requested if urlsplit(url).hostname != "127.0.0.1"})
     assert len(requested) > 5
-    assert elsewhere == [], "requests to other hosts: " + ", ".join(elsewhere)
+    assert sorted(set(elsewhere)) == [], "requests to other hosts: " + ", ".join(sorted(set(elsewhere)))
     assert context.cookies() == []
+
+
+def test_no_page_of_the_site_attempts_a_request_to_another_host(browser, built_site, site_url):
+    with new_context(browser) as context:
+        elsewhere = watch_other_hosts(context)
+        page = context.new_page()
+        for path in site_pages(built_site):
+            page.goto(site_url + path, wait_until="load")
+            page.wait_for_timeout(50)
+    assert sorted(set(elsewhere)) == [], "pages attempt requests to other hosts: " + ", ".join(sorted(set(elsewhere)))
+
+
+def test_the_privacy_check_catches_attempted_requests_that_never_complete(browser, tmp_path):
+    """Plant the fault: a page whose tracker, frame and beacon go to hosts that do not exist."""
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>t</title><script src="https://tags.example.invalid/t.js"></script></head>'
+        '<body><iframe src="https://video.example.invalid/embed"></iframe><img alt="x" src="//img.example.invalid/p.png">'
+        '<script>fetch("https://beacon.example.invalid/b").catch(() => {});</script></body></html>', encoding="utf-8")
+    with serve(tmp_path, base="/") as server, new_context(browser) as context:
+        elsewhere = watch_other_hosts(context)
+        page = context.new_page()
+        page.goto(server.url, wait_until="load")
+        page.wait_for_timeout(300)
+    hosts = {urlsplit(u).hostname for u in elsewhere}
+    assert {"tags.example.invalid", "video.example.invalid", "img.example.invalid", "beacon.example.invalid"} <= hosts, hosts
