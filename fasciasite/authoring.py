@@ -79,6 +79,12 @@ def on_files(files, config):
         raise PluginError(f"{len(undecodable)} file(s) not saved as UTF-8, listed above with file and line.")
     _titles(files, config)
     _nav_entries(config, files)
+    # Redirects that would replace a live page or lead nowhere (the redirects plugin only warns
+    # about a missing target, without a line, and silently overwrites a live page).
+    from fasciasite.published import redirect_problems
+
+    for message in redirect_problems(Path(config.config_file_path), Path(config.docs_dir)):
+        _problem(message)
     return files
 
 

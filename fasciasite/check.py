@@ -10,7 +10,7 @@ first failure; a step that needs the build is skipped when the build failed):
                front matter, citations, references.bib rules, links, anchors, nav, glossary)
   rawcites     python -m fasciasite.rawcites: no page of the build carries raw citation syntax
   output       python -m fasciasite.outputcheck: no third-party, active or oversized content, tel:/mailto: well formed
-  urls         python -m fasciasite.published: every URL in published-urls.txt still works
+  urls         python -m fasciasite.published --history: every URL ever in published-urls.txt still works
   links        python -m fasciasite.links on the built site (offline)
   bib          python -m fasciasite.bib: references.bib, every [@key], every entry cited
   urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
@@ -21,6 +21,9 @@ first failure; a step that needs the build is skipped when the build failed):
   markdown     python -m fasciasite.markdown_lint: PyMarkdown with .pymarkdown.json
   records      python -m fasciasite.records: records name repository paths, topics and roles, never a
                machine path or a drafting label
+  evidence     python -m fasciasite.evidence --enforced-only: issue 20's rules that are switched on
+               (sources, findings, design/certainty, ratings, searches, safety blocks); prints the
+               warnings (a source past its own review date) without failing
 
 Exit 0 when every step passes, 1 when one fails, 2 on bad usage.
 """
@@ -78,7 +81,7 @@ def steps(site: str, config: dict) -> dict[str, list[str]]:
         "build": [PY, "-m", engine, "build", "--strict", "-d", site],
         "rawcites": [PY, "-m", "fasciasite.rawcites", site],
         "output": [PY, "-m", "fasciasite.outputcheck", site],
-        "urls": [PY, "-m", "fasciasite.published", site],
+        "urls": [PY, "-m", "fasciasite.published", site, "--history"],
         "links": [PY, "-m", "fasciasite.links", site],
         "bib": [PY, "-m", "fasciasite.bib"],
         "urgent": [PY, "-m", "fasciasite.urgent"],
@@ -88,6 +91,7 @@ def steps(site: str, config: dict) -> dict[str, list[str]]:
         "spelling": [PY, "-m", "codespell_lib", "docs", "includes", "README.md", "CONTRIBUTING.md"],
         "markdown": [PY, "-m", "fasciasite.markdown_lint", "--config", ".pymarkdown.json", "docs"],
         "records": [PY, "-m", "fasciasite.records", "--root", "."],
+        "evidence": [PY, "-m", "fasciasite.evidence", "--enforced-only"],
     }
 
 
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = result.returncode == 0
             print(f"{'PASS' if ok else 'FAIL'}  {name:<12} {took:5.1f} s")
             output = _shown(result.stdout + result.stderr, root)
-            if name == "readability" or not ok:
+            if name in ("readability", "evidence") or not ok:
                 print("\n".join("      " + line for line in output))
             if not ok:
                 failed.append(name)
