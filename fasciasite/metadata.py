@@ -7,11 +7,25 @@ family names without accents; page ranges with MEDLINE's short ends expanded
 (507-36 -> 507-536). LaTeX in our values is decoded with latexcodec (pybtex's own
 dependency), so {\\"u}, \\% and --- compare as the characters they stand for.
 
-Crossref: works/{doi} and works?query.bibliographic=... (REST API). Retractions and
-expressions of concern come from the record's `updated-by` (publisher notices and, since
-2025, Retraction Watch) and, when the DOI is itself a notice, its `update-to`.
+Crossref: works/{doi} and works?query.bibliographic=... (REST API; the answer is
+{"status": "ok", "message-type": "work", "message": {...}} as Crossref's REST API
+documentation and its api_format.md describe). Retractions and expressions of concern
+are read however a record marks them (the record types, below): the work's `updated-by`
+(publisher notices and, since 2025, Retraction Watch), the notice's own `update-to`, a
+`relation` such as "is-retracted-by" / "has-expression-of-concern" / "is-retraction-of",
+and a title that says it is a notice ("Retraction notice to ...", "Expression of
+concern: ...") or that the work is retracted ("RETRACTED: ...").
 E-utilities: esummary (db=pubmed or db=pmc, JSON, many ids in one request) and esearch
-(a DOI to its PMID).
+(a DOI to its PMID). A PubMed record is retracted when its publication types include
+"Retracted Publication" or it links a RetractionIn / ExpressionOfConcernIn notice
+(MEDLINE's CommentsCorrections RefTypes; esummary JSON lists them under "references",
+written either "RetractionIn" or "Retraction in", so both are read); it is itself a
+notice when its types include "Retraction of Publication", "Expression of Concern" or
+"Published Erratum", or it links RetractionOf / ExpressionOfConcernFor.
+
+An answer that is not the documented shape (an empty or missing `message`, an
+E-utilities error body, a record without a title) raises AnswerError: the entry is
+"not checked", never "not found".
 """
 from __future__ import annotations
 
@@ -24,13 +38,37 @@ from urllib.parse import quote
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
+from anyascii import anyascii
+
 from fasciasite.webapi import Client, NetworkError
 
-TAG = re.compile(r"<[^>]+>")
+# A tag has a name (so "p < 0.05 and q > 1" in a title is text, not a tag). Inline tags
+# (<i>, <sub>, <jats:italic>, <mml:mi>, <scp>...) are removed without a space, so
+# "CO<sub>2</sub>" reads "CO2"; block tags (<p>, <br>, <jats:title>) leave a space.
+TAG = re.compile(r"</?([A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(\s[^<>]*)?/?>")
+BLOCK_TAGS = {"p", "br", "div", "title", "sec", "li", "td", "tr", "label", "caption", "break"}
 NOT_WORD = re.compile(r"[^\w]+")
 RETRACTED_PREFIX = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.-]\s*", re.I)
+# A title saying the record is itself a notice about another work.
+NOTICE_TITLE = re.compile(
+    r"^\W*(?:(?P<retraction>(partial\s+)?retraction(\s+(notice|note|statement))?(\s*[:.\u2013\u2014-]|\s+(to|of|for)\b|\s*$)"
+    r"|notice\s+of\s+(partial\s+)?retraction\b)"
+    r"|(?P<expression_of_concern>(editorial\s+)?expression\s+of\s+concern\b|notice\s+of\s+concern\b)"
+    r"|(?P<withdrawal>(notice\s+of\s+)?withdrawal(\s+notice)?\s*[:.]))", re.I)
 SERIOUS = {"retraction": "retraction", "partial_retraction": "partial retraction", "withdrawal": "withdrawal",
            "removal": "removal", "expression_of_concern": "expression of concern"}
+# Letters that Unicode does not decompose into a base letter and an accent.
+LATIN_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                             "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i",
+                             "ß": "ss", "ŋ": "ng", "ħ": "h", "ŧ": "t"})
+# German and Scandinavian spellings without the letter (Müller/Mueller, Østergaard/Oestergaard).
+EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe",
+                          "Ø": "Oe", "å": "aa", "Å": "Aa"})
+
+
+class AnswerError(NetworkError):
+    """The service answered, but not with a usable record (an error body, an empty
+    `message`, a shape its documentation does not give): the entry is not checked."""
 
 
 @dataclass
@@ -45,6 +83,11 @@ class Notice:
     kind: str  # Crossref update type: retraction, expression_of_concern, correction, ...
     doi: str
     date: str = ""
+    pmid: str = ""
+
+    @property
+    def ident(self) -> str:
+        return f"doi {self.doi}" if self.doi else f"PMID {self.pmid}" if self.pmid else "no identifier given"
 
 
 @dataclass
@@ -90,12 +133,28 @@ class Work:
 
 
 def plain(text: str) -> str:
-    """Markup-free display text: no HTML/JATS tags or entities, one space between words."""
-    return " ".join(html.unescape(TAG.sub(" ", text or "")).split())
+    """Markup-free display text: no HTML/JATS/MathML tags or entities (also when escaped
+    twice, "&amp;lt;i&amp;gt;"), one space between words."""
+    text = text or ""
+    for _ in range(3):  # entities may hide tags: unescape, strip, until nothing changes
+        before = text
+        text = TAG.sub(lambda m: " " if m.group(2).lower() in BLOCK_TAGS else "", html.unescape(text))
+        if text == before:
+            break
+    return " ".join(text.split())
+
+
+TEX_FONT = re.compile(r"\\(textsubscript|textsuperscript|textit|textbf|textsc|textrm|texttt|textsf|emph|mathrm|"
+                      r"mathit|mathbf|ensuremath|mbox|textup|textnormal|em|it|bf|sc|rm|tt|sf|sl|itshape|"
+                      r"bfseries|scshape|upshape)\b\s*")
+TEX_SCRIPT = re.compile(r"\$([^$]*)\$")
 
 
 def from_bibtex(value: str) -> str:
-    """A BibTeX value as the characters it stands for (LaTeX decoded, braces removed)."""
+    """A BibTeX value as the characters it stands for (LaTeX decoded, font and
+    sub/superscript commands and math dollars dropped, braces removed): "CO$_2$",
+    "CO\\textsubscript{2}" and "CO{\\textsubscript 2}" all read "CO2"."""
+    value = TEX_SCRIPT.sub(lambda m: re.sub(r"[_^]", "", m.group(1)), TEX_FONT.sub("", value))
     try:
         value = codecs.decode(value, "ulatex")
     except Exception:  # latexcodec is lenient; never let a stray macro stop a check
@@ -105,7 +164,7 @@ def from_bibtex(value: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, every run of punctuation one space."""
-    text = unicodedata.normalize("NFKD", text.replace("&", " and ").replace("ß", "ss"))
+    text = unicodedata.normalize("NFKD", text.replace("&", " and ").translate(LATIN_EXTRA))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(NOT_WORD.sub(" ", text).replace("_", " ").split())
 
@@ -123,6 +182,20 @@ def norm_journal(text: str, bibtex: bool = False) -> str:
 
 def norm_family(text: str) -> str:
     return fold(text).replace(" ", "")
+
+
+def family_keys(text: str) -> frozenset[str]:
+    """Every spelling a family name may be matched by: accents dropped (Müller -> muller),
+    letters spelled out (Müller -> mueller, Ø -> oe), and any script transliterated
+    (anyascii: Łukasz -> lukasz, Иванов -> ivanov). Two names match when they share one."""
+    text = plain(text)
+    keys = {norm_family(text), norm_family(text.translate(EXPANDED))}
+    keys |= {re.sub(r"[^a-z0-9]", "", anyascii(k).lower()) for k in (text, text.translate(EXPANDED))}
+    return frozenset(k for k in keys if k)
+
+
+def same_family(a: str, b: str) -> bool:
+    return bool(family_keys(a) & family_keys(b))
 
 
 def norm_pages(text: str) -> str:
@@ -155,47 +228,134 @@ def _date_year(record: dict, name: str) -> int | None:
         return None
 
 
-def _notices(items: list | None) -> list[Notice]:
+def notice_kind(text: str) -> str:
+    """One spelling for a notice type: "Expression of Concern", "expression-of-concern",
+    "ExpressionOfConcernIn" and "expression_of_concern" are all expression_of_concern."""
+    word = re.sub(r"[^a-z]", "", str(text).lower())
+    for needle, kind in (("partialretract", "partial_retraction"), ("retract", "retraction"),
+                         ("concern", "expression_of_concern"), ("withdr", "withdrawal"), ("remov", "removal"),
+                         ("correct", "correction"), ("errat", "erratum"), ("corrig", "corrigendum"),
+                         ("addend", "addendum"), ("clarif", "clarification"), ("comment", "comment")):
+        if needle in word:
+            return kind
+    return "_".join(re.findall(r"[a-z]+", str(text).lower()))
+
+
+def _list(value) -> list:
+    """A field the schema gives as a list, also when a record has a single value or null."""
+    return value if isinstance(value, list) else [] if value in (None, "") else [value]
+
+
+def _notices(items) -> list[Notice]:
     out = []
-    for item in items or []:
+    for item in _list(items):
+        if not isinstance(item, dict):
+            continue
         parts = (item.get("updated") or {}).get("date-parts") or [[]]
-        date = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[0] or []))
-        out.append(Notice(str(item.get("type", "")).lower(), str(item.get("DOI", "")), date))
+        date = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(_list(parts[0])) if isinstance(p, int))
+        out.append(Notice(notice_kind(item.get("type", "")), str(item.get("DOI", "")), date))
     return out
 
 
-def _people(items: list | None) -> list[Person]:
+def _relations(relation) -> tuple[list[Notice], list[Notice]]:
+    """(notices about this work, works this record is a notice about) from Crossref's
+    `relation` ({"is-retracted-by": [{"id-type": "doi", "id": "10...."}], ...}). The
+    direction is read from the name: "is-...-by", "has-..." and "...-in" point to a
+    notice; "is-...-of", "...-for", "...-to", "retracts" point to the work."""
+    about, notice_for = [], []
+    for name, items in (relation.items() if isinstance(relation, dict) else []):
+        kind = notice_kind(name)
+        if kind not in SERIOUS and kind not in ("correction", "erratum", "corrigendum"):
+            continue  # is-preprint-of, has-review, references...: not a record type
+        word = re.sub(r"[^a-z]", "", name.lower())
+        to_notice = word.startswith("has") or word.endswith(("by", "in"))
+        for item in _list(items):
+            if isinstance(item, dict):
+                doi = str(item.get("id", "")) if str(item.get("id-type", "doi")).lower() == "doi" else ""
+            else:
+                doi = str(item)
+            (about if to_notice else notice_for).append(Notice(kind, re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)))
+    return about, notice_for
+
+
+def _title_notice(title: str) -> list[Notice]:
+    """[Notice(kind, "")] when the title says the record is itself a notice."""
+    m = NOTICE_TITLE.match(title or "")
+    return [Notice(next(k for k, v in m.groupdict().items() if v), "")] if m else []
+
+
+def _people(items) -> list[Person]:
     people = []
-    for p in items or []:
+    for p in _list(items):
+        if not isinstance(p, dict):
+            continue
         if p.get("family"):
-            people.append(Person(plain(p["family"]), plain(p.get("given", ""))))
+            people.append(Person(plain(str(p["family"])), plain(str(p.get("given", "")))))
         elif p.get("name"):
-            people.append(Person(plain(p["name"]), "", True))
+            people.append(Person(plain(str(p["name"])), "", True))
     return people
 
 
+def _texts(value) -> list[str]:
+    return [plain(str(t)) for t in _list(value) if t and isinstance(t, (str, int, float))]
+
+
 def crossref_to_work(m: dict) -> Work:
-    titles = [plain(t) for t in m.get("title") or [] if t]
-    subtitles = [plain(s) for s in m.get("subtitle") or [] if s]
+    titles = [t for t in _texts(m.get("title")) if t]
+    subtitles = [t for t in _texts(m.get("subtitle")) if t]
     if titles and subtitles and fold(subtitles[0]) not in fold(titles[0]):
         titles.insert(0, f"{titles[0]}: {subtitles[0]}")
-    print_year = _date_year(m, "published-print") or _date_year(m.get("journal-issue") or {}, "published-print")
+    issue = m.get("journal-issue") if isinstance(m.get("journal-issue"), dict) else {}
+    print_year = _date_year(m, "published-print") or _date_year(issue, "published-print")
+    about, notice_for = _relations(m.get("relation"))
+    notice_for += [n for n in _title_notice(titles[0] if titles else "") if not notice_for and not m.get("update-to")]
     return Work(
-        source="Crossref", kind=m.get("type", ""), doi=m.get("DOI", ""), titles=titles,
+        source="Crossref", kind=str(m.get("type", "")), doi=str(m.get("DOI", "")), titles=titles,
         authors=_people(m.get("author")), editors=_people(m.get("editor")),
         year_print=print_year, year_online=_date_year(m, "published-online"), year_issued=_date_year(m, "issued"),
-        journals=[plain(j) for j in (m.get("container-title") or []) + (m.get("short-container-title") or []) if j],
-        volume=str(m.get("volume", "")), issue=str(m.get("issue", "")), pages=norm_pages(str(m.get("page", ""))),
-        article_number=str(m.get("article-number", "")), publisher=plain(m.get("publisher", "")),
-        updated_by=_notices(m.get("updated-by")), update_to=_notices(m.get("update-to")),
+        journals=_texts(m.get("container-title")) + _texts(m.get("short-container-title")),
+        volume=_scalar(m.get("volume")), issue=_scalar(m.get("issue")), pages=norm_pages(_scalar(m.get("page"))),
+        article_number=_scalar(m.get("article-number")), publisher=plain(_scalar(m.get("publisher"))),
+        updated_by=_notices(m.get("updated-by")) + about, update_to=_notices(m.get("update-to")) + notice_for,
     )
+
+
+def _scalar(value) -> str:
+    return str(value) if isinstance(value, (str, int, float)) and value != "" else ""
+
+
+def _crossref_message(data, what: str, message_type: str) -> dict:
+    """The `message` of a Crossref answer, or AnswerError naming what was wrong."""
+    if not isinstance(data, dict):
+        raise AnswerError(f"Crossref answered {what} with {_shape(data)}, not a JSON object")
+    if data.get("status") not in (None, "ok"):
+        raise AnswerError(f"Crossref answered {what} with status {str(data.get('status'))[:40]!r}: "
+                          f"{_shape(data.get('message'))}")
+    if data.get("message-type") not in (None, message_type):
+        raise AnswerError(f"Crossref answered {what} with a {str(data.get('message-type'))[:40]} record, not a {message_type}")
+    message = data.get("message")
+    if not isinstance(message, dict) or not message:
+        raise AnswerError(f"Crossref answered {what} with {_shape(message)} as its message, not a {message_type} record")
+    return message
+
+
+def _shape(value) -> str:
+    if value is None or value == "" or value == {} or value == []:
+        return "nothing" if value is None else f"an empty {type(value).__name__}"
+    return f"a {type(value).__name__}" + (f" ({value[:60]!r})" if isinstance(value, str) else "")
 
 
 def crossref_work(client: Client, doi: str) -> Work | None:
     """The Crossref record of a DOI, or None when Crossref has no such DOI (404)."""
     url = f"{client.config.crossref_url}/works/{quote(doi, safe='/')}"
     status, data = client.get_json(url, key=f"crossref works {doi.lower()}")
-    return crossref_to_work(data["message"]) if status == 200 else None
+    if status != 200:
+        return None
+    message = _crossref_message(data, f"doi {doi}", "work")
+    try:
+        return crossref_to_work(message)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        raise AnswerError(f"Crossref's record for doi {doi} is not in the documented shape ({exc})") from exc
 
 
 def crossref_search(client: Client, title: str, family: str, year: int | None, rows: int = 5) -> list[Work]:
@@ -205,13 +365,18 @@ def crossref_search(client: Client, title: str, family: str, year: int | None, r
     status, data = client.get_json(f"{client.config.crossref_url}/works", params)
     if status != 200:
         raise NetworkError(f"{client.config.crossref_url}/works: HTTP {status}")
-    return [crossref_to_work(item) for item in (data or {}).get("message", {}).get("items", [])]
+    items = _crossref_message(data, "a search", "work-list").get("items")
+    if not isinstance(items, list):
+        raise AnswerError(f"Crossref answered a search without a list of items ({_shape(items)})")
+    return [crossref_to_work(item) for item in items if isinstance(item, dict)]
 
 
 def doi_registered(client: Client, doi: str) -> bool:
     """True when doi.org knows the DOI (it may belong to another agency than Crossref)."""
     status, data = client.get_json(f"{client.config.doi_url}/api/handles/{quote(doi, safe='/')}")
-    return status == 200 and (data or {}).get("responseCode") == 1
+    if status == 200 and isinstance(data, dict) and data.get("responseCode") == 2:  # the Handle API's "error"
+        raise AnswerError(f"doi.org answered doi {doi} with an error (responseCode 2)")
+    return status == 200 and isinstance(data, dict) and data.get("responseCode") == 1
 
 
 # ── NCBI E-utilities ─────────────────────────────────────────────────────────
@@ -234,31 +399,67 @@ def _pubmed_person(a: dict) -> Person:
     return Person(family, initials) if initials.isupper() else Person(name)
 
 
+PUBMED_RETRACTED = {"retracted publication": "retraction"}
+PUBMED_NOTICE = {"retraction of publication": "retraction", "expression of concern": "expression_of_concern",
+                 "published erratum": "erratum", "retraction notice": "retraction"}
+
+
+def _pubmed_links(r: dict) -> tuple[list[Notice], list[Notice]]:
+    """(notices about this record, records this one is a notice about) from esummary's
+    "references" ({"refsource", "reftype", "pmid", "note"}): RetractionIn,
+    ExpressionOfConcernIn, ErratumIn... point to a notice; RetractionOf,
+    ExpressionOfConcernFor, ErratumFor point to the work. Comments are not record types."""
+    about, notice_for = [], []
+    for ref in _list(r.get("references")):
+        if not isinstance(ref, dict):
+            continue
+        kind = notice_kind(ref.get("reftype", ""))
+        if kind not in SERIOUS and kind not in ("correction", "erratum", "corrigendum"):
+            continue
+        word = re.sub(r"[^a-z]", "", str(ref.get("reftype", "")).lower())
+        notice = Notice(kind, "", "", str(ref.get("pmid") or ""))
+        (about if word.endswith("in") else notice_for).append(notice)
+    return about, notice_for
+
+
 def esummary_to_work(r: dict, db: str) -> Work:
-    ids = {i.get("idtype"): str(i.get("value", "")) for i in r.get("articleids") or []}
+    ids = {i.get("idtype"): str(i.get("value", "")) for i in _list(r.get("articleids")) if isinstance(i, dict)}
     pmcid = ids.get("pmc") or ids.get("pmcid", "")
     pmcid = re.search(r"PMC\d+", pmcid).group() if re.search(r"PMC\d+", pmcid or "") else ""
-    people = [_pubmed_person(a) for a in r.get("authors") or [] if a.get("name")]
+    people = [_pubmed_person(a) for a in _list(r.get("authors")) if isinstance(a, dict) and a.get("name")]
+    types = {str(t).strip().lower() for t in _list(r.get("pubtype"))}
+    about, notice_for = _pubmed_links(r)
+    title = plain(str(r.get("title", ""))).rstrip(".")
+    notice_for += [Notice(PUBMED_NOTICE[t], "") for t in sorted(types & PUBMED_NOTICE.keys())
+                   if not any(n.kind == PUBMED_NOTICE[t] for n in notice_for)]
+    notice_for += [n for n in _title_notice(title) if not notice_for]
+    online = year_of(str(r.get("epubdate", ""))) or next(
+        (year_of(str(h.get("date", ""))) for h in _list(r.get("history"))
+         if isinstance(h, dict) and h.get("pubstatus") in ("aheadofprint", "epublish")), None)
     return Work(
         source="PubMed" if db == "pubmed" else "PMC", doi=ids.get("doi", ""),
         pmid=ids.get("pubmed") or ids.get("pmid") or (str(r.get("uid", "")) if db == "pubmed" else ""),
         pmcid=pmcid or (f"PMC{r.get('uid')}" if db == "pmc" and r.get("uid") else ""),
-        titles=[plain(r.get("title", "")).rstrip(".")], authors=[p for p in people if p.family],
-        year_print=year_of(r.get("pubdate", "")) or year_of(r.get("printpubdate", "")),
-        year_online=year_of(r.get("epubdate", "")),
-        journals=[plain(j) for j in (r.get("fulljournalname", ""), r.get("source", "")) if j],
-        volume=str(r.get("volume", "")), issue=str(r.get("issue", "")), pages=norm_pages(str(r.get("pages", ""))),
-        retracted="Retracted Publication" in (r.get("pubtype") or []),
+        titles=[title], authors=[p for p in people if p.family],
+        year_print=year_of(str(r.get("pubdate", ""))) or year_of(str(r.get("printpubdate", ""))),
+        year_online=online,
+        journals=_texts(r.get("fulljournalname")) + _texts(r.get("source")),
+        volume=_scalar(r.get("volume")), issue=_scalar(r.get("issue")), pages=norm_pages(_scalar(r.get("pages"))),
+        retracted=bool(types & PUBMED_RETRACTED.keys()) or any(n.kind in ("retraction", "partial_retraction")
+                                                               for n in about),
+        updated_by=about, update_to=notice_for,
     )
 
 
-def esummaries(client: Client, db: str, ids: list[str]) -> dict[str, Work | None]:
+def esummaries(client: Client, db: str, ids: list[str]) -> dict[str, Work | None | AnswerError]:
     """Records for many PubMed (db="pubmed") or PMC (db="pmc", ids without "PMC") ids.
 
-    One request for every id not in the cache; None for an id NCBI does not know.
+    One request for every id not in the cache; None for an id NCBI does not know; an
+    AnswerError for an id whose answer was unusable (not checked). AnswerError for the
+    whole batch when E-utilities answers with an error body.
     """
     base = f"{client.config.eutils_url}/esummary.fcgi"
-    out: dict[str, Work | None] = {}
+    out: dict[str, Work | None | AnswerError] = {}
     missing = []
     for uid in dict.fromkeys(ids):
         cached = client.cache.get(f"{base} {db} {uid}")
@@ -271,15 +472,40 @@ def esummaries(client: Client, db: str, ids: list[str]) -> dict[str, Work | None
         status, data = client.fetch(base, _ncbi_params(client, db=db, id=",".join(batch)))
         if status != 200:
             raise NetworkError(f"{base}: HTTP {status}")
-        result = (data or {}).get("result", {})
+        result = _eutils_result(data, "esummary", "result")
         for uid in batch:
             record = result.get(uid)
-            if isinstance(record, dict) and "error" not in record and record.get("title"):
-                client.cache.put(f"{base} {db} {uid}", record)
-                out[uid] = esummary_to_work(record, db)
+            if isinstance(record, dict) and "error" in record:
+                error = str(record.get("error"))
+                # "cannot get document summary" (and "invalid uid"): NCBI has no such record
+                out[uid] = None if re.search(r"cannot get document summary|invalid uid", error, re.I) \
+                    else AnswerError(f"E-utilities answered id {uid} with an error: {error[:120]}")
+            elif not isinstance(record, dict) or not record.get("title"):
+                out[uid] = AnswerError(f"E-utilities' answer has {'no record' if record is None else 'a record without a title'} "
+                                       f"for id {uid}")
             else:
-                out[uid] = None
+                client.cache.put(f"{base} {db} {uid}", record)
+                try:
+                    out[uid] = esummary_to_work(record, db)
+                except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                    out[uid] = AnswerError(f"E-utilities' record for id {uid} is not in the documented shape ({exc})")
     return out
+
+
+def _eutils_result(data, what: str, name: str) -> dict:
+    """The `result` (esummary) or `esearchresult` (esearch) object, or AnswerError for an
+    error body: {"error": "API rate limit exceeded", ...}, {"esummaryresult": ["..."]},
+    {"esearchresult": {"ERROR": "..."}}, or no such object at all."""
+    if not isinstance(data, dict):
+        raise AnswerError(f"E-utilities {what} answered with {_shape(data)}, not a JSON object")
+    result = data.get(name)
+    error = data.get("error") or data.get(f"{what}result") if name != f"{what}result" else None
+    if isinstance(result, dict):
+        error = error or result.get("ERROR") or result.get("error")
+    if error or not isinstance(result, dict):
+        text = "; ".join(map(str, _list(error))) if error else f"no {name!r} in the answer"
+        raise AnswerError(f"E-utilities {what} answered with an error: {text[:160]}")
+    return result
 
 
 def pmid_for_doi(client: Client, doi: str) -> str:
@@ -288,5 +514,5 @@ def pmid_for_doi(client: Client, doi: str) -> str:
     status, data = client.get_json(f"{client.config.eutils_url}/esearch.fcgi", params)
     if status != 200:
         raise NetworkError(f"{client.config.eutils_url}/esearch.fcgi: HTTP {status}")
-    ids = ((data or {}).get("esearchresult") or {}).get("idlist") or []
+    ids = [str(i) for i in _list(_eutils_result(data, "esearch", "esearchresult").get("idlist"))]
     return ids[0] if len(ids) == 1 else ""

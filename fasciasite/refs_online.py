@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
+from urllib.parse import unquote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +43,13 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
 
 from fasciasite.bib import Entry, parse_bib
-from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, Work, crossref_search, crossref_work, doi_registered,
-                                 esummaries, from_bibtex, norm_family, norm_journal, norm_pages, norm_title, year_of)
+from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, AnswerError, Work, crossref_search, crossref_work,
+                                 doi_registered, esummaries, family_keys, from_bibtex, norm_family, norm_journal,
+                                 norm_pages, norm_title, same_family, year_of)
 from fasciasite.webapi import Cache, Client, ConfigError, NetworkError, load_config
 
 DEFAULT_CACHE = Path(".cache/refs-online.json")
+DOI_URL = re.compile(r"^\s*(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)", re.I)
 SAME_WORK = 0.5  # title similarity below this, with author or year wrong too: another work
 CONFIDENT = 0.9  # title similarity a search match needs
 
@@ -105,6 +109,9 @@ class Checker:
                 self.check(e, pubmed.get(e.key, False), pmc.get(e.key, False))
             except NetworkError as exc:
                 self.add(e, "unchecked", str(exc))
+            except Exception as exc:  # an answer this tool did not foresee: that entry only, never the run
+                self.add(e, "unchecked", f"the answer could not be read ({type(exc).__name__}: {exc}); "
+                         "run again, and report it if it stays")
         return sorted(self.findings, key=lambda f: (f.line, f.key))
 
     def _esummaries(self, entries: list[Entry], db: str, uid_of) -> dict[str, Work | None]:
@@ -117,14 +124,22 @@ class Checker:
             for key in wanted:
                 self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {exc}")
             return {}
-        self.stats["PubMed" if db == "pubmed" else "PMC"] += len(wanted)
-        return {key: works.get(uid) for key, uid in wanted.items()}
+        out = {}
+        for key, uid in wanted.items():
+            work = works.get(uid, AnswerError(f"E-utilities did not answer for id {uid}"))
+            if isinstance(work, AnswerError):  # unusable answer for this id: not checked, never "not in PubMed"
+                self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {work}")
+                work = False
+            else:
+                self.stats["PubMed" if db == "pubmed" else "PMC"] += 1
+            out[key] = work
+        return out
 
     # ── One entry ────────────────────────────────────────────────────────────
 
     def check(self, e: Entry, pubmed: Work | None | bool, pmc: Work | None | bool) -> None:
         f = e.fields
-        doi = f.get("doi", "").strip()
+        doi = self._bare_doi(e, f.get("doi", "").strip())
         sources: list[Work] = []
         if doi:
             self.stats["Crossref"] += 1
@@ -132,13 +147,14 @@ class Checker:
             if work is None:
                 self._unresolved(e, doi)
             elif self._same_work(e, work, f"doi {doi}"):
-                self._notices(e, work)
+                self._notices(e, work, "doi")
                 sources.append(work)
         ncbi, label, ident = (pubmed, "pmid", f.get("pmid", "")) if pubmed is not False else (pmc, "pmcid", f.get("pmcid", ""))
         if ncbi is None:
             where = "PubMed" if label == "pmid" else "PubMed Central"
             self.add(e, "error", f"{label} {ident.strip()} is not in {where}; copy it from the article's {where} page", label)
         elif ncbi is not False and self._same_work(e, ncbi, f"{label} {ident.strip()}"):
+            self._notices(e, ncbi, label)
             self._ncbi_ids(e, ncbi)
             sources.append(ncbi)
         if sources:
@@ -146,7 +162,25 @@ class Checker:
         if not doi and "nodoi" in f and e.type == "article":
             self._doi_available(e, ncbi if isinstance(ncbi, Work) else None)
 
+    def _bare_doi(self, e: Entry, doi: str) -> str:
+        """The DOI to look up; a DOI written as a URL or with "doi:" is a mismatch that says
+        to write it bare (and is checked as the bare DOI), never "does not resolve"."""
+        bare = unquote(DOI_URL.sub("", doi)).strip() if DOI_URL.match(doi) else doi
+        if bare != doi:
+            self.add(e, "mismatch", f"doi: write the DOI bare, without {doi[:len(doi) - len(bare)].strip() or 'the URL'}: "
+                     f"doi = {{{bare}}}", "doi")
+        if bare and not re.match(r"10\.\d{4,9}/\S", bare):
+            self.add(e, "error", f'doi: "{bare}" is not a DOI (a DOI starts "10.", a number, "/"); copy it from the '
+                     "article's own page", "doi")
+            return ""
+        return bare
+
     def _unresolved(self, e: Entry, doi: str) -> None:
+        trimmed = doi.rstrip(".,;:)]}>'\"")
+        if trimmed != doi and crossref_work(self.client, trimmed) is not None:
+            self.add(e, "error", f"doi {doi} does not resolve, but {trimmed} does: remove the trailing "
+                     f"'{doi[len(trimmed):]}' (doi = {{{trimmed}}})", "doi")
+            return
         if doi_registered(self.client, doi):
             self.add(e, "warning", f"doi {doi} is registered at doi.org but not with Crossref (another agency), so its "
                      "fields were not compared; check them on the article's own page", "doi")
@@ -159,7 +193,7 @@ class Checker:
         if not ours or not work.titles or best_title_similarity(ours, work) >= SAME_WORK:
             return True
         authors = bib_families(e.fields.get("author", ""))
-        author_ok = bool(authors and work.authors and norm_family(authors[0][0]) == norm_family(work.authors[0].family))
+        author_ok = bool(authors and work.authors and same_family(authors[0][0], work.authors[0].family))
         year_ok = year_of(e.fields.get("year", "")) in work.years
         if author_ok and year_ok:
             return True  # same authors and year: a retitled work; the title comparison reports it
@@ -169,29 +203,36 @@ class Checker:
                  "copy the identifier from the article's own page", what.split()[0])
         return False
 
-    def _notices(self, e: Entry, work: Work) -> None:
-        for n in work.updated_by:
-            date = f", {n.date}" if n.date else ""
-            if n.kind in SERIOUS:
-                label = SERIOUS[n.kind]
-                self.add(e, "error", f"{label.upper()}: Crossref lists {'an' if label[0] in 'aeiou' else 'a'} {label} "
-                         f"notice for this work, doi {n.doi}{date}; read the notice, then stop citing the work or say "
-                         "so wherever it is cited", "doi")
+    def _notices(self, e: Entry, work: Work, field: str) -> None:
+        """The record types, however the service marks them (metadata.py reads them all
+        into updated_by / update_to / retracted): a retraction or expression of concern is
+        an error, the record being itself a notice is an error, a correction a note."""
+        src, ident = work.source, (f"doi {work.doi}" if field == "doi" else f"{field} {e.fields.get(field, '').strip()}")
+        serious = [n for n in work.updated_by if n.kind in SERIOUS]
+        for n in dict.fromkeys((n.kind, n.ident, n.date) for n in work.updated_by):
+            kind, shown, date = n[0], n[1], f", {n[2]}" if n[2] else ""
+            if kind in SERIOUS:
+                label = SERIOUS[kind]
+                self.add(e, "error", f"{label.upper()}: {src} lists {'an' if label[0] in 'aeiou' else 'a'} {label} "
+                         f"notice for this work, {shown}{date}; read the notice, then stop citing the work or say "
+                         "so wherever it is cited", field)
             else:
-                self.add(e, "note", f"Crossref lists a {n.kind.replace('_', ' ') or 'update'} notice, doi {n.doi}{date}; "
-                         "check whether it changes what findings says", "doi")
+                self.add(e, "note", f"{src} lists a {kind.replace('_', ' ') or 'update'} notice, {shown}{date}; "
+                         "check whether it changes what findings says", field)
         for n in work.update_to:
             kind = SERIOUS.get(n.kind, n.kind.replace("_", " ") or "update")
-            fix = "the work is retracted or under concern: stop citing it" if n.kind in SERIOUS else "cite the work's own DOI"
-            self.add(e, "error", f"doi {work.doi} is itself a {kind} notice about doi {n.doi}, not the work; {fix}", "doi")
-        if RETRACTED_PREFIX.match(work.title) and not any(n.kind in SERIOUS for n in work.updated_by):
-            self.add(e, "error", f'RETRACTED: Crossref\'s title reads "{work.title}"; stop citing the work', "doi")
+            about = f" about {n.ident}" if n.doi or n.pmid else ""
+            fix = ("the work is retracted or under concern: stop citing it" if n.kind in SERIOUS
+                   else "cite the work's own identifier")
+            self.add(e, "error", f"{ident} is itself {'an' if kind[0] in 'aeiou' else 'a'} {kind} notice{about}, "
+                     f"not the work ({src}); {fix}", field)
+        if not serious and (work.retracted or RETRACTED_PREFIX.match(work.title)):
+            why = "marks this work as a Retracted Publication" if work.retracted else f'titles it "{work.title}"'
+            self.add(e, "error", f"RETRACTED: {src} {why}; read the notice, then stop citing the work or say so "
+                     "wherever it is cited", field)
 
     def _ncbi_ids(self, e: Entry, work: Work) -> None:
         f = e.fields
-        if work.retracted:
-            self.add(e, "error", f"RETRACTED: {work.source} marks this work as a Retracted Publication; read the notice, "
-                     "then stop citing it or say so wherever it is cited", "pmid" if "pmid" in f else "pmcid")
         for name, theirs in (("doi", work.doi), ("pmcid", work.pmcid), ("pmid", work.pmid)):
             ours = f.get(name, "").strip()
             if theirs and ours and ours.lower() != theirs.lower():
@@ -222,7 +263,7 @@ class Checker:
                      "none is certain: look for the DOI on the article's own page", "nodoi")
 
     def _confident(self, e: Entry, w: Work, family: str, year: int | None) -> bool:
-        if not w.doi or not w.authors or norm_family(w.authors[0].family) != norm_family(family):
+        if not w.doi or not w.authors or not same_family(w.authors[0].family, family):
             return False
         if year and year not in w.years:
             return False
@@ -240,13 +281,13 @@ class Checker:
         specs = [
             ("title", f.get("title"), norm_title(f.get("title", ""), bibtex=True),
              lambda w: {norm_title(t): w.title for t in w.titles}),
-            ("author", authors[0][1] if authors else None, norm_family(authors[0][0]) if authors else "",
-             lambda w: {norm_family(w.authors[0].family): _person(w)} if w.authors else {}),
+            ("author", authors[0][1] if authors else None, family_keys(authors[0][0]) if authors else "",
+             lambda w: {k: _person(w) for k in family_keys(w.authors[0].family)} if w.authors else {}),
             ("year", f.get("year"), year_of(f.get("year", "")), lambda w: {y: w.years_text() for y in w.years}),
             ("volume", f.get("volume"), f.get("volume", "").strip().lower(), lambda w: _one(w.volume)),
             ("number", f.get("number"), f.get("number", "").strip().lower(), lambda w: _one(w.issue)),
             (pages_field, f.get(pages_field), norm_pages(f.get(pages_field, "")),
-             lambda w: {norm_pages(p): p for p in (w.pages, w.article_number) if p}),
+             lambda w: _pages_accepted(w, norm_pages(f.get(pages_field, "")))),
         ]
         if e.type == "article":
             specs.insert(3, ("journal", f.get("journal"), norm_journal(f.get("journal", ""), bibtex=True),
@@ -267,11 +308,18 @@ class Checker:
             self.add(e, "note", f'{w.source} has {name} "{value}"; add {name} = {{{value}}} if the article\'s own '
                      "page shows it" + (f" (and remove no{name})" if f"no{name}" in e.fields else ""))
             return
-        matching = [(w, acc) for w, acc in sources if ours in acc]
-        failing = [(w, acc) for w, acc in sources if ours not in acc]
+        def agrees(acc: dict) -> bool:  # a frozenset: any of our spellings (names)
+            return bool(ours & acc.keys()) if isinstance(ours, frozenset) else ours in acc
+
+        matching = [(w, acc) for w, acc in sources if agrees(acc)]
+        failing = [(w, acc) for w, acc in sources if not agrees(acc)]
+        if name == "year" and failing and self._year_explained(e, ours, matching, failing):
+            return
         if not failing:
             if name == "year":
                 self._online_year(e, ours, [w for w, _ in sources])
+            if name in ("pages", "eid"):
+                self._first_page_only(e, name, shown, [w for w, _ in sources])
             return
         theirs = " vs ".join(f'{w.source} "{_display(acc)}"' for w, acc in failing)
         if matching:
@@ -283,6 +331,25 @@ class Checker:
         if name == "pages" and any(v.startswith(f"{ours}-") for _, acc in failing for v in acc):
             hint = " (ours is only the first page)"
         self.add(e, "mismatch", f'{name}: ours "{shown}" vs {theirs}{hint}; {_fix(name, failing[0][1])}', name)
+
+    def _year_explained(self, e: Entry, ours: int, matching: list, failing: list) -> bool:
+        """Online and print years: a source that records no online date and whose print
+        year is the year after ours may be giving the print year of a work that came out
+        online in ours. That is explained in a note, not a failure."""
+        if not all(w.year_online is None and w.year_print == ours + 1 for w, _ in failing):
+            return False
+        where = " and ".join(w.source for w, _ in failing)
+        agree = f"; {', '.join(w.source for w, _ in matching)} agrees with ours" if matching else ""
+        self.add(e, "note", f"year: ours {ours} vs {where} print year {ours + 1}, with no online date in {where}"
+                 f"{agree}; {ours} is accepted as the online year if the article's own page shows it", "year")
+        return True
+
+    def _first_page_only(self, e: Entry, name: str, shown: str, works: list[Work]) -> None:
+        for w in works:
+            if w.pages and "-" not in w.pages and "-" in norm_pages(shown or ""):
+                self.add(e, "note", f'{name}: {w.source} lists only the first page "{w.pages}"; ours "{shown}" '
+                         "is kept", name)
+                return
 
     def _online_year(self, e: Entry, ours: int, works: list[Work]) -> None:
         for w in works:
@@ -298,6 +365,15 @@ class Checker:
                 if norm_family(family) in editors:
                     self.add(e, "mismatch", f'author: ours lists "{written}" as an author, {w.source} as an editor; '
                              f"move the name to editor = {{{written}}}", "author")
+
+
+def _pages_accepted(w: Work, ours: str) -> dict:
+    """Pages or article number; a record giving only the first page accepts our range
+    that starts there (Crossref's page "12" and ours "12--19")."""
+    accepted = {norm_pages(p): p for p in (w.pages, w.article_number) if p}
+    if w.pages and "-" not in w.pages and ours.startswith(f"{w.pages.lower()}-"):
+        accepted[ours] = w.pages
+    return accepted
 
 
 def _one(value: str) -> dict:

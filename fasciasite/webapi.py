@@ -7,8 +7,15 @@ Used by fasciasite.refs_online and fasciasite.add_reference. What "polite" means
   `tool`/`email` parameters, and `api_key` when NCBI_API_KEY is set;
 - one request at a time, at most `per_second` requests a second to each host
   (NCBI allows 3 a second without a key, 10 with one);
-- a time limit on every request; retries on 429/502/503/504 and on timeouts, waiting
-  what `Retry-After` asks (seconds or an HTTP date), never more than `max_wait_seconds`;
+- a time limit on every whole request (`timeout_seconds`, from connecting to the last
+  byte of the answer: an answer trickling one byte a second is cut off too, which
+  httpx's own timeouts, per read, never do); answers larger than MAX_ANSWER_BYTES are
+  refused; retries on 429/502/503/504, timeouts and broken answers (a body shorter than
+  its Content-Length, a reset, a non-HTTP reply), waiting what `Retry-After` asks
+  (seconds or an HTTP date), never more than `max_wait_seconds`;
+- whatever goes wrong with one request (also an answer that is not JSON: empty, HTML,
+  bad UTF-8) is a NetworkError with a plain reason: the caller reports that entry as
+  "not checked" and goes on with the others;
 - after three failures in a row a host is not asked again in this run;
 - answers (HTTP 200 only) kept in a JSON cache for `cache_days` (30); `refresh` ignores it.
 
@@ -23,6 +30,7 @@ HTTP stack; our few URL patterns cost less than working around it.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -39,6 +47,7 @@ TOOL = "fasciasite-refs"
 RETRY_STATUSES = {429, 502, 503, 504}
 POLITE_PARAMS = {"tool", "email", "api_key", "mailto"}  # not part of a cache key
 FAILURES_BEFORE_GIVING_UP = 3
+MAX_ANSWER_BYTES = 32 * 1024 * 1024  # a Crossref or esummary answer is a few kB
 
 
 class NetworkError(Exception):
@@ -162,20 +171,28 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 
 
 class Client:
-    """GET JSON politely. `sleep` and `clock` are injectable for the tests."""
+    """GET JSON politely. `sleep` and `clock` are injectable for the tests.
+
+    The requests run on httpx's AsyncClient inside one private event loop so that
+    asyncio.timeout can bound each whole request (the link checker does the same); the
+    interface stays synchronous for the one-at-a-time callers."""
 
     def __init__(self, config: Config, cache: Cache, *, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, transport: httpx.BaseTransport | None = None):
+                 clock: Callable[[], float] = time.monotonic, transport: httpx.AsyncBaseTransport | None = None):
         self.config, self.cache, self.sleep, self.clock = config, cache, sleep, clock
-        self.http = httpx.Client(headers={"User-Agent": config.user_agent, "Accept": "application/json"},
-                                 timeout=config.timeout_seconds, follow_redirects=True, transport=transport)
+        self.loop = asyncio.Runner()
+        self.http = httpx.AsyncClient(headers={"User-Agent": config.user_agent, "Accept": "application/json"},
+                                      timeout=config.timeout_seconds, follow_redirects=True, transport=transport)
         self.next_time: dict[str, float] = {}
         self.failures: dict[str, int] = {}
         self.requests = 0
 
     def close(self) -> None:
-        self.http.close()
-        self.cache.save()
+        try:
+            self.loop.run(self.http.aclose())
+        finally:
+            self.loop.close()
+            self.cache.save()
 
     def __enter__(self) -> "Client":
         return self
@@ -213,23 +230,18 @@ class Client:
             self._wait_turn(host)
             self.requests += 1
             try:
-                response = self.http.get(url, params=params)
-            except httpx.TimeoutException:
-                problem, wait = f"no answer within {self.config.timeout_seconds:g} s", None
-            except httpx.HTTPError as exc:
-                problem, wait = f"{type(exc).__name__}: {exc}", None
+                status, headers, body = self.loop.run(self._get(url, params))
+            except Exception as exc:  # whatever one request does, it is a reason, never a crash
+                problem, wait = request_problem(exc, self.config.timeout_seconds), None
             else:
-                if response.status_code == 200:
-                    try:
-                        return 200, response.json()
-                    except ValueError as exc:
-                        raise NetworkError(f"{shown}: the answer is not JSON ({exc})") from exc
-                if response.status_code == 404:
+                if status == 200:
+                    return 200, json_answer(body, shown)
+                if status == 404:
                     return 404, None
-                if response.status_code not in RETRY_STATUSES:
-                    raise NetworkError(f"{shown}: HTTP {response.status_code}")
-                problem = f"HTTP {response.status_code}"
-                wait = retry_after_seconds(response.headers.get("Retry-After"), time.time())
+                if status not in RETRY_STATUSES:
+                    raise NetworkError(f"{shown}: HTTP {status}")
+                problem = f"HTTP {status}"
+                wait = retry_after_seconds(headers.get("Retry-After"), time.time())
                 if wait is not None and wait > self.config.max_wait_seconds:
                     raise NetworkError(f"{shown}: {problem} and Retry-After asks for {wait:g} s, more than "
                                        f"max_wait_seconds ({self.config.max_wait_seconds:g}); run again later")
@@ -238,6 +250,18 @@ class Client:
             self.sleep(min(wait if wait is not None else 2.0 ** attempt, self.config.max_wait_seconds))
         raise NetworkError(f"{shown}: {problem} (after {self.config.retries + 1} tries)")
 
+    async def _get(self, url: str, params: dict | None) -> tuple[int, httpx.Headers, bytes]:
+        """One GET, redirects followed, bounded as a whole by timeout_seconds."""
+        async with asyncio.timeout(self.config.timeout_seconds):
+            async with self.http.stream("GET", url, params=params) as response:
+                chunks, size = [], 0
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_BYTES // 1048576} MB")
+                return response.status_code, response.headers, b"".join(chunks)
+
     def _wait_turn(self, host: str) -> None:
         now = self.clock()
         start = self.next_time.get(host, now)
@@ -245,3 +269,31 @@ class Client:
             self.sleep(start - now)
             now = start
         self.next_time[host] = now + 1.0 / max(self.config.per_second, 0.001)
+
+
+class AnswerTooLarge(Exception):
+    pass
+
+
+def request_problem(exc: BaseException, timeout: float) -> str:
+    """A plain reason for a request that failed (shared with the link checker)."""
+    from fasciasite.links.external import network_reason
+
+    if isinstance(exc, AnswerTooLarge):
+        return str(exc)
+    reason = network_reason(exc, timeout)
+    return f"no answer within {timeout:g} s" if reason.startswith("timeout") else reason
+
+
+def json_answer(body: bytes, shown: str):
+    """The JSON of a 200 answer, or NetworkError saying plainly what it was instead."""
+    if not body.strip():
+        raise NetworkError(f"{shown}: the answer is empty (HTTP 200 with no body)")
+    try:
+        return json.loads(body)  # bytes: UTF-8/16/32 detected as RFC 8259 allows
+    except UnicodeDecodeError as exc:
+        raise NetworkError(f"{shown}: the answer is not valid UTF-8 JSON ({exc.reason} at byte {exc.start})") from exc
+    except ValueError as exc:
+        start = body[:40].decode("utf-8", "replace").strip()
+        kind = "an HTML page" if start.lower().startswith(("<!doctype", "<html", "<")) else "not JSON"
+        raise NetworkError(f"{shown}: the answer is {kind} ({exc}; it begins {start!r})") from exc

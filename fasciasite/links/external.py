@@ -2,9 +2,12 @@
 #fragments looked up in the first FRAGMENT_MAX_BYTES of HTML targets."""
 from __future__ import annotations
 
+import ast
 import errno
 import json
 import os
+import re
+import socket
 import sys
 import tomllib
 from collections import Counter
@@ -109,26 +112,71 @@ def retry_after(value: str | None, now: float) -> float | None:
         return None
 
 
+def _plain_text(text: str) -> str:
+    """h11's messages quote raw bytes as bytearray(b'...'): show them as text."""
+    text = re.sub(r"bytearray\((b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)", lambda m: repr(
+        ast.literal_eval(m.group(1)).decode("latin-1")), text)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def network_reason(exc: BaseException, timeout: float) -> str:
+    """A plain reason for anything that went wrong with one request: what a reader of the
+    report needs (refused, not found in DNS, TLS, cut short, not HTTP), never a traceback.
+    Shared by the reference checker's client (fasciasite.webapi)."""
+    import ssl
+
     import httpx
 
     if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
         return f"timeout: no answer within {timeout:g} s"
-    codes, chain = set(), exc
-    while chain is not None:
+    codes, chain, kinds = set(), exc, []
+    while chain is not None and len(kinds) < 20:
+        kinds.append(chain)
         if isinstance(chain, OSError) and chain.errno:
             codes.add(chain.errno)
         chain = chain.__cause__ or chain.__context__
-    text = str(exc) or type(exc).__name__
-    if errno.ECONNREFUSED in codes or "refused" in text.lower():
+    text = _plain_text(str(exc) or type(exc).__name__)
+    low = text.lower()
+    if any(isinstance(k, socket.gaierror) for k in kinds) or "name or service not known" in low \
+            or "nodename nor servname" in low or "temporary failure in name resolution" in low:
+        return "host not found (DNS): no address for this host name"
+    if errno.ECONNREFUSED in codes or "refused" in low:
         return "connection refused"
-    if errno.ECONNRESET in codes or "reset" in text.lower():
+    if errno.ECONNRESET in codes or "reset by peer" in low or "connection reset" in low:
         return "connection reset by the server"
+    if any(isinstance(k, ssl.SSLCertVerificationError) for k in kinds) or "certificate verify failed" in low:
+        why = next((k.verify_message for k in kinds if isinstance(k, ssl.SSLCertVerificationError)
+                    and k.verify_message), "")
+        return f"TLS error: the certificate is not valid{f' ({why})' if why else ''}"
+    if any(isinstance(k, ssl.SSLError) for k in kinds) or "ssl" in low:
+        return f"TLS error: the secure connection failed ({text})"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, httpx.DecodingError):
+        return f"the answer cannot be decoded as its headers say ({text})"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"server closed the connection: {text}"
+        if "without sending a response" in low:
+            return "the server closed the connection without an answer"
+        if "complete message body" in low:
+            return f"the answer was cut short: {text}"
+        return f"the server's answer is not valid HTTP ({text})"
+    if isinstance(exc, (httpx.LocalProtocolError, *h11_errors())):
+        return f"the connection broke while talking to the server ({type(exc).__name__}: {text})"
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect: {text}"
-    return f"request failed: {text}"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return f"not a URL that can be requested: {text}"
+    return f"request failed: {type(exc).__name__}: {text}"
+
+
+def h11_errors() -> tuple[type, ...]:
+    """h11's own errors, which can escape httpx from a connection left broken."""
+    try:
+        import h11
+
+        return (h11.ProtocolError,)
+    except ImportError:  # an httpx without h11: nothing of that kind to name
+        return ()
 
 
 class ExternalChecker:
@@ -165,7 +213,7 @@ class ExternalChecker:
                                 .strip().lower() in HTML_TYPES:
                             body = await read_capped(response, FRAGMENT_MAX_BYTES)
                         await response.aclose()  # otherwise the status decides: body unread
-                except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                except Exception as exc:  # whatever one request does is that URL's finding
                     return {"error": network_reason(exc, self.timeout)}  # OSError: timeouts
             status, headers = response.status_code, response.headers
             if status not in (429, 503):
@@ -257,7 +305,11 @@ async def check_urls(urls: list[str], site_url: str | None, timeout: float,
         checker = ExternalChecker(client, timeout, concurrency, now)
         wanted = fragments or {}
         results = await asyncio.gather(*(checker.check(url, wanted.get(url, frozenset()))
-                                         for url in urls))
+                                         for url in urls), return_exceptions=True)
+    # One URL's unexpected failure is that URL's finding; every other URL keeps its result.
+    results = [{"status": None, "hosts": [urlsplit(u).hostname or ""],
+                "error": network_reason(r, timeout)} if isinstance(r, BaseException) else r
+               for u, r in zip(urls, results, strict=True)]
     return dict(zip(urls, results, strict=True))
 
 
