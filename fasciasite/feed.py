@@ -6,16 +6,45 @@ image is set (and wants a file or a network request to size one), and puts the a
 key (editorial-team) where readers should see a name.
 
 Events:
+  on_config      the feed keeps every article: the rss plugin's `length` (default 20) must be
+                 at least the number of articles, or the build fails naming mkdocs.yml's line;
+                 an article beyond it would silently drop out of readers' e-mail.
   on_post_build  in each RSS feed: <language> from extra.locale (en-GB); the channel image
                  is the site's default link-preview card; item authors by display name.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
+from mkdocs.exceptions import PluginError
 
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
+
+
+def feed_length_problem(config_file: Path, length: int, articles: int) -> str | None:
+    if length >= articles:
+        return None
+    text = config_file.read_text(encoding="utf-8-sig") if config_file.is_file() else ""
+    m = re.search(r"^\s*length\s*:", text, re.M) or re.search(r"^\s*- rss\s*:", text, re.M)
+    line = text.count("\n", 0, m.start()) + 1 if m else 1
+    return (f"{config_file.name}:{line}: the RSS feed keeps {length} items but the site has {articles} articles, so "
+            f"{articles - length} would silently drop out of the feed; set the rss plugin's length to at least "
+            f"{articles * 2} (length: {max(1000, articles * 2)})")
+
+
+def on_config(config):
+    plugin = config.plugins.get("rss")
+    if plugin is None:
+        return config
+    docs = Path(config.docs_dir)
+    sections = config.extra.get("article_sections") or []
+    count = sum(1 for s in sections for _ in (docs / s).glob("*.md"))
+    problem = feed_length_problem(Path(config.config_file_path), int(plugin.config.length), count)
+    if problem:
+        raise PluginError(problem)
+    return config
 
 
 def on_post_build(config):

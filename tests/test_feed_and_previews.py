@@ -163,3 +163,16 @@ def test_a_card_that_cannot_be_drawn_fails_the_build_and_says_why(tmp_path):
     assert result.returncode != 0
     assert "cards.py: a link-preview card could not be drawn" in result.stderr
     assert "Traceback" in result.stderr or "Error" in result.stderr
+
+
+def test_the_feed_keeps_every_article_however_many_there_are(mkdocs_config, tmp_path):  # G-40
+    from fasciasite.feed import feed_length_problem
+
+    rss = next(p["rss"] for p in mkdocs_config["plugins"] if isinstance(p, dict) and "rss" in p)
+    count = len(articles(mkdocs_config))
+    assert feed_length_problem(ROOT / "mkdocs.yml", rss.get("length", 20), count) is None
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("plugins:\n  - rss:\n      match_path: x\n      length: 20\n", encoding="utf-8")
+    message = feed_length_problem(config, 20, 21)
+    assert message.startswith("mkdocs.yml:4: the RSS feed keeps 20 items but the site has 21 articles"), message
+    assert "length: 1000" in message
