@@ -42,6 +42,16 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
         if not e.complete:
             continue  # its syntax problem is already reported
         f = {k: v for k, v in e.fields.items() if v.strip()}
+        if "crossref" in f:  # BibTeX crossref: the child inherits its parent's fields (pandoc does too)
+            parent = _crossref_parent(e, entries)
+            if parent is None:
+                report(f"crossref '{f['crossref']}' names no entry in this file; add the parent entry (after this one, "
+                       f"as BibTeX requires) or fix the key{_closest(f['crossref'], entries)}", "crossref")
+            else:
+                inherited = {k: v for k, v in parent.fields.items() if v.strip() and k not in NOT_INHERITED}
+                if parent.fields.get("title", "").strip():
+                    inherited.setdefault("booktitle", parent.fields["title"])
+                f = {**inherited, **f}
         rules = REQUIRED.get(e.type)
         if rules is None:
             report(f"type @{e.type} has no rules here; use one of {', '.join('@' + t for t in REQUIRED)}, or add rules to scripts/check_bib.py")
@@ -89,6 +99,14 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
         elif year and YEAR.match(year) and year not in e.key:
             report(f"key does not contain its year {year}; rename it (e.g. surname{year}word) here and in the citations")
     return problems
+
+
+NOT_INHERITED = {"title", "doi", "url", "findings", "uncited", "crossref", "checked", "pmid", "pmcid", "design", "certainty"}
+
+
+def _crossref_parent(e: Entry, entries: dict[str, Entry]) -> Entry | None:
+    key = e.fields.get("crossref", "").strip()
+    return entries.get(key) or next((p for k, p in entries.items() if k.lower() == key.lower()), None)
 
 
 def _needs(alternatives: tuple[str, ...]) -> str:
@@ -144,6 +162,10 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
                                         f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
             cited_at.setdefault(key.lower(), (str(tiers_file), tiers.lines.get(key, 1)))
     problems = list(dict.fromkeys(problems))  # a key cited twice on one line: report it once
+    for e in list(entries.values()):  # a crossref parent is cited through its cited child
+        parent = _crossref_parent(e, entries) if "crossref" in e.fields else None
+        if parent is not None and e.key.lower() in cited_at:
+            cited_at.setdefault(parent.key.lower(), cited_at[e.key.lower()])
     for e in entries.values():
         where = cited_at.get(e.key.lower())
         if where and "uncited" in e.fields:
