@@ -7,18 +7,30 @@ the BOM were text, so its front matter is not recognised and it reports errors t
 not there (MD041 on line 1, MD007/MD032 in the front matter). The BOM is valid (MkDocs
 and every other check read it), so each file is linted without it, from a temporary
 copy, and every finding names the author's own file (docs/..., not a temporary path).
+The same holds for a tab in the front matter ("author:<TAB>editorial-team", valid YAML
+that the build reads): PyMarkdown then stops seeing front matter and reports six unrelated
+lines, so tabs in the front matter are linted as spaces (the build checks the YAML itself).
 
 Exit 0 when no finding, 1 when PyMarkdown reports one, 2 on bad usage.
 """
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+FRONT_MATTER = re.compile(rb"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def lintable(raw: bytes) -> bytes:
+    """The file as PyMarkdown should read it: no BOM, no tabs inside the front matter (same lines)."""
+    raw = raw[len(BOM):] if raw.startswith(BOM) else raw
+    m = FRONT_MATTER.match(raw)
+    return raw[: m.end()].replace(b"\t", b" ") + raw[m.end():] if m else raw
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
                 copy = Path(tmp) / md
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 raw = md.read_bytes()
-                copy.write_bytes(raw[len(BOM):] if raw.startswith(BOM) else raw)
+                copy.write_bytes(lintable(raw))
         config = ["--config", str(Path(args.config).resolve())] if Path(args.config).is_file() else []
         result = subprocess.run([sys.executable, "-m", "pymarkdown", *config, "scan", "-r", *args.folders],
                                 cwd=tmp, capture_output=True, text=True)
