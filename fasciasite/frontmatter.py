@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -33,6 +34,7 @@ log = logging.getLogger("mkdocs.hooks.frontmatter")
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "front-matter.schema.json"
 DATES = ("published", "last_reviewed", "next_review")
+REVIEW_MONTHS = 12  # the editorial policy: every article reviewed at least once a year (mkdocs.yml can set it)
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 TYPE_WORDS = {
     "string": "text (in quotes if it has a ':')", "array": "a list, e.g. [a, b]", "object": "a mapping",
@@ -80,9 +82,12 @@ def _as_json(value):
 
 
 def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: list, text: str, path: str,
-                          reviewers: list | None = None, sections: list | None = None) -> list[str]:
+                          reviewers: list | None = None, sections: list | None = None,
+                          today: dt.date | None = None, review_months: int = REVIEW_MONTHS) -> list[str]:
     """Every problem of one page's front matter, each `PATH:LINE: front matter 'FIELD': what and fix`.
-    `reviewers` are the names in mkdocs.yml extra.reviewers; `sections` its article_sections."""
+    `reviewers` are the names in mkdocs.yml extra.reviewers; `sections` its article_sections;
+    `today` the date reviews are judged against (default: today()); `review_months` the
+    editorial policy's longest interval between reviews (mkdocs.yml extra.review_interval_months)."""
     lines = _field_lines(text)
 
     def say(field: str, message: str) -> tuple[int, str]:
@@ -119,8 +124,8 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
         problems.append(say(field, _explain(error, field, authors, tags)))
     problems += twice
     if is_article:
-        problems += _date_order(data, say)
-    if is_article and path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/") and "consent" not in data:
+        problems += _date_order(data, say, today or today_for_checks(), review_months)
+    if is_article and _is_case_study(path, data) and "consent" not in data:
         problems.append(say("consent", "is missing; a case study must say whether the client's written permission "
                                        "is held: consent: written, or consent: pending until it is"))
     return [f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])]
@@ -158,7 +163,37 @@ def _explain(error, field: str, authors: list, tags: list) -> str:
     return f"{error.message}."
 
 
-def _date_order(data: dict, say) -> list[tuple[int, str]]:
+def today_for_checks() -> dt.date:
+    """The date reviews are judged against: FASCIASITE_TODAY (YYYY-MM-DD, for tests) or today."""
+    value = os.environ.get("FASCIASITE_TODAY", "")
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    return day
+
+
+def _is_case_study(path: str, data: dict) -> bool:
+    """A client's story, wherever it is saved: the case-studies/ folder, a 'case study' tag, or a
+    title that says so (the consent rule follows the content, not the folder)."""
+    in_folder = path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/")
+    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    tagged = any(re.sub(r"[-_ ]+", " ", str(t)).strip().lower() in ("case study", "case studies") for t in tags)
+    titled = bool(re.search(r"\bcase[- ]stud(y|ies)\b", str(data.get("title") or ""), re.I))
+    return in_folder or tagged or titled
+
+
+def _date_order(data: dict, say, today: dt.date | None = None, review_months: int = 0) -> list[tuple[int, str]]:
     dates = {}
     for field in DATES:
         try:
@@ -172,6 +207,15 @@ def _date_order(data: dict, say) -> list[tuple[int, str]]:
     if nxt <= last:
         suggestion = last.replace(year=last.year + 1) if (last.month, last.day) != (2, 29) else last + dt.timedelta(days=365)
         problems.append(say("next_review", f"{nxt} is not after last_reviewed {last}; set it later, usually a year on: {suggestion}."))
+    elif review_months and nxt > (latest := _add_months(last, review_months)):
+        problems.append(say("next_review", f"{nxt} is more than {review_months} months after last_reviewed {last}; the editorial "
+                                           f"policy reviews every article at least that often: set it to {latest} or earlier."))
+    if today is not None:
+        for field, day in (("published", published), ("last_reviewed", last)):
+            if day > today:
+                problems.append(say(field, f"{day} is in the future (today is {today}); write the date it really happened "
+                                           "(a year typo?), YYYY-MM-DD."))
+                break
     return problems
 
 
@@ -203,6 +247,7 @@ def on_page_markdown(markdown, page, config, files):
         meta, is_article=is_article, authors=list(config.extra["authors"]), tags=list(config.extra["tags_allowed"]),
         text=text, path=path, reviewers=fmsyntax.reviewer_names(config.extra),
         sections=list(config.extra["article_sections"]),
+        review_months=int(config.extra.get("review_interval_months", REVIEW_MONTHS)),
     )
     for problem in problems:
         log.error(problem)
