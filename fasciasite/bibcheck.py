@@ -161,6 +161,15 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
                 problems.append(Problem(str(tiers_file), tiers.lines.get(key, 1), None,
                                         f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
             cited_at.setdefault(key.lower(), (str(tiers_file), tiers.lines.get(key, 1)))
+    # Each treatment's safety advice cites its sources in includes/safety.yml (fasciasite.safety).
+    from fasciasite import safety
+
+    treatments = safety.load_for(docs_dir.parent)[0]
+    for key, line in treatments.cite_lines.items():
+        if key not in entries:
+            problems.append(Problem(str(docs_dir.parent / safety.DATA_FILE), line, None,
+                                    f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
+        cited_at.setdefault(key.lower(), (str(docs_dir.parent / safety.DATA_FILE), line))
     problems = list(dict.fromkeys(problems))  # a key cited twice on one line: report it once
     for e in list(entries.values()):  # a crossref parent is cited through its cited child
         parent = _crossref_parent(e, entries) if "crossref" in e.fields else None

@@ -57,7 +57,7 @@ _state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "sea
 
 
 from fasciasite import bib as cb  # the one reader of BibTeX
-from fasciasite import bibcheck, citesyntax, urgent
+from fasciasite import bibcheck, bibfields, citesyntax, evidence, safety, urgent
 # How citations are read (pandoc's syntax) is defined once, in fasciasite.citesyntax.
 
 
@@ -81,6 +81,7 @@ def _check_bib_first(config):
     # entry that breaks a rule of fasciasite.bibcheck (no title, a javascript: url) would
     # be published: stop here with every problem listed, file and line first.
     problems = bibcheck.build_problems(bib)
+    problems += evidence.build_data_problems(Path(config.config_file_path).parent)  # issue 20's rules, once enforced
     if problems:
         root = Path(config.config_file_path).parent
         for p in problems:
@@ -150,6 +151,7 @@ def _front_matter_lines(path: str) -> int:
 
 def on_files(files, config):
     urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
+    treatments = safety.load_for(Path(config.config_file_path).parent)[0]
     _state["cited_in"] = defaultdict(list)
     _state["titles"] = {}
     _state["search"] = {}
@@ -159,7 +161,8 @@ def on_files(files, config):
         else:  # a page a plugin generated
             body, meta = get_data(f.content_string)
         _state["titles"][f.src_uri] = meta.get("title") or f.src_uri
-        for key in dict.fromkeys(cited_keys(body) + urgent.shortcode_keys(body, urgent_tiers)):
+        shared = urgent.shortcode_keys(body, urgent_tiers) + safety.shortcode_keys(body, treatments)
+        for key in dict.fromkeys(cited_keys(body) + shared):
             _state["cited_in"][key].append(f.src_uri)
     return files
 
@@ -289,6 +292,16 @@ def _findings_html(entry) -> str:
     return f'\n<p class="ref-findings"><strong>What it found:</strong> {escape_html(text)}</p>'
 
 
+def _evidence_html(entry, known: set[str]) -> str:
+    """What kind of source it is, how sure it says it is, and its dates (fasciasite.bibfields);
+    a newer version links to its entry. The `checked` field (provenance) is never shown."""
+    text = escape_html(bibfields.describe(entry.fields))
+    newer = str(entry.fields.get("supersededby", "")).strip()
+    if newer in known:
+        text += ("; " if text else "") + f'a newer version: <a href="#ref-{escape_html(newer)}">see it here</a>'
+    return f'\n<p class="ref-evidence">{text}</p>' if text else ""
+
+
 def _references_page(page, config, files) -> tuple[str, str, set[str]]:
     """Every entry once, alphabetically, each with links to the pages that cite it, as
     (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
@@ -305,12 +318,13 @@ def _references_page(page, config, files) -> tuple[str, str, set[str]]:
         if target is not None:
             urls[src] = get_relative_url(target.url, page.url)
     full, for_search = ['<div class="reference-list">', "<ul>"], ['<div class="reference-list">', "<ul>"]
+    known = {key for key, _ in entries}
     for key, _entry in entries:
         links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(_state["titles"][p]))}</a>'
                           for p in _state["cited_in"].get(key, []) if p in urls)
         cited = f"Cited in: {links}" if links else "Not cited in an article yet."
         entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
-        found = _findings_html(_entry)
+        found = _evidence_html(_entry, known) + _findings_html(_entry)
         full.append(f'{entry}{found}<br />\n<span class="cited-in">{cited}</span></li>')
         for_search.append(f"{entry}</li>")
     end = ["</ul>", "</div>"]

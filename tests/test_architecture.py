@@ -15,7 +15,7 @@ BY_PATH = re.compile(r"sys\.path\.(insert|append)|spec_from_file_location|Source
 COMMANDS = ["fasciasite.bib", "fasciasite.urgent", "fasciasite.numbers", "fasciasite.links", "fasciasite.check",
             "fasciasite.articlecheck", "fasciasite.readability", "fasciasite.new_article", "fasciasite.newsletter",
             "fasciasite.review_status", "fasciasite.rawcites", "fasciasite.outputcheck", "fasciasite.bench", "fasciasite.bench.links",
-            "fasciasite.bench.lighthouse", "fasciasite.searchbench"]
+            "fasciasite.bench.lighthouse", "fasciasite.searchbench", "fasciasite.evidence"]
 
 
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())

@@ -1,0 +1,240 @@
+"""Ratings bound to what the sources show: the "How strong is the evidence?" boxes.
+
+The scale and its rules (docs/about/editorial-policy.md says them in plain words):
+  Strong            best source a systematic review or guideline of high or moderate
+                    certainty, and a second source cited beside it
+  Moderate          a systematic review or guideline (any certainty but very low), or a
+                    randomised trial
+  Limited           a trial, cohort, case-control or cross-sectional study, or a review of
+                    very low certainty
+  Very limited      anything (lab, cadaver, animal, case reports, opinion, web pages)
+  Evidence against  tested and found not to help: a cited systematic review, randomised
+                    trial or guideline
+  Not tested        no good trial, and the row says so
+Every row cites at least one source; design and certainty come from references.bib.
+
+A sentence such as "we found no trials" needs a recorded search for its page in
+research/searches.yml (page, claim, where, when, terms, result).
+
+Every problem is `docs/page.md:LINE: what is wrong; the fix`, naming rating and keys.
+Why our own code: no MkDocs or Material feature reads a table's meaning.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fasciasite import yamllines
+from fasciasite.bib import Entry, Problem, find_citations
+
+SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Evidence against", "Not tested")
+RANK = {"Very limited": 1, "Limited": 2, "Moderate": 3, "Strong": 4}
+REVIEWS = ("systematic review", "guideline")
+TESTED_IT = ("systematic review", "randomised trial", "guideline")
+STUDIES = ("randomised trial", "cohort", "case-control", "cross-sectional")
+RETIRED = {"Not supported": "use 'Evidence against' (tested and found not to help) or 'Not tested' (no good trial)"}
+
+BOX_START = re.compile(r"^(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]+|#{2,6}[ \t]+)\"?How strong is the evidence\??\"?[ \t]*$",
+                       re.I | re.M)
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+SAYS_UNTESTED = re.compile(r"\bno\b[^|.;]{0,40}\b(trials?|stud(y|ies)|reviews?|tests?|evidence)\b|\bnot\s+(been\s+)?tested\b|"
+                           r"\buntested\b|\bnever\s+(been\s+)?tested\b|\bnot\s+find\b", re.I)
+# "we found no trials", "we did not find a trial review", "we could not find any studies"
+WE_FOUND_NONE = re.compile(
+    r"\bwe\s+(?:(?:have\s+)?found\s+no|could\s+find\s+no|(?:did\s+not|didn't|could\s+not|couldn't|cannot|can't|have\s+not|"
+    r"haven't|were\s+unable\s+to)\s+find)\b(?:\s+[\w-]+){0,4}?\s+(?:trials?|stud(?:y|ies)|(?:systematic\s+)?reviews?|evidence|"
+    r"research|RCTs?)\b", re.I)
+SEARCH_FIELDS = ("page", "claim", "where", "when", "terms", "result")
+SEARCHES_FILE = "research/searches.yml"
+
+
+@dataclass
+class Row:
+    line: int
+    claim: str
+    rating: str
+    keys: list[str]
+    text: str
+
+
+def _blank(m: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def prose(markdown: str) -> str:
+    """The Markdown with code and comments blanked (line numbers kept)."""
+    return INLINE_CODE.sub(_blank, COMMENT.sub(_blank, FENCE.sub(_blank, markdown)))
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def evidence_rows(markdown: str) -> list[Row]:
+    """Every row of every "How strong is the evidence?" table (line numbers of markdown)."""
+    lines = markdown.split("\n")
+    rows: list[Row] = []
+    for m in BOX_START.finditer(markdown):
+        start = markdown.count("\n", 0, m.start()) + 1
+        header: list[str] | None = None
+        for i in range(start, len(lines)):
+            raw = lines[i]
+            if raw.strip() and not raw.startswith((" ", "\t", "|")):
+                break  # the box (or the section's table) has ended
+            if not raw.strip().startswith("|"):
+                if header is not None and raw.strip():
+                    break
+                continue
+            cells = _cells(raw)
+            if header is None:
+                header = [c.strip("* ").lower() for c in cells]
+                continue
+            if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+                continue
+            if "rating" not in header:
+                break
+            col = header.index("rating")
+            rating = cells[col].strip("* ") if col < len(cells) else ""
+            keys = list(dict.fromkeys(c.key for c in find_citations(raw)))
+            rows.append(Row(i + 1, cells[0].strip("* "), rating, keys, raw))
+    return rows
+
+
+def _source_rank(e: Entry | None) -> int:
+    if e is None:
+        return 1
+    design = e.fields.get("design", "").strip().lower()
+    certainty = e.fields.get("certainty", "").strip().lower()
+    if design in REVIEWS:
+        return 4 if certainty in ("high", "moderate") else 2 if certainty == "very low" else 3
+    if design == "randomised trial":
+        return 3
+    return 2 if design in STUDIES else 1
+
+
+def _describe(key: str, e: Entry | None) -> str:
+    if e is None:
+        return f"{key} (not in references.bib)"
+    design = e.fields.get("design", "").strip().lower() or "no design recorded"
+    certainty = e.fields.get("certainty", "").strip().lower()
+    return f"{key} ({design}{', ' + certainty + ' certainty' if certainty and certainty != 'not graded' else ''})"
+
+
+def allowed(keys: list[str], entries: dict[str, Entry]) -> str:
+    """The strongest rating the cited sources allow."""
+    best = max((_source_rank(entries.get(k)) for k in keys), default=1)
+    if best == 4 and len(keys) < 2:
+        best = 3  # Strong needs a second source agreeing
+    return next(r for r, n in RANK.items() if n == best)
+
+
+def check_rows(markdown: str, entries: dict[str, Entry], file: str, offset: int = 0) -> list[Problem]:
+    problems = []
+    policy = "see 'How we rate the evidence' in docs/about/editorial-policy.md"
+    for row in evidence_rows(prose(markdown)):
+        line = row.line + offset
+
+        def report(message: str, line=line) -> None:
+            problems.append(Problem(file, line, None, message))
+
+        keys = ", ".join(_describe(k, entries.get(k)) for k in row.keys)
+        if row.rating in RETIRED:
+            report(f"rating '{row.rating}' is retired: {RETIRED[row.rating]}; valid ratings: {', '.join(SCALE)}")
+        elif row.rating not in SCALE:
+            report(f"rating '{row.rating}' is not on the site's scale; use one of: {', '.join(SCALE)}")
+        if not row.keys:
+            report(f"the row '{row.claim[:60]}' (rated {row.rating or 'nothing'}) cites no source; add the [@key] citations "
+                   "its rating rests on in its Why column")
+            continue
+        if row.rating in RANK:
+            limit = allowed(row.keys, {k: entries[k] for k in row.keys if k in entries})
+            if RANK[row.rating] > RANK[limit]:
+                why = " (Strong also needs a second source agreeing)" if row.rating == "Strong" and limit == "Moderate" else ""
+                report(f"rating '{row.rating}' is stronger than its best source allows ({limit}){why}: {keys}; lower the "
+                       f"rating to {limit} or cite a source that supports it ({policy})")
+        elif row.rating == "Evidence against":
+            if not any((entries.get(k) and entries[k].fields.get("design", "").strip().lower() in TESTED_IT) for k in row.keys):
+                report(f"rating 'Evidence against' needs a cited source that tested it (a systematic review, randomised trial "
+                       f"or guideline), but cites {keys}; cite that source, or rate it 'Not tested' ({policy})")
+        elif row.rating == "Not tested" and not SAYS_UNTESTED.search(row.text.split("|", 3)[-1]):
+            report("rating 'Not tested' needs its Why column to say that no good trial tested it (for example "
+                   f"'no trial has tested this'); cites {keys}")
+    return problems
+
+
+# ── "We found no trials": recorded searches ─────────────────────────────────
+
+
+def absence_claims(markdown: str) -> list[tuple[int, str]]:
+    """(line, words) for each "we found no trials"-style sentence outside code."""
+    text = prose(markdown)
+    return [(text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())) for m in WE_FOUND_NONE.finditer(text)]
+
+
+def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """research/searches.yml: recorded searches by page, and the file's problems."""
+    path = Path(root) / SEARCHES_FILE
+    if not path.is_file():
+        return {}, []
+    data, error = yamllines.load(path, SEARCHES_FILE)
+    if error:
+        where, _, message = error.partition(": ")
+        file, _, line = where.rpartition(":")
+        return {}, [Problem(file, int(line) if line.isdigit() else 1, None, message)]
+    if data is None:
+        return {}, []
+    if not isinstance(data, list):
+        return {}, [Problem(SEARCHES_FILE, yamllines.line_of(data), None, "must be a list of searches (- page: ...); see CONTRIBUTING.md")]
+    by_page: dict[str, list[dict]] = {}
+    problems = []
+    for i, item in enumerate(data):
+        line = yamllines.line_of(data, i)
+
+        def report(message: str, key=None, item=item, line=line) -> None:
+            problems.append(Problem(SEARCHES_FILE, yamllines.line_of(item, key) if key else line, None, message))
+
+        if not isinstance(item, dict):
+            report(f"each search is a map with {', '.join(SEARCH_FIELDS)}")
+            continue
+        for key in item:
+            if key not in SEARCH_FIELDS:
+                report(f"unknown field '{key}'; a search has {', '.join(SEARCH_FIELDS)}", key)
+        missing = [k for k in SEARCH_FIELDS if item.get(k) in (None, "", [])]
+        if missing:
+            report(f"search is missing {', '.join(missing)}; record page, claim, where, when, terms and result")
+        page = str(item.get("page") or "")
+        if page and not (page.startswith("docs/") and page.endswith(".md") and (Path(root) / page).is_file()):
+            report(f"page '{page}' is not a page of the site; write its path from the project root (docs/.../page.md)", "page")
+        where = item.get("where")
+        if where not in (None, "", []) and not (isinstance(where, list) and all(isinstance(w, str) and w.strip() for w in where)):
+            report("where must be a list of the databases searched, e.g. [PubMed, Cochrane Library, PEDro]", "where")
+        when = item.get("when")
+        if when not in (None, ""):
+            if isinstance(when, str):
+                try:
+                    when = dt.date.fromisoformat(when)
+                except ValueError:
+                    when = None
+            if not isinstance(when, dt.date) or isinstance(when, dt.datetime):
+                report(f"when '{item.get('when')}' is not a date; write YYYY-MM-DD", "when")
+            elif when > today:
+                report(f"when {when} is in the future; write the day you searched", "when")
+        for key in ("claim", "terms", "result"):
+            if item.get(key) not in (None, "") and not isinstance(item.get(key), str):
+                report(f"{key} must be text", key)
+        if page:
+            by_page.setdefault(page, []).append(item)
+    return by_page, problems
+
+
+def check_absence(markdown: str, file: str, searches: dict[str, list[dict]], offset: int = 0) -> list[Problem]:
+    if searches.get(file):
+        return []
+    return [Problem(file, line + offset, None,
+                    f"says '{words}' but {SEARCHES_FILE} records no search for this page; add one (page: {file}, claim, "
+                    "where, when, terms, result), or reword the sentence")
+            for line, words in absence_claims(markdown)]

@@ -1,0 +1,84 @@
+"""YAML data files read with their line numbers, so every problem is `file:line: what; fix`.
+
+Used by the evidence rules' data files (includes/sources.yml, includes/safety.yml,
+research/searches.yml). Why our own code: PyYAML's safe loader drops the marks it reads;
+keeping them is a few lines of constructor.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+class LinedDict(dict):
+    """A mapping that knows its line and its keys' lines."""
+
+    line: int = 1
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LinedList(list):
+    """A sequence that knows its line and each item's line."""
+
+    line: int = 1
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose mappings and sequences keep their lines."""
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LinedDict:
+    loader.flatten_mapping(node)
+    result = LinedDict(loader.construct_pairs(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.key_lines = {str(k.value): k.start_mark.line + 1 for k, _v in node.value if isinstance(k, yaml.ScalarNode)}
+    return result
+
+
+def _sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LinedList:
+    result = LinedList(loader.construct_sequence(node, deep=True))
+    result.line = node.start_mark.line + 1
+    result.item_lines = [n.start_mark.line + 1 for n in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def line_of(node, key=None) -> int:
+    """The line of node (or of its key / item `key`), 1 when unknown."""
+    if isinstance(node, LinedDict):
+        return node.line_of(key) if key is not None else node.line
+    if isinstance(node, LinedList):
+        return node.line_of(key) if isinstance(key, int) else node.line
+    return 1
+
+
+def load(path: Path, shown: str) -> tuple[object, str | None]:
+    """(data, None), or (None, "shown:line: problem; fix") for a file that is not UTF-8 YAML."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, f"{shown}:1: cannot be read ({exc.strerror}); create it or fix its path"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, f"{shown}:{line}: is not UTF-8; save the file as UTF-8"
+    try:
+        return yaml.load(text, Loader=_Loader), None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, (f"{where}: is not valid YAML ({problem}); fix the indentation or quoting there "
+                      "(use spaces, not tabs; a value containing ': ' needs quotes)")
