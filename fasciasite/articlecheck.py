@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]  # the project
 MIN_WORDS, MAX_WORDS = 900, 2200
 MIN_CITATIONS = 6
 MAX_GRADE = 9.0
-SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Not supported")
+# The scale of fasciasite.ratings; "Not supported" (retired) is still accepted here until the ratings rule of
+# fasciasite.evidence is enforced, which then names it with the rating to use instead.
+SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Evidence against", "Not tested", "Not supported")
 
 
 from fasciasite import bib as check_bib  # the one citation reader, shared with the hooks

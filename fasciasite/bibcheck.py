@@ -69,7 +69,7 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
         if "findings" in e.fields and not e.fields["findings"].strip():
             report("findings is empty; read the source's published page and write what it found, in your own "
                    "words (design, who and how many, main figures with confidence intervals, conclusion; "
-                   "end with 'Page read: URL')", "findings")
+                   "put the page you read, and when, in checked = {YYYY-MM-DD; read: ...}, never in findings)", "findings")
         for reason in [k for k in e.fields if k in ("nodoi", "uncited") or k in {f"no{r[0]}" for r in rules or []}]:
             if reason in e.fields and not e.fields[reason].strip():
                 report(f"{reason} needs a reason: {reason} = {{why}}", reason)

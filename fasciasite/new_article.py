@@ -111,7 +111,7 @@ def skeleton(title: str, section: str) -> str:
 
 !!! info "How strong is the evidence?"
 
-    <!-- one row per main claim; Rating: Strong, Moderate, Limited, Very limited or Not supported -->
+    <!-- one row per main claim, each citing its sources; Rating: Strong, Moderate, Limited, Very limited, Evidence against or Not tested -->
 
     | Claim | Rating | Why |
     |---|---|---|
