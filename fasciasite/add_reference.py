@@ -16,13 +16,22 @@ Refused, with the line of the entry already there: a DOI, PMID, PMCID or title t
 references.bib has. Nothing is guessed: a field neither service gives is left out, and
 check_bib then asks for it (or for no<field> = {reason}).
 
+Refused too, whatever the service calls it (Crossref updated-by / update-to / relation,
+PubMed publication types and RetractionIn / ExpressionOfConcernIn links, a title that
+says so): a retracted work or one under an expression of concern (--cite-retracted
+prints it with a loud warning and a comment line, for a page that discusses the
+retraction), and a DOI or PMID that is itself a retraction, concern or correction
+notice (never written as an entry: the message names the work it is about). Titles are
+written without HTML/JATS markup (CO<sub>2</sub> becomes CO2).
+
 BibTeX is written with bibtexparser 2 (its writer aligns the "=" and encloses every
 value in braces, the file's style; pybtex, already pinned, writes "quoted" values with
 another indent); LaTeX specials (% & _ #) are escaped with latexcodec, keeping Unicode
 as the file does. Network settings: see fasciasite/webapi.py.
 
 Exit 0 when the entry was printed or written, 1 when refused (duplicate, unknown
-identifier), 2 on bad usage, 3 on a network error.
+identifier, retracted work, a notice), 2 on bad usage, 3 when a service could not be
+asked or gave an unusable answer (nothing checked; try again later).
 """
 from __future__ import annotations
 
@@ -39,7 +48,8 @@ from bibtexparser import model
 from bibtexparser.middlewares import AddEnclosingMiddleware
 
 from fasciasite.bib import Entry, parse_bib
-from fasciasite.metadata import Person, Work, crossref_work, esummaries, fold, norm_title, pmid_for_doi
+from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, AnswerError, Person, Work, crossref_work, esummaries,
+                                 fold, norm_title, pmid_for_doi)
 from fasciasite.refs_online import DEFAULT_CACHE
 from fasciasite.webapi import Cache, Client, ConfigError, NetworkError, load_config
 
@@ -116,7 +126,7 @@ def gather(client: Client, kind: str, value: str) -> tuple[Work | None, Work | N
     """(Crossref record, PubMed record) for the identifier; either may be None."""
     pubmed = None
     if kind == "pmcid":
-        pmc = esummaries(client, "pmc", [value[3:]])[value[3:]]
+        pmc = _answered(esummaries(client, "pmc", [value[3:]])[value[3:]])
         if pmc is None:
             raise Refused(f"{value} is not in PubMed Central; copy the PMCID from the article's PMC page")
         if pmc.pmid:
@@ -126,17 +136,44 @@ def gather(client: Client, kind: str, value: str) -> tuple[Work | None, Work | N
         else:
             return None, pmc
     if kind == "pmid":
-        pubmed = esummaries(client, "pubmed", [value])[value]
+        pubmed = _answered(esummaries(client, "pubmed", [value])[value])
         if pubmed is None:
             raise Refused(f"PMID {value} is not in PubMed; copy it from the article's PubMed page")
         return (crossref_work(client, pubmed.doi) if pubmed.doi else None), pubmed
     crossref = crossref_work(client, value)
     if pubmed is None:
         pmid = pmid_for_doi(client, value)
-        pubmed = esummaries(client, "pubmed", [pmid])[pmid] if pmid else None
+        pubmed = _answered(esummaries(client, "pubmed", [pmid])[pmid]) if pmid else None
     if crossref is None and pubmed is None:
         raise Refused(f"doi {value} is in neither Crossref nor PubMed; copy the DOI from the article's own page")
     return crossref, pubmed
+
+
+def _answered(work):
+    if isinstance(work, AnswerError):
+        raise work
+    return work
+
+
+def record_type_problems(works: list[Work]) -> tuple[list[str], list[str]]:
+    """(why the identifier is a notice, not a work; why the work must not be cited) from
+    every way Crossref and PubMed mark them."""
+    notices, serious = [], []
+    for w in works:
+        ident = f"doi {w.doi}" if w.source == "Crossref" else f"PMID {w.pmid}" if w.pmid else f"{w.pmcid}"
+        for n in w.update_to:
+            kind = SERIOUS.get(n.kind, n.kind.replace("_", " ") or "update")
+            about = f" about {n.ident}" if n.doi or n.pmid else ""
+            notices.append(f"{ident} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} notice{about} ({w.source}), "
+                           f"not a work" + (f": look up {n.ident} itself" if about else ""))
+        for n in w.updated_by:
+            if n.kind in SERIOUS:
+                serious.append(f"{SERIOUS[n.kind].upper()}: {w.source} lists {'an' if SERIOUS[n.kind][0] in 'aeiou' else 'a'}"
+                               f" {SERIOUS[n.kind]} notice for {ident}, {n.ident}" + (f", {n.date}" if n.date else ""))
+        if not any(n.kind in SERIOUS for n in w.updated_by) and (w.retracted or RETRACTED_PREFIX.match(w.title)):
+            serious.append(f"RETRACTED: {w.source} " + ("marks it as a Retracted Publication" if w.retracted
+                                                        else f'titles it "{w.title}"'))
+    return list(dict.fromkeys(notices)), list(dict.fromkeys(serious))
 
 
 def build(crossref: Work | None, pubmed: Work | None, today: dt.date, notes: list[str]) -> tuple[str, list[tuple[str, str]]]:
@@ -191,7 +228,7 @@ def append(bib: Path, block: str, key: str) -> int:
     """Append the entry, checked: the file must still parse. Returns the entry's line."""
     text = bib.read_text(encoding="utf-8")
     text += "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-    line = text.count("\n") + 2  # the comment line comes first
+    line = text.count("\n") + 1 + block[:block.index("\n@")].count("\n") + 1  # after the comment lines
     tmp = bib.with_name(f".{bib.name}.new")
     tmp.write_text(text + block, encoding="utf-8")
     entries, problems = parse_bib(tmp)
@@ -212,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"answers kept 30 days (default {DEFAULT_CACHE})")
     ap.add_argument("--refresh", action="store_true", help="ignore cached answers")
     ap.add_argument("--today", type=dt.date.fromisoformat, default=None, help="urldate to write, YYYY-MM-DD (default today)")
+    ap.add_argument("--cite-retracted", action="store_true", help="print or write a retracted work (or one under an "
+                    "expression of concern) anyway, with a warning comment: only for a page that discusses the retraction")
     args = ap.parse_args(argv)
     try:
         kind, value = parse_id(args.id)
@@ -231,6 +270,15 @@ def main(argv: list[str] | None = None) -> int:
         with Client(config, Cache(args.cache, config.cache_days, args.refresh)) as client:
             crossref, pubmed = gather(client, kind, value)
         main_work = crossref or pubmed
+        notices, serious = record_type_problems([w for w in (crossref, pubmed) if w])
+        if notices:
+            raise Refused("; ".join(notices) + " (nothing added: a notice is never cited as the work)")
+        if serious and not args.cite_retracted:
+            raise Refused("; ".join(serious) + ". Do not cite it (nothing added); read the notice. Only a page that "
+                          "discusses the retraction may cite it: add --cite-retracted")
+        for problem in serious:
+            print(f"add_reference: WARNING: {problem}; written because of --cite-retracted: say so wherever it is "
+                  "cited", file=sys.stderr)
         find_duplicate(entries, file, {"doi": main_work.doi, "pmid": pubmed.pmid if pubmed else "",
                                        "pmcid": pubmed.pmcid if pubmed else ""}, main_work.title)
         notes: list[str] = []
@@ -239,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         sources = " and ".join(s for s in (f"Crossref (doi {crossref.doi})" if crossref else "",
                                            f"PubMed (PMID {pubmed.pmid})" if pubmed and pubmed.pmid else "") if s)
         block = render(bibtype, key, fields, f"{dict(fields)['urldate']} from {sources or 'PubMed Central'}")
+        if serious:
+            block = "".join(f"% {p}\n".replace("@", " at ") for p in serious) + block
         for note in notes:
             print(f"add_reference: note: {note}", file=sys.stderr)
         if not args.write:
@@ -251,11 +301,17 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as exc:
         print(f"add_reference: {exc}", file=sys.stderr)
         return 1
+    except AnswerError as exc:
+        print(f"add_reference: not checked: {exc}; nothing added, try again later", file=sys.stderr)
+        return 3
     except NetworkError as exc:
         print(f"add_reference: network: {exc}; try again later", file=sys.stderr)
         return 3
     except RuntimeError as exc:
         print(f"add_reference: {exc}; nothing written", file=sys.stderr)
+        return 3
+    except Exception as exc:  # an answer this tool did not foresee: a plain message, never a traceback
+        print(f"add_reference: internal error: {type(exc).__name__}: {exc}; nothing written", file=sys.stderr)
         return 3
     print(f"add_reference: added {key} to {args.bib} at line {line}. Now read the paper's own page, check every "
           f"field, and write findings = {{...}} (make check refuses it empty); cite it as [@{key}].")

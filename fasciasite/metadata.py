@@ -51,10 +51,10 @@ NOT_WORD = re.compile(r"[^\w]+")
 RETRACTED_PREFIX = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.-]\s*", re.I)
 # A title saying the record is itself a notice about another work.
 NOTICE_TITLE = re.compile(
-    r"^\W*(?:(?P<retraction>(partial\s+)?retraction(\s+(notice|note|statement))?(\s*[:.\u2013\u2014-]|\s+(to|of|for)\b|\s*$)"
-    r"|notice\s+of\s+(partial\s+)?retraction\b)"
+    r"^\W*(?:(?P<retraction>(partial\s+)?retraction(\s+(notice|note|statement)\b|\s*[:.\u2013\u2014-]"
+    r"|\s+(of|to|for)\s*[:\"\u201c\u2018'\u00ab]|\s*$)|notice\s+of\s+(partial\s+)?retraction\b)"
     r"|(?P<expression_of_concern>(editorial\s+)?expression\s+of\s+concern\b|notice\s+of\s+concern\b)"
-    r"|(?P<withdrawal>(notice\s+of\s+)?withdrawal(\s+notice)?\s*[:.]))", re.I)
+    r"|(?P<withdrawal>(notice\s+of\s+)?withdrawal(\s+notice\b|\s*[:.])))", re.I)
 SERIOUS = {"retraction": "retraction", "partial_retraction": "partial retraction", "withdrawal": "withdrawal",
            "removal": "removal", "expression_of_concern": "expression of concern"}
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -232,7 +232,9 @@ def notice_kind(text: str) -> str:
     """One spelling for a notice type: "Expression of Concern", "expression-of-concern",
     "ExpressionOfConcernIn" and "expression_of_concern" are all expression_of_concern."""
     word = re.sub(r"[^a-z]", "", str(text).lower())
-    for needle, kind in (("partialretract", "partial_retraction"), ("retract", "retraction"),
+    if "partial" in word and "retract" in word:
+        return "partial_retraction"
+    for needle, kind in (("retract", "retraction"),
                          ("concern", "expression_of_concern"), ("withdr", "withdrawal"), ("remov", "removal"),
                          ("correct", "correction"), ("errat", "erratum"), ("corrig", "corrigendum"),
                          ("addend", "addendum"), ("clarif", "clarification"), ("comment", "comment")):
@@ -348,7 +350,8 @@ def _shape(value) -> str:
 def crossref_work(client: Client, doi: str) -> Work | None:
     """The Crossref record of a DOI, or None when Crossref has no such DOI (404)."""
     url = f"{client.config.crossref_url}/works/{quote(doi, safe='/')}"
-    status, data = client.get_json(url, key=f"crossref works {doi.lower()}")
+    status, data = client.get_json(url, key=f"crossref works {doi.lower()}",
+                                   check=lambda d: _crossref_message(d, f"doi {doi}", "work"))
     if status != 200:
         return None
     message = _crossref_message(data, f"doi {doi}", "work")
@@ -362,7 +365,8 @@ def crossref_search(client: Client, title: str, family: str, year: int | None, r
     params = {"query.bibliographic": title, "query.author": family, "rows": str(rows), "filter": "type:journal-article"}
     if year:
         params["filter"] += f",from-pub-date:{year - 1},until-pub-date:{year + 1}"
-    status, data = client.get_json(f"{client.config.crossref_url}/works", params)
+    status, data = client.get_json(f"{client.config.crossref_url}/works", params,
+                                   check=lambda d: _crossref_message(d, "a search", "work-list"))
     if status != 200:
         raise NetworkError(f"{client.config.crossref_url}/works: HTTP {status}")
     items = _crossref_message(data, "a search", "work-list").get("items")
@@ -511,7 +515,8 @@ def _eutils_result(data, what: str, name: str) -> dict:
 def pmid_for_doi(client: Client, doi: str) -> str:
     """The PMID PubMed gives a DOI, or "" when none or more than one."""
     params = _ncbi_params(client, db="pubmed", term=f"{doi}[doi]")
-    status, data = client.get_json(f"{client.config.eutils_url}/esearch.fcgi", params)
+    status, data = client.get_json(f"{client.config.eutils_url}/esearch.fcgi", params,
+                                   check=lambda d: _eutils_result(d, "esearch", "esearchresult"))
     if status != 200:
         raise NetworkError(f"{client.config.eutils_url}/esearch.fcgi: HTTP {status}")
     ids = [str(i) for i in _list(_eutils_result(data, "esearch", "esearchresult").get("idlist"))]

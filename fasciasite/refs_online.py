@@ -333,15 +333,23 @@ class Checker:
         self.add(e, "mismatch", f'{name}: ours "{shown}" vs {theirs}{hint}; {_fix(name, failing[0][1])}', name)
 
     def _year_explained(self, e: Entry, ours: int, matching: list, failing: list) -> bool:
-        """Online and print years: a source that records no online date and whose print
-        year is the year after ours may be giving the print year of a work that came out
-        online in ours. That is explained in a note, not a failure."""
-        if not all(w.year_online is None and w.year_print == ours + 1 for w, _ in failing):
+        """Online and print years: a work that came out online in our year and in print
+        later. Explained in a note, not a failure, when every disagreeing source gives a
+        print year after ours and another source gives ours as the online year (print up
+        to two years later), or it records no online date and prints the year after ours."""
+        online_elsewhere = [w.source for w, _ in matching if w.year_online == ours]
+        if not all(w.year_print and (0 < w.year_print - ours <= 2 if online_elsewhere else
+                                     w.year_print - ours == 1 and w.year_online is None) for w, _ in failing):
             return False
         where = " and ".join(w.source for w, _ in failing)
-        agree = f"; {', '.join(w.source for w, _ in matching)} agrees with ours" if matching else ""
-        self.add(e, "note", f"year: ours {ours} vs {where} print year {ours + 1}, with no online date in {where}"
-                 f"{agree}; {ours} is accepted as the online year if the article's own page shows it", "year")
+        prints = "/".join(str(y) for y in sorted({w.year_print for w, _ in failing}))
+        said = [f"no online date in {w.source}" for w, _ in failing if w.year_online is None]
+        if online_elsewhere:
+            said.append(f"{' and '.join(online_elsewhere)} gives {ours} as the online year")
+        elif matching:
+            said.append(f"{', '.join(w.source for w, _ in matching)} agrees with ours")
+        self.add(e, "note", f"year: ours {ours} vs {where} print year {prints}, with {'; '.join(said)}; "
+                 f"{ours} is accepted as the online year if the article's own page shows it", "year")
         return True
 
     def _first_page_only(self, e: Entry, name: str, shown: str, works: list[Work]) -> None:

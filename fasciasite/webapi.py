@@ -143,6 +143,9 @@ class Cache:
         self.hits += 1
         return answer["data"]
 
+    def forget(self, key: str) -> None:
+        self.answers.pop(key, None)
+
     def put(self, key: str, data: Any) -> None:
         self.answers[key] = {"at": self.now(), "data": data}
 
@@ -200,14 +203,24 @@ class Client:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def get_json(self, url: str, params: dict | None = None, key: str | None = None) -> tuple[int, Any]:
-        """(200, data), or (404, None) for "no such record"; NetworkError for anything else."""
+    def get_json(self, url: str, params: dict | None = None, key: str | None = None,
+                 check: Callable[[Any], Any] | None = None) -> tuple[int, Any]:
+        """(200, data), or (404, None) for "no such record"; NetworkError for anything else.
+        `check` raises NetworkError for an unusable answer, which is then never cached
+        (an error body kept 30 days would hide the record for 30 days)."""
         key = key or cache_key(url, params)
         cached = self.cache.get(key)
         if cached is not None:
-            return 200, cached
+            try:
+                if check:
+                    check(cached)
+                return 200, cached
+            except NetworkError:
+                self.cache.forget(key)
         status, data = self.fetch(url, params)
         if status == 200:
+            if check:
+                check(data)
             self.cache.put(key, data)
         return status, data
 

@@ -9,6 +9,8 @@ Crossref's test prefix 10.5555 so that no real DOI is invented.
     with serve() as apis:
         apis.env            # REFS_CROSSREF_URL / REFS_EUTILS_URL / REFS_DOI_URL for it
         apis.script("/crossref/works/10.1/x", [(429, {"Retry-After": "1"}, 0)])
+        apis.script("/crossref/works/10.1/y", ["short-body"])   # a misbehaviour (tests/misbehaving.py)
+        apis.script("/crossref/works/10.1/z", [(200, {"status": "ok", "message": ""})])  # this JSON body
         apis.requests       # [(path, query dict, User-Agent)]
 """
 from __future__ import annotations
@@ -21,6 +23,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from misbehaving import misbehave
 
 FIXTURES = Path(__file__).parent / "fixtures" / "online"
 
@@ -57,8 +61,9 @@ class ScholarlyAPIs(ThreadingHTTPServer):
         return {"REFS_CROSSREF_URL": f"{self.base}/crossref", "REFS_EUTILS_URL": f"{self.base}/eutils",
                 "REFS_DOI_URL": f"{self.base}/doi", "REFS_MAILTO": "refs-test@example.org"}
 
-    def script(self, path: str, answers: list[tuple[int, dict, float]]) -> None:
-        """Answer `path` (exact, unquoted) with these (status, headers, delay) first."""
+    def script(self, path: str, answers: list) -> None:
+        """Answer `path` (exact, unquoted) with these first: (status, headers, delay), or
+        (status, JSON body), or the name of a misbehaviour of tests/misbehaving.py."""
         self.scripted[path] = list(answers)
 
     def count(self, prefix: str = "") -> int:
@@ -91,7 +96,11 @@ class Handler(BaseHTTPRequestHandler):
             scripted = self.server.scripted.get(path)
             answer = scripted.pop(0) if scripted else None
         try:
-            if answer:
+            if isinstance(answer, str):
+                misbehave(self, answer, self.server.stop)
+            elif answer and len(answer) == 2:
+                self.send(answer[0], answer[1])
+            elif answer:
                 status, headers, delay = answer
                 if delay:
                     self.server.stop.wait(delay)
