@@ -26,7 +26,8 @@ from fasciasite import yamllines
 from fasciasite.bib import Entry, Problem
 
 DATA_FILE = "includes/sources.yml"
-CLASSES = ("nhs", "nice", "govuk", "mhra", "regulator", "publisher", "index", "professional-body", "organisation")
+CLASSES = ("nhs", "nice", "govuk", "mhra", "regulator", "publisher", "index", "professional-body", "organisation",
+           "claim-source")
 HEALTH_OWNERS = ("nhs", "nice", "govuk", "mhra")  # who may be cited for urgent help and safety advice
 # A first path segment that is a language other than English: a translated copy.
 TRANSLATION = re.compile(r"^/(?!en\b|en[-_]|uk\b|gb\b)([a-z]{2}([-_][a-z]{2,4})?)(/|$)", re.I)

@@ -198,10 +198,10 @@ def test_the_report_refuses_bad_usage_with_exit_2(tmp_path):
 
 
 def test_no_what_it_found_of_the_real_site_holds_a_url_or_page_read(built_site):
-    if "findings" not in evidence.enforced():
-        pytest.xfail("the findings rule is not switched on yet (fasciasite.evidence.ENFORCED); writers are moving "
-                     "provenance to checked: python -m fasciasite.evidence --rule findings lists what is left")
     refs = lxml_html.fromstring((built_site / "references" / "index.html").read_text(encoding="utf-8"))
     bad = [p.text_content()[:120] for p in refs.xpath('//p[contains(@class, "ref-findings")]')
            if re.search(r"https?://|www\.|pages? read", p.text_content(), re.I)]
+    if bad and "findings" not in evidence.enforced():
+        pytest.xfail(f"{len(bad)} findings still hold provenance; the findings rule is not switched on yet "
+                     "(fasciasite.evidence.ENFORCED): python -m fasciasite.evidence --rule findings lists them")
     assert bad == []

@@ -54,6 +54,8 @@ def test_the_allow_list_reads_cleanly_and_gives_every_host_a_class_and_reason():
     ("https://www.cochranelibrary.com/cdsr/doi/10.1002/14651858.CD000335.pub2/full", "index"),
     ("https://bjsm.bmj.com/content/52/23/1497", "publisher"),
     ("https://www.hcpc-uk.org/standards/", "regulator"),
+    ("https://patient.info/health/back-pain-leaflet", "publisher"),
+    ("https://www.csp.org.uk/conditions/back-pain", "professional-body"),
 ])
 def test_canonical_addresses_pass_with_their_owner_class(url, cls):
     assert sources.url_problem(url, HOSTS) is None
@@ -76,6 +78,7 @@ def test_canonical_addresses_pass_with_their_owner_class(url, cls):
     ("https://www.anypharmacy.co.uk/nhs_conditions_heart-attack", "not an authoritative address"),
     ("https://www.hcpc-uk.org/cy-gb/safonau/", "translation"),
     ("https://www.gov.uk/zh-cn/guidance/x", "translation"),
+    ("https://www.wired-gov.net/wg/news.nsf/articles/x", "press-release aggregator"),
 ])
 def test_copies_and_unknown_hosts_fail_with_the_fix(url, says):
     why = sources.url_problem(url, HOSTS)
