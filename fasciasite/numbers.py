@@ -10,7 +10,16 @@ such a sentence only digits count, not counting words ("two ways", "three jobs")
 
 What counts as a number: digits (56.4%, -0.37, 2,000, 6-24 is two numbers) and the
 words two to twenty, the tens, hundred and thousand ("six weeks" must find 6 or "six").
-"one" is left out: it is mostly a pronoun ("one study", "no one").
+"one" is left out: it is mostly a pronoun ("one study", "no one"). In a sentence with its
+own citation, word figures are read too: "a third", "two thirds", "half", "a quarter",
+"one in five", "8 out of 10" (as proportions), "twice", "double" (as 2).
+
+Figures are matched with their unit: a percentage ("7%", "7 per cent") only to a
+percentage in the findings, so "7%" does not pass because "7 studies" is there; a time
+("6 weeks", "6 to 24 months") to the same number with the same unit or with none; a
+proportion to the same proportion in any form, or a percentage within rounding of it
+("a third" to 30-37%, "half" to 45-55%). Headings and admonition titles are read like
+sentences: with their own citation, or answering to the citations of the text under them.
 
 Not claims, so never checked (the allow-list; keep it short and say why):
   * four-digit years 1800-2099 (dates of studies and guidance);
@@ -61,6 +70,130 @@ LATEX = re.compile(r"\\([%&$#_])")
 
 ENUMERATOR = re.compile(r"^\W*\d+[.)]\W*(?=\s|$)")  # "**1.**" opening a numbered paragraph
 
+# ── Units: a figure is its value and its kind ────────────────────────────────
+PERCENT_AFTER = re.compile(r"^\s*(?:%|per ?cent\b|percentage points?\b)", re.I)
+TIME_AFTER = re.compile(r"^\s*-?\s*(day|week|month|year|hour|minute|second)s?\b", re.I)
+RANGE_JOIN = re.compile(r"^\s*(?:%\s*)?(?:to|-|–|—|and|or|,|, and|, or)\s*$", re.I)  # "6 to 24 months", "37, 52, 68%"
+LABEL = re.compile(r"^\W*[A-Z][a-z]+ \d+\s*[:.)–—-]\s")  # "Claim 3: ...", "Step 2. ..." (a heading's label, not a figure)
+SCORE = re.compile(r"(scor|rat|grade|level|mark)\w*\s+(?:of\s+)?$", re.I)
+OVER = re.compile(r"(?:over|more than|above|at least|just over)\s+$", re.I)
+UNDER = re.compile(r"(?:under|less than|below|nearly|almost|just under|up to)\s+$", re.I)
+FRACTION_CONTEXT = re.compile(r"(?:about|around|nearly|almost|over|more than|less than|under|roughly|just|only|by|to|than|some|some|up to|above|below)\s+$", re.I)
+SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "twenty": 20, "hundred": 100, "a hundred": 100, "thousand": 1000, "a thousand": 1000}
+PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+         "tenth": 10, "tenths": 10}
+_N = r"(?<![\w.,])(\d+(?:,\d{3})*|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
+FRACTION = re.compile(r"\b(a|one|two|three|four)[- ](half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b(?P<of>\s+(?:of|fewer|more|less|lower|higher|smaller|larger|as)\b)?", re.I)
+HALF_A = re.compile(r"\bhalf\s+an?\s+(?!hour|minute|day|week|month|year)[a-z]+", re.I)  # "half a point": 0.5 of a unit
+HALF = re.compile(r"(?<!lower )(?<!upper )(?<!top )(?<!bottom )(?<!first )(?<!second )(?<!back )(?<!front )\bhalf\b"
+                  r"(?!\s+an?\s+(?:hour|minute|day|week|month|year)\b|[- ](?:way|time|marathon|day|term|hour))", re.I)
+IN_EVERY = re.compile(_N + r"\s+(?:in|out of)\s+(?:every\s+)?(\d+(?:,\d{3})*|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|hundred|a thousand|thousand)\b(?!\s*(?:%|per ?cent))", re.I)
+TWICE = re.compile(r"\b(twice|double[ds]?|doubling)\b", re.I)
+HALVED = re.compile(r"\bhalv(ed|es|ing)\b", re.I)
+
+
+def _count(word: str) -> float:
+    word = word.lower().replace(",", "")
+    return float(word) if word.isdigit() else float(SMALL.get(word) or WORDS.get(word) or 0)
+
+
+def figures_in(text: str, *, claims_only: bool = True, words: bool = True) -> list[tuple[str, str]]:
+    """(value, kind) of each figure a text states; kind is '%', 'time:week' (etc.), 'share'
+    (a proportion as a percentage: "a third" -> 33.3) or '' (a plain number)."""
+    text = LATEX.sub(r"\1", text)
+    found: list[tuple[int, int, str, str]] = []  # start, end, value, kind
+    if words:
+        chars = list(text)
+
+        def take(m: re.Match, value: str, kind: str) -> None:
+            found.append((m.start(), m.end(), value, kind))
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+
+        def bound(start: int) -> str:
+            before = text[max(0, start - 20):start]
+            return "share>" if OVER.search(before) else "share<" if UNDER.search(before) else "share"
+
+        for m in IN_EVERY.finditer(text):
+            top, bottom = _count(m.group(1)), _count(m.group(2))
+            if bottom and 0 < top <= bottom and not SCORE.search(text[max(0, m.start() - 20):m.start()]):
+                take(m, _normal(f"{top / bottom * 100:.1f}"), bound(m.start()))
+        for m in FRACTION.finditer("".join(chars)):
+            plural = m.group(2).lower().endswith("s") or m.group(1).lower() not in ("a", "one")
+            if not (plural or m.group("of") or FRACTION_CONTEXT.search(text[max(0, m.start() - 20):m.start()])):
+                continue  # "A third review concluded", "In a third, ...": an ordinal, not a proportion
+            take(m, _normal(f"{_count(m.group(1)) / PARTS[m.group(2).lower()] * 100:.1f}"), bound(m.start()))
+        for m in HALF_A.finditer("".join(chars)):
+            take(m, "0.5", "")
+        for rx in (HALF, HALVED):
+            for m in rx.finditer("".join(chars)):
+                take(m, "50", bound(m.start()))
+        for m in TWICE.finditer("".join(chars)):
+            take(m, "2", "")
+        text = "".join(chars)
+    text = COMPOUND.sub(lambda m: str(int(WORDS[m.group(1).lower()]) + UNITS[m.group(2).lower()]).ljust(len(m.group(0))), text)
+    if claims_only:
+        text = PHONE.sub(lambda m: " " * len(m.group(0)), text)
+        text = SCALE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in NUMBER.finditer(text):
+        if m.group(2):
+            if words:
+                found.append((m.start(), m.end(), WORDS[m.group(2).lower()], _kind(text, m.end())))
+            continue
+        token = m.group(1).replace(",", "")
+        start = m.start(1)
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+            continue  # SF-36, COVID-19: names, not figures
+        if claims_only and YEAR.match(token):
+            continue
+        found.append((m.start(), m.end(), token, _kind(text, m.end())))
+    found.sort()
+    # A range takes the unit of its last figure ("6 to 24 months", "20-30%"), and so does a list
+    # of three or more ("37, 52, 68, 80%"); two figures with only a comma between are two claims.
+    joins = [RANGE_JOIN.match(text[found[i][1]:found[i + 1][0]]) for i in range(len(found) - 1)]
+    commas = [bool(j) and text[found[i][1]:found[i + 1][0]].strip() == "," for i, j in enumerate(joins)]
+    for i in range(len(found) - 2, -1, -1):
+        start, end, value, kind = found[i]
+        nxt = found[i + 1]
+        if kind or not nxt[3] or nxt[3].startswith("share") or not joins[i]:
+            continue
+        if commas[i] and not ((i > 0 and commas[i - 1]) or (i + 1 < len(commas) and commas[i + 1])):
+            continue
+        found[i] = (start, end, value, nxt[3])
+    return [(value, kind) for _s, _e, value, kind in found]
+
+
+def _kind(text: str, end: int) -> str:
+    rest = text[end:end + 40]
+    if PERCENT_AFTER.match(rest):
+        return "%"
+    if m := TIME_AFTER.match(rest):
+        return "time:" + m.group(1).lower()
+    return ""
+
+
+def supported(value: str, kind: str, have: set[tuple[str, str]]) -> bool:
+    """Whether a stated figure is among the findings' figures, unit for unit."""
+    if kind == "%":
+        return (value, "%") in have or any(k.startswith("share") and _close(float(value), float(v)) for v, k in have)
+    if kind.startswith("share"):
+        share = float(value)
+        for v, k in have:
+            if not (k == "%" or k.startswith("share")):
+                continue
+            p = float(v)
+            if _close(p, share) or (kind == "share>" and share <= p < share * 1.5) or (kind == "share<" and share * 0.6 < p <= share):
+                return True
+        return False
+    if kind.startswith("time:"):
+        return (value, kind) in have or (value, "") in have
+    return any(v == value for v, _k in have)
+
+
+def _close(percent: float, share: float) -> bool:
+    """A percentage a proportion in words stands for ("a third" is 30-37%, "half" 45-55%)."""
+    return abs(percent - share) <= max(1.0, 0.1 * share)
+
 
 def numbers_in(text: str, *, claims_only: bool = True, words: bool = True) -> list[str]:
     """The numbers a text states, normalised ("2,000" -> "2000", "six" -> "6").
@@ -101,14 +234,23 @@ def units(markdown: str):
 
 
 def paragraphs(markdown: str) -> list[list[tuple[int, str]]]:
-    """The sentences of each paragraph (a list item or a table row is a paragraph of its own)."""
+    """The sentences of each paragraph (a list item, a table row, a heading or an admonition
+    title is a paragraph of its own)."""
+    return [group for _is_title, group in _blocks(markdown)]
+
+
+TITLE = re.compile(r"^\s*(?:#{1,6}\s+(?P<h>.*?)\s*#*\s*$|(?:!!!|\?\?\?\+?|///)\s*[\w-]+(?:\s+[\w-]+)*\s*(?:\"(?P<a>[^\"]*)\")?.*$)")
+
+
+def _blocks(markdown: str) -> list[tuple[bool, list[tuple[int, str]]]]:
+    """(is_title, sentences) for each paragraph, list item, table row, heading and admonition title."""
     text = FENCE.sub(blank, markdown)
     text = COMMENT.sub(blank, text)
     text = INLINE_CODE.sub(blank, text)
     text = LINK_TARGET.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
     text = HTML_TAG.sub(blank, text)
     block: list[tuple[int, str]] = []
-    out: list[list[tuple[int, str]]] = []
+    out: list[tuple[bool, list[tuple[int, str]]]] = []
 
     def flush():
         if block:
@@ -124,7 +266,7 @@ def paragraphs(markdown: str) -> list[list[tuple[int, str]]]:
                 offset = at + len(sentence)
                 line = max((ln for ln, p in pos_lines if p <= at), default=start)
                 group.append((line, sentence))
-            out.append(group)
+            out.append((False, group))
             block.clear()
 
     for i, raw in enumerate(text.split("\n"), 1):
@@ -133,12 +275,16 @@ def paragraphs(markdown: str) -> list[list[tuple[int, str]]]:
             flush()
         elif stripped.startswith("|"):
             flush()
-            out.append([(i, stripped)])
+            out.append((False, [(i, stripped)]))
         elif LIST_ITEM.match(raw):
             flush()
             block.append((i, LIST_ITEM.sub("", raw)))
         elif stripped.startswith(("#", "!!!", "???", "///")):
             flush()
+            m = TITLE.match(stripped)
+            title = (m.group("h") or m.group("a") or "") if m else ""
+            if title.strip():
+                out.append((True, [(i, title)]))
         else:
             block.append((i, re.sub(r"^>\s*", "", raw)))
     flush()
@@ -165,22 +311,37 @@ def check_page(markdown: str, findings: dict[str, str | None], file: str, offset
     problems = []
     cache: dict[str, set[str]] = {}
 
-    def figures(key: str) -> set[str]:
+    def figures(key: str) -> set[tuple[str, str]]:
         if key not in cache:
-            cache[key] = {_normal(t) for t in numbers_in(findings.get(key) or "", claims_only=False)}
+            cache[key] = {(_normal(v), k) for v, k in figures_in(findings.get(key) or "", claims_only=False)}
         return cache[key]
 
-    for group in paragraphs(markdown):
+    blocks = _blocks(markdown)
+    for i, (is_title, group) in enumerate(blocks):
         # A sentence with a figure but no citation of its own ("In the first study, 107
-        # adults took part.") answers to the sources its paragraph cites.
-        para_keys = list(dict.fromkeys(k for _, t in group for c in CITATION.findall(t) for k in CITE_KEY.findall(c)))
+        # adults took part. ... [@key]") answers to the sources its paragraph cites; a
+        # heading or an admonition title answers to the text under it (up to the next title).
+        para_keys = _keys(group)
+        if is_title and not para_keys:
+            under = []
+            for t, g in blocks[i + 1:]:
+                if t:
+                    break
+                under += _keys(g)
+            para_keys = list(dict.fromkeys(under))
         for line, text in group:
             cites = CITATION.findall(text)
             keys = list(dict.fromkeys(k for c in cites for k in CITE_KEY.findall(c))) or para_keys
             if not keys:
                 continue
+            if is_title:
+                text = LABEL.sub(" ", text)
             problems += _check_sentence(line + offset, text, keys, bool(cites), findings, figures, file)
     return problems
+
+
+def _keys(group: list[tuple[int, str]]) -> list[str]:
+    return list(dict.fromkeys(k for _, t in group for c in CITATION.findall(t) for k in CITE_KEY.findall(c)))
 
 
 def _check_sentence(line, text, keys, own, findings, figures, file) -> list[Problem]:
@@ -188,14 +349,20 @@ def _check_sentence(line, text, keys, own, findings, figures, file) -> list[Prob
     claim = CITATION.sub(" ", text)
     if not own:
         claim = ENUMERATOR.sub(" ", claim)
-    stated = list(dict.fromkeys(_normal(t) for t in numbers_in(claim, words=own)))
+    stated = list(dict.fromkeys((_normal(v), k) for v, k in figures_in(claim, words=own)))
     known = [k for k in keys if k in findings]
     without = [k for k in known if findings[k] is None]
     have = set().union(*(figures(k) for k in known)) if known else set()
     cited = "; ".join(f"@{k}" for k in keys)
     where = f"[{cited}]" if own else f"[{cited}] (cited in this paragraph)"
-    for number in stated:
-        if number in have:
+    for value, kind in stated:
+        if supported(value, kind, have):
+            continue
+        number = _shown_figure(value, kind)
+        if not without and any(v == value for v, _k in have):
+            hint = (f"the findings give {value} only as {_kinds_of(value, have)}, not as {_kind_word(kind)}: check the unit "
+                    "against the source's page, or add the figure with its unit to that entry's findings in references.bib")
+            problems.append(Problem(file, line, f"states {number}, which is in none of the findings of {where}: {hint}"))
             continue
         if without and len(without) == len(known):
             hint = (f"entr{'y' if len(without) == 1 else 'ies'} {', '.join(without)} "
@@ -206,6 +373,26 @@ def _check_sentence(line, text, keys, own, findings, figures, file) -> list[Prob
                     "findings in references.bib (a figure we worked out is written there as our calculation)")
         problems.append(Problem(file, line, f"states {number}, which is in none of the findings of {where}: {hint}"))
     return problems
+
+
+def _shown_figure(value: str, kind: str) -> str:
+    if kind == "%":
+        return f"{value}%"
+    if kind.startswith("share"):
+        return f"a proportion of about {value}% (in words)"
+    if kind.startswith("time:"):
+        return f"{value} {kind[5:]}s"
+    return value
+
+
+def _kind_word(kind: str) -> str:
+    if kind.startswith("time:"):
+        return kind[5:] + "s"
+    return {"%": "a percentage", "": "a plain number"}.get(kind, "a proportion" if kind.startswith("share") else kind)
+
+
+def _kinds_of(value: str, have: set[tuple[str, str]]) -> str:
+    return " or ".join(sorted({_kind_word(k) for v, k in have if v == value}))
 
 
 def check_files(files: list[Path], findings: dict[str, str | None], root: Path) -> list[Problem]:

@@ -32,7 +32,7 @@ def test_numbers_that_match_the_findings_pass():
 def test_a_changed_number_fails_with_file_line_number_and_keys():
     problems = check("\nShear strain was 65.4% with pain [@langevin2011shear].\n")
     assert [str(p) for p in problems] == [
-        "docs/x.md:6: states 65.4, which is in none of the findings of [@langevin2011shear]: check the number "
+        "docs/x.md:6: states 65.4%, which is in none of the findings of [@langevin2011shear]: check the number "
         "against the source's page; if it is right, add it to that entry's findings in references.bib "
         "(a figure we worked out is written there as our calculation)"]
 
@@ -109,3 +109,69 @@ def test_a_figure_in_an_uncited_sentence_answers_to_its_paragraphs_sources():
 def test_counting_words_and_numbered_paragraphs_without_a_citation_are_not_figures():
     assert check("Scientists use the word in two ways. One is narrow [@langevin2011shear].\n") == []
     assert check("**3.** Ask what training they have. They should explain it [@langevin2011shear].\n") == []
+
+
+# ── Figures with their unit and context; word figures; headings and admonition titles ──
+
+UNITS_FINDINGS = {
+    "wiewelhove2019foam": "Meta-analysis of 21 studies; 7 after it. Sprint performance improved by 0.7% and "
+                          "muscle pain fell by 6% on average.",
+    "brinjikji2015asymptomatic": "Disc degeneration at ages 20, 30, 40 and 50: 37, 52, 68, 80%; a third of the studies used MRI.",
+    "schleip2013training": "Fascia renews over 6 to 24 months. Eight of 16 guidelines.",
+    "ratio2020x": "Risk was 2.1 times higher; one in five people (20%) had it; 48% improved.",
+}
+
+
+def check_units(text: str) -> list[str]:
+    return [str(p) for p in numbers.check_page(textwrap.dedent(text), UNITS_FINDINGS, "docs/x.md")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sprints were about 7% faster [@wiewelhove2019foam].",                  # 7 is there, but not as a percentage
+    "Sprints were about 7 per cent faster [@wiewelhove2019foam].",
+    "Soreness fell by about a third [@wiewelhove2019foam].",                # a proportion the findings do not give
+    "Soreness fell by half [@wiewelhove2019foam].",
+    "One in four people had it [@ratio2020x].",
+    "It was twice as common [@ratio2020x].",                                 # 2 is not in the findings
+    "Fascia renews over 6 to 12 months [@schleip2013training].",
+    "Fascia renews over 6 to 24 weeks [@schleip2013training].",              # months, not weeks
+    "A quarter of the studies used MRI [@brinjikji2015asymptomatic].",
+])
+def test_a_figure_is_matched_with_its_unit_and_words_are_figures(sentence):
+    assert check_units(sentence + "\n"), sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sprints were about 0.7% faster [@wiewelhove2019foam].",
+    "Soreness fell by 6% [@wiewelhove2019foam].",
+    "By 50, 80% had disc degeneration [@brinjikji2015asymptomatic].",      # a list ending in % is all percentages
+    "Over a third had disc degeneration at 20 [@brinjikji2015asymptomatic].",  # "over a third" is 37%
+    "A third of the studies used MRI [@brinjikji2015asymptomatic].",
+    "One in five people had it [@ratio2020x].",
+    "About half improved [@ratio2020x].",                                    # 48% is about half
+    "Fascia renews over 6 to 24 months [@schleip2013training].",
+    "A third review concluded the same [@wiewelhove2019foam].",              # an ordinal, not a proportion
+    "Sprints were 0.7% faster, in 21 studies [@wiewelhove2019foam].",
+    "Risk was 2.1 times higher [@ratio2020x].",
+])
+def test_figures_with_the_findings_unit_and_ordinals_pass(sentence):
+    assert check_units(sentence + "\n") == [], sentence
+
+
+def test_headings_and_admonition_titles_are_checked_like_sentences():
+    problems = check_units("""\
+        !!! warning "Rebuilding takes 6 to 12 months [@schleip2013training]"
+
+            Body.
+
+        ## Sprints 7% faster
+
+        Sprints were 0.7% faster [@wiewelhove2019foam].
+
+        ## Claim 3: a heading's label is not a figure
+
+        Sprints were 0.7% faster [@wiewelhove2019foam].
+        """)
+    assert any(p.startswith("docs/x.md:1: states 12") for p in problems), problems
+    assert any(p.startswith("docs/x.md:5: states 7%") and "not as a percentage" in p for p in problems), problems
+    assert not any(p.startswith("docs/x.md:9:") for p in problems), problems
