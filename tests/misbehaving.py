@@ -82,6 +82,10 @@ MISBEHAVE: dict[str, Behaviour] = {
     "json-null": _answer("200 OK", b"null", JSON),
     "json-list": _answer("200 OK", b"[]", JSON),
     "status-999": _answer("999 Request denied", b""),
+    # HTML pages, read when a link has a #fragment
+    "short-html": _raw(_head("200 OK", HTML, "Content-Length: 500") + b'<html><p id="here">'),
+    "gzip-html": _answer("200 OK", b"<p id=here>not gzipped", HTML, "Content-Encoding: gzip"),
+    "html-bad-bytes": _answer("200 OK", b'<html><p>\xff\xfe caf\xe9</p><h2 id="here">x</h2>\xc3</html>', HTML),
 }
 
 
