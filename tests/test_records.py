@@ -71,13 +71,14 @@ def test_the_command_reads_the_checkout_it_runs_in_and_only_tracked_records(tmp_
     (tmp_path / "research" / "audit.md").write_text("# Audit\n\nRead in /tmp/build/site.\n", encoding="utf-8")
     (tmp_path / "docs" / "page.md").write_text("Plain page.\n", encoding="utf-8")
     (tmp_path / "research" / "draft.md").write_text("helper-a1 scratch, not tracked\n", encoding="utf-8")
-    (tmp_path / "README.md").write_text("Outside the records: /tmp/x\n", encoding="utf-8")
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "scratch" / "notes.md").write_text("Outside the records: /tmp/x\n", encoding="utf-8")
     _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "mkdocs.yml", "research/audit.md", "docs/page.md", "README.md")
+    _git(tmp_path, "add", "mkdocs.yml", "research/audit.md", "docs/page.md", "scratch/notes.md")
     result = subprocess.run([sys.executable, "-m", "fasciasite.records"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith(("research/", "docs/", "README"))]
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("research/", "docs/", "scratch/"))]
     assert len(lines) == 1 and lines[0].startswith("research/audit.md:3: '/tmp/build/site'"), result.stdout
     (tmp_path / "research" / "audit.md").write_text("# Audit\n\nRead in a temporary build.\n", encoding="utf-8")
     clean = subprocess.run([sys.executable, "-m", "fasciasite.records", "--root", str(tmp_path)],
