@@ -120,6 +120,8 @@ def _scan(markdown: str, known):
         spans.append(m.span())
         if found is None:
             yield Found(m.start(), m.end(), "other")
+        elif found.kind in ("cite", "badkey") and (where := misplaced(text, m.start(), m.end())):
+            yield Found(m.start(), m.end(), "error", found.cites, where)
         else:
             yield found._replace(start=m.start(), end=m.end())
     if not known:
@@ -130,6 +132,68 @@ def _scan(markdown: str, known):
             yield Found(m.start(), m.end(), "error", message=(
                 f"in-text citation '@{key}' is not supported by this site's numbered style and would be published "
                 f"as raw text; name the authors in your sentence and cite in brackets: ... [@{key}]"))
+
+
+# ── Where a citation may not stand ──────────────────────────────────────────
+HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]")
+ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*\"")
+FOOTNOTE_DEF = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:")
+
+
+def _enclosing(text: str, start: int, end: int, image: bool) -> int | None:
+    """Start of the link text (or image alt text) that holds text[start:end], on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    for p in range(start - 1, line_start - 1, -1):
+        if text[p] != "[" or (p > line_start and text[p - 1] == "\\"):
+            continue
+        if (p > line_start and text[p - 1] == "!") != image:
+            continue
+        depth = 0
+        for q in range(p, line_end):
+            depth += {"[": 1, "]": -1}.get(text[q], 0)
+            if depth == 0:
+                if q >= end and text[q + 1:q + 2] in ("(", "["):
+                    return p
+                break
+    return None
+
+
+def misplaced(text: str, start: int, end: int) -> str | None:
+    """Why a citation at text[start:end] would be published broken, with the rewrite; or None.
+    A heading, an admonition title, link text, image alt text and a footnote each render a
+    citation wrongly (a marker in the contents and search titles, a link inside a link, raw
+    text read aloud, a note numbered among the references)."""
+    cite = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start:text.find("\n", start) if text.find("\n", start) >= 0 else len(text)]
+    if HEADING.match(line):
+        return (f"a citation in a heading ({cite}) puts a marker in the heading, the contents and search results; "
+                f"cite the claim in the text under the heading instead: ... {cite}")
+    if ADMONITION.match(line) and start - line_start > line.find('"'):
+        return (f"a citation in a box's title ({cite}) is shown in the title and never checked like a sentence; "
+                f"move it into the box's text: the sentence it supports ... {cite}")
+    if _enclosing(text, start, end, image=True) is not None:
+        return (f"a citation inside image alt text ({cite}) is read aloud as raw text; write the alt text plainly "
+                f"and cite in the sentence or caption next to the image: ... {cite}")
+    if (p := _enclosing(text, start, end, image=False)) is not None:
+        inner = text[p + 1:start].rstrip()
+        return (f"a citation inside link text ({cite}) makes a link inside a link; put it after the link: "
+                f"[{inner}](...) {cite}")
+    block_start = line_start
+    while True:  # a footnote definition and its indented continuation lines
+        if FOOTNOTE_DEF.match(text[block_start:]):
+            return (f"a citation inside a footnote ({cite}) numbers the note among the references and runs two "
+                    f"markers together; put the sourced fact in the text with its citation, and keep footnotes for "
+                    f"plain asides: ... {cite}")
+        if block_start == 0:
+            return None
+        prev = text.rfind("\n", 0, block_start - 1) + 1
+        current = text[block_start:text.find("\n", block_start) if text.find("\n", block_start) >= 0 else len(text)]
+        if current.strip() and not current.startswith(("    ", "\t")):
+            return None
+        block_start = prev
 
 
 def line_of(markdown: str, pos: int) -> int:

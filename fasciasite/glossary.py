@@ -94,7 +94,17 @@ def parse(text: str, shown: str = SHOWN) -> Glossary:
             hint = f"write a term as {FORM}, and its everyday words as {LAY_FORM}"
             problems.append(f"{shown}:{number}: not a glossary line; {hint}")
             continue
-        term = Term(m["term"], m["definition"], number)
+        if m["term"] != m["term"].strip():
+            problems.append(f"{shown}:{number}: the term '{m['term']}' has a space inside its brackets, so it is a second, "
+                            f"different term; write *[{m['term'].strip()}]: ...")
+        if re.search(r"\[-?@|@\w+\]", m["definition"]):
+            problems.append(f"{shown}:{number}: a definition is hover text, where a citation is never resolved and is "
+                            f"shown raw; write the definition without [@key] (cite the fact in an article instead)")
+        if not re.match(r"^\w.*\w$|^\w$", m["term"].strip()):
+            plain = re.sub(r"\(.*?\)|[^\w -]+", "", m["term"]).strip()
+            problems.append(f"{shown}:{number}: the term '{m['term'].strip()}' starts or ends with a sign, so it never "
+                            f"matches a word in the text; define the plain term, e.g. *[{plain}]: ...")
+        term = Term(m["term"].strip(), m["definition"], number)
         earlier = first.get(term.term.casefold())
         if earlier and earlier.definition != term.definition:
             problems.append(f"{shown}:{number}: '{term.term}' is already defined on line {earlier.line} with a "
