@@ -6,8 +6,9 @@ A page shows a treatment's advice with a shortcode on its own line:
 
 rendered as a warning box "Safety: <title>": who should not use it or should ask first,
 then what after it needs help, grouped by service, most urgent first (999, 111, stop and
-tell your GP or pharmacist, GP). Citations are ordinary [@key] citations, so they join the
-page's reference list (the hook expands shortcodes before the citation hook runs).
+tell your GP or pharmacist, GP), then its optional note. Citations are ordinary [@key]
+citations, so they join the page's reference list (the hook expands shortcodes before the
+citation hook runs).
 
 Rules (fasciasite.evidence runs them; each problem `file:line: what; fix`):
   * the data file: valid YAML, known keys only, every item cited, every cite a key of

@@ -82,6 +82,8 @@ def load(path: Path, shown: str = DATA_FILE) -> tuple[Hosts, list[Problem]]:
         else:
             hosts.allowed[str(pattern)] = (value["class"], str(value["reason"]))
     refused = data.get("refused") or {}
+    if not isinstance(refused, dict):
+        problems.append(Problem(shown, yamllines.line_of(data, "refused"), None, "refused: must be a map of host pattern -> reason"))
     for pattern, why in refused.items() if isinstance(refused, dict) else []:
         if not str(why or "").strip():
             problems.append(Problem(shown, yamllines.line_of(refused, pattern), None, f"refused '{pattern}' needs its reason"))
