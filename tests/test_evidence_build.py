@@ -192,6 +192,17 @@ def test_the_report_passes_a_clean_project_and_warns_of_a_past_review_date(tmp_p
     assert "0 warning(s)" in run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-03-31").stdout
 
 
+def test_make_check_fails_on_an_enforced_rule_and_only_warns_while_it_is_off(tmp_path):
+    site(tmp_path, {"treatments/bad.md": BAD}, searches=None)
+    others = [s for s in run(ROOT, "-m", "fasciasite.check", "--list").stdout.split() if s != "evidence"]
+    check = ["-m", "fasciasite.check", "--root", ".", "--skip", *others]
+    on = run(tmp_path, *check, FASCIASITE_ENFORCE="ratings")
+    assert on.returncode == 1 and "FAIL  evidence" in on.stdout and "docs/treatments/bad.md:26: rating 'Strong'" in on.stdout
+    assert "bad.md:18: says" not in on.stdout  # only the enforced rule
+    off = run(tmp_path, *check, FASCIASITE_ENFORCE="none")
+    assert off.returncode == 0 and "PASS  evidence" in off.stdout, off.stdout
+
+
 def test_the_report_refuses_bad_usage_with_exit_2(tmp_path):
     assert run(tmp_path, "-m", "fasciasite.evidence", "--root", str(tmp_path)).returncode == 2
     assert run(ROOT, "-m", "fasciasite.evidence", "--today", "7 Dec").returncode == 2
