@@ -20,6 +20,7 @@ its check() and main() call this module.
 import argparse
 import datetime as dt
 import difflib
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,6 +67,9 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
                 report("article has no doi; add doi = {10.xxxx/...} from the article's page, or nodoi = {reason} if the page shows none")
             if "doi" in f and "nodoi" in e.fields:
                 report("has both doi and nodoi; remove nodoi", "nodoi")
+        if "findings" in f and (accent := LATEX_ACCENT.search(f["findings"])):
+            report(f"findings has the LaTeX accent {accent.group(0)}, which the References page shows as typed; "
+                   f"write the letter itself: {_decoded(accent.group(0))}", "findings")
         if "findings" in e.fields and not e.fields["findings"].strip():
             report("findings is empty; read the source's published page and write what it found, in your own "
                    "words (design, who and how many, main figures with confidence intervals, conclusion; "
@@ -99,6 +103,20 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
         elif year and YEAR.match(year) and year not in e.key:
             report(f"key does not contain its year {year}; rename it (e.g. surname{year}word) here and in the citations")
     return problems
+
+
+LATEX_ACCENT = re.compile(r"\{?\\[\"'`^~=.uvHcdbtk]\s*\{?[A-Za-z]\}?\}?|\{?\\(?:ss|ae|oe|aa|AE|OE|AA|[oOlL])(?![A-Za-z])\}?")
+
+
+def _decoded(latex: str) -> str:
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+
+    try:
+        return codecs.decode(latex, "ulatex").replace("{", "").replace("}", "")
+    except Exception:  # noqa: BLE001 (any undecodable form: name it without a suggestion)
+        return "the accented letter"
 
 
 NOT_INHERITED = {"title", "doi", "url", "findings", "uncited", "crossref", "checked", "pmid", "pmcid", "design", "certainty"}

@@ -85,6 +85,12 @@ def read_bracket(body: str) -> Found | None:
             return Found(0, 0, "error", message=f"'{item.strip()}' is not a citation; cite as {plain}")
         key = m["key"]
         if not GOOD_CITE_KEY.match(key):
+            from fasciasite.invisible import cleaned, describe
+
+            if (what := describe(key)) and GOOD_CITE_KEY.match(cleaned(key)):
+                return Found(0, 0, "error", message=(
+                    f"citation key '{cleaned(key)}' contains {what} (pasted with the key); delete it or retype the key: "
+                    f"[@{cleaned(key)}]"))
             return Found(0, 0, "badkey", cites=tuple(Cite(k) for k in keys))
         if m["prefix"]:
             return Found(0, 0, "error", message=(

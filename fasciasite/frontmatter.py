@@ -135,6 +135,10 @@ def _explain(error, field: str, authors: list, tags: list) -> str:
     kind, value = error.validator, error.instance
     if kind == "type" and value is None:
         return "has no value; fill it in" + (', or write reviewer: "" while no clinician has reviewed it.' if field == "reviewer" else ".")
+    if kind == "type" and field in DATES and isinstance(value, (int, float)):
+        digits = str(value)
+        example = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}" if len(digits) == 8 else "2027-11-24"
+        return f"{value} is a number, not a date; write the date with dashes, YYYY-MM-DD: {field}: {example}."
     if kind == "type":
         return f"must be {TYPE_WORDS.get(error.validator_value, error.validator_value)}, found {value!r}"
     if kind == "maxLength" and field == "description":
@@ -146,6 +150,10 @@ def _explain(error, field: str, authors: list, tags: list) -> str:
     if kind == "minLength":
         return "is empty; fill it in."
     if kind == "format":
+        from fasciasite.invisible import cleaned, describe
+
+        if (what := describe(str(value))) is not None:
+            return f"'{cleaned(str(value))}' contains {what}; delete it (retype the date as YYYY-MM-DD)."
         return f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2027-11-24."
     if kind == "enum" and field == "author":
         return f"'{value}' is not a known author; use one of: {', '.join(authors)} (the keys of extra.authors in mkdocs.yml, where authors are defined)."

@@ -229,6 +229,9 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             for m in CSS_URL.finditer((el.text or "") if tag == "style" else el.get("style")):
                 if host := _other_host(m.group(1), s):
                     add(m.group(1), f"CSS loads {m.group(1)} from another host ({host}); save it under docs/assets/")
+        if tag == "img" and el.get("alt") is None:
+            add(el.get("src") or snippet, f"<img src=\"{el.get('src', '')}\"> has no alt text; use a Markdown image, "
+                "![what the image shows](path), which MkDocs also keeps working at directory URLs (raw <img> paths are not rewritten)")
         if tag == "a":
             found += _link_rules(el.get("href") or "", add, s)
     return found
