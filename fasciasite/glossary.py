@@ -18,8 +18,16 @@ line in any other form, a `lay words:` line with no term above it, and the same 
 (ignoring case) defined twice with different definitions (the Glossary page would show
 one and the hovers the other).
 
+A glossary term inside a heading is left plain (no underline, no tooltip): the heading
+names the term and the text under it explains it. Python-Markdown's abbr extension marks
+terms in a tree processor (`abbr`, priority 7) that skips any text held as an
+AtomicString; PlainHeadings (priority 7.5, after attr_list's 8 has read `{#id}` off the
+heading) marks the text of h1-h6 that way, so the abbr extension never sees it and the
+first use in the text below keeps the definition. Why our own code: the abbr extension
+has no option to skip elements.
+
 Events:
-  on_config         read the terms once and give them to the abbr extension.
+  on_config         read the terms once and give them to the abbr extension; headings plain.
   on_page_markdown  replace <!-- md:glossary --> with the terms as a definition list.
   on_page_content   keep the definition on the first use of each term on a page only
                     (the abbr extension marks every use, which clutters a page about fascia).
@@ -30,6 +38,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 
@@ -131,6 +145,28 @@ def read_terms(path: Path) -> list[tuple[str, str]]:
 _terms: list[tuple[str, str]] = []  # read in on_config, which runs first on every build
 
 
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _PlainHeadingText(Treeprocessor):
+    """Hold the text inside every heading as AtomicString, which the abbr extension skips."""
+
+    def run(self, root: Element) -> None:
+        for heading in (el for el in root.iter() if el.tag in HEADINGS):
+            for el in heading.iter():  # the heading and what it holds (<em>, <code>, ...)
+                if el.text and not isinstance(el.text, AtomicString):
+                    el.text = AtomicString(el.text)
+                if el is not heading and el.tail and not isinstance(el.tail, AtomicString):
+                    el.tail = AtomicString(el.tail)
+
+
+class PlainHeadings(Extension):
+    """No glossary markup (<abbr>) inside headings."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_PlainHeadingText(md), "plain-headings", 7.5)
+
+
 def glossary_file(config) -> Path:
     return Path(config.config_file_path).parent / "includes" / "glossary.md"
 
@@ -142,6 +178,8 @@ def on_config(config):
         return config
     # A page's own *[Term]: definitions still win over these (Python-Markdown >= 3.7).
     config.mdx_configs.setdefault("abbr", {}).setdefault("glossary", {}).update(dict(_terms))
+    if not any(isinstance(e, PlainHeadings) for e in config.markdown_extensions):
+        config.markdown_extensions.append(PlainHeadings())
     return config
 
 
