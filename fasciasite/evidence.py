@@ -13,10 +13,9 @@ Rules (each problem `file:line: what is wrong; the fix`):
   safety-pages    every article naming a treatment shows its <!-- md:safety NAME --> block
   safety-sources  includes/safety.yml and includes/urgent-help.yml cite NHS, NICE, MHRA or GOV.UK pages
 
-THE SWITCH: ENFORCED below lists the rules the build and `make check` enforce. While the
-data is being filled it is empty: the build and `make check` stay green and this command
-lists every problem. Turning them all on is one line: ENFORCED = RULES. (Tests turn them
-on for their fixture builds with the environment variable FASCIASITE_ENFORCE=all.)
+Every rule is enforced by the build and `make check` (ENFORCED = RULES). A new rule may be
+added to RULES before the data passes it: leave it out of ENFORCED while this command lists
+its problems, then add it.
 
 Exit 0 when there is no problem (of the rules checked), 1 when there is one, 2 on bad usage.
 --enforced-only (what `make check` runs) checks only the enforced rules and prints warnings.
@@ -25,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -37,15 +35,12 @@ from fasciasite.bib import Problem
 
 RULES = ("sources", "findings", "fields", "ratings", "searches", "safety-data", "safety-pages", "safety-sources")
 
-# ── The switch: the rules the build and `make check` enforce (ENFORCED = RULES turns all on) ──
-ENFORCED: tuple[str, ...] = ()
+# The rules the build and `make check` enforce: all of them.
+ENFORCED: tuple[str, ...] = RULES
 
 
 def enforced() -> frozenset[str]:
-    """ENFORCED, or the rules named in FASCIASITE_ENFORCE ("all" or a comma list) for tests."""
-    env = os.environ.get("FASCIASITE_ENFORCE", "").strip()
-    if env:
-        return frozenset(RULES) if env == "all" else frozenset(r.strip() for r in env.split(",") if r.strip() in RULES)
+    """The rules the build and `make check` enforce."""
     return frozenset(ENFORCED)
 
 

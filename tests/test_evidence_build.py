@@ -1,6 +1,5 @@
-"""Issue 20's rules in the build, make check and the report command, on fixture sites with
-the rules switched on (FASCIASITE_ENFORCE=all; fasciasite.evidence.ENFORCED is the switch
-for the real site), and the References page: design, certainty and dates shown, `checked`
+"""Issue 20's rules in the build, make check and the report command, on fixture sites
+(every rule is enforced: fasciasite.evidence.ENFORCED), and the References page: design, certainty and dates shown, `checked`
 never. Rules one by one: tests/test_evidence_rules.py, tests/test_safety_blocks.py."""
 from __future__ import annotations
 
@@ -102,12 +101,7 @@ def site(tmp_path, pages: dict, bib: str = BIB, safety: str = SAFETY, searches: 
     return config
 
 
-@pytest.fixture
-def rules_on(monkeypatch):
-    monkeypatch.setenv("FASCIASITE_ENFORCE", "all")
-
-
-def test_a_clean_fixture_builds_and_shows_design_certainty_dates_and_safety_but_never_checked(tmp_path, rules_on):
+def test_a_clean_fixture_builds_and_shows_design_certainty_dates_and_safety_but_never_checked(tmp_path):
     config = site(tmp_path, {"treatments/good.md": GOOD})
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -126,7 +120,7 @@ def test_a_clean_fixture_builds_and_shows_design_certainty_dates_and_safety_but_
     assert "Ibuprofen for adults" in good.split('id="references"')[-1]  # its cite joins the page's references
 
 
-def test_bad_sources_and_fields_fail_the_build_with_line_key_and_fix(tmp_path, rules_on):
+def test_bad_sources_and_fields_fail_the_build_with_line_key_and_fix(tmp_path):
     bib = (BIB.replace("url = {https://pubmed.ncbi.nlm.nih.gov/1/}", "url = {https://www.scribd.com/document/1/doe}")
            .replace("design = {narrative review}, certainty = {not graded}", "certainty = {not graded}")
            .replace("short time.}", "short time. Page read: https://example.org/roe}"))
@@ -144,7 +138,7 @@ def test_bad_sources_and_fields_fail_the_build_with_line_key_and_fix(tmp_path, r
         assert expected in result.stderr, (expected, result.stderr[-3000:])
 
 
-def test_bad_ratings_searches_and_safety_blocks_fail_the_build_with_file_line_and_fix(tmp_path, rules_on):
+def test_bad_ratings_searches_and_safety_blocks_fail_the_build_with_file_line_and_fix(tmp_path):
     result = mkdocs_build(site(tmp_path, {"treatments/bad.md": BAD}, searches=None), tmp_path / "site")
     assert result.returncode != 0
     for expected in [
@@ -160,13 +154,6 @@ def test_bad_ratings_searches_and_safety_blocks_fail_the_build_with_file_line_an
         assert expected in result.stderr, (expected, result.stderr[-3000:])
 
 
-def test_with_the_rules_off_the_same_faults_do_not_fail_the_build(tmp_path, monkeypatch):
-    monkeypatch.setenv("FASCIASITE_ENFORCE", "none")
-    result = mkdocs_build(site(tmp_path, {"treatments/bad.md": BAD.replace("\n<!-- md:safety ibuprofen -->\n", "")},
-                               searches=None), tmp_path / "site")
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 def run(root, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True, timeout=300,
                           env={**build_env(), **env})
@@ -174,13 +161,13 @@ def run(root, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_the_report_lists_every_problem_with_counts_per_rule_and_exit_1(tmp_path):
     site(tmp_path, {"treatments/bad.md": BAD}, searches=None)
-    result = run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-12-07", FASCIASITE_ENFORCE="none")
+    result = run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-12-07")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"evidence: 6 problem\(s\) \(sources 0, findings 0, fields 0, ratings 3, searches 1, safety-data 0, "
                      r"safety-pages 2, safety-sources 0\)", result.stdout), result.stdout
     assert "docs/treatments/bad.md:26: rating 'Strong'" in result.stdout
-    enforced_only = run(tmp_path, "-m", "fasciasite.evidence", "--enforced-only", FASCIASITE_ENFORCE="none")
-    assert enforced_only.returncode == 0 and "0 problem(s) (no rule checked)" in enforced_only.stdout
+    enforced_only = run(tmp_path, "-m", "fasciasite.evidence", "--enforced-only", "--today", "2026-12-07")
+    assert enforced_only.returncode == 1 and "evidence: 6 problem(s)" in enforced_only.stdout, enforced_only.stdout
 
 
 def test_the_report_passes_a_clean_project_and_warns_of_a_past_review_date(tmp_path):
@@ -192,15 +179,13 @@ def test_the_report_passes_a_clean_project_and_warns_of_a_past_review_date(tmp_p
     assert "0 warning(s)" in run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-03-31").stdout
 
 
-def test_make_check_fails_on_an_enforced_rule_and_only_warns_while_it_is_off(tmp_path):
+def test_make_check_fails_on_the_evidence_rules_naming_each_line(tmp_path):
     site(tmp_path, {"treatments/bad.md": BAD}, searches=None)
     others = [s for s in run(ROOT, "-m", "fasciasite.check", "--list").stdout.split() if s != "evidence"]
     check = ["-m", "fasciasite.check", "--root", ".", "--skip", *others]
-    on = run(tmp_path, *check, FASCIASITE_ENFORCE="ratings")
-    assert on.returncode == 1 and "FAIL  evidence" in on.stdout and "docs/treatments/bad.md:26: rating 'Strong'" in on.stdout
-    assert "bad.md:18: says" not in on.stdout  # only the enforced rule
-    off = run(tmp_path, *check, FASCIASITE_ENFORCE="none")
-    assert off.returncode == 0 and "PASS  evidence" in off.stdout, off.stdout
+    result = run(tmp_path, *check)
+    assert result.returncode == 1 and "FAIL  evidence" in result.stdout, result.stdout
+    assert "docs/treatments/bad.md:26: rating 'Strong'" in result.stdout and "bad.md:18: says" in result.stdout
 
 
 def test_the_report_refuses_bad_usage_with_exit_2(tmp_path):
@@ -212,7 +197,4 @@ def test_no_what_it_found_of_the_real_site_holds_a_url_or_page_read(built_site):
     refs = lxml_html.fromstring((built_site / "references" / "index.html").read_text(encoding="utf-8"))
     bad = [p.text_content()[:120] for p in refs.xpath('//p[contains(@class, "ref-findings")]')
            if re.search(r"https?://|www\.|pages? read", p.text_content(), re.I)]
-    if bad and "findings" not in evidence.enforced():
-        pytest.xfail(f"{len(bad)} findings still hold provenance; the findings rule is not switched on yet "
-                     "(fasciasite.evidence.ENFORCED): python -m fasciasite.evidence --rule findings lists them")
     assert bad == []
