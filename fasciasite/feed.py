@@ -9,18 +9,35 @@ Events:
   on_config      the feed keeps every article: the rss plugin's `length` (default 20) must be
                  at least the number of articles, or the build fails naming mkdocs.yml's line;
                  an article beyond it would silently drop out of readers' e-mail.
+  on_page_context remember each page's link-preview card (page.meta.card_url, set by
+                 fasciasite/cards.py) by the page's address.
   on_post_build  in each RSS feed: <language> from extra.locale (en-GB); the channel image
-                 is the site's default link-preview card; item authors by display name.
+                 is the site's default link-preview card; item authors by display name; each
+                 item carries its article's card as <enclosure> and <media:content> (Media
+                 RSS) with its size in bytes, type and pixels, so an RSS-to-email template
+                 (Mailchimp, Buttondown, MailerLite) shows the picture beside the summary.
+
+Why the cards are not given to the plugin's own image option (front matter `image:`, which
+it writes as an <enclosure>): it sizes a relative image from the docs folder beside the
+Markdown file, and an absolute one by a network request; our cards are drawn during the
+build into the site (fasciasite/cards.py), so neither works offline.
 """
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
+from fasciasite.cards import SIZE as CARD_SIZE
+
+log = logging.getLogger("mkdocs.hooks.feed")
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
+MEDIA = "http://search.yahoo.com/mrss/"  # the Media RSS namespace (media:content)
+CARD_TYPE = "image/png"
+_cards: dict[str, str] = {}  # page address -> its card's address (this build)
 
 
 def feed_length_problem(config_file: Path, length: int, articles: int) -> str | None:
@@ -35,6 +52,7 @@ def feed_length_problem(config_file: Path, length: int, articles: int) -> str | 
 
 
 def on_config(config):
+    _cards.clear()
     plugin = config.plugins.get("rss")
     if plugin is None:
         return config
@@ -45,6 +63,23 @@ def on_config(config):
     if problem:
         raise PluginError(problem)
     return config
+
+
+def on_page_context(context, page, config, nav):
+    card = page.meta.get("card_url")
+    if card and page.canonical_url:
+        _cards[page.canonical_url] = card
+    return context
+
+
+def add_card(item, card_url: str, card_file: Path, width: int, height: int) -> None:
+    """<enclosure> (RSS 2.0) and <media:content> (Media RSS) for the item's preview card."""
+    size = str(card_file.stat().st_size)
+    for old in item.findall("enclosure") + item.findall(f"{{{MEDIA}}}content"):
+        item.remove(old)
+    etree.SubElement(item, "enclosure", url=card_url, length=size, type=CARD_TYPE)
+    etree.SubElement(item, f"{{{MEDIA}}}content", url=card_url, type=CARD_TYPE, medium="image", fileSize=size,
+                     width=str(width), height=str(height))
 
 
 def on_post_build(config):
@@ -61,4 +96,14 @@ def on_post_build(config):
             node.text = config.site_url + "assets/cards/default.png"
         for node in tree.iterfind("channel/item/author"):
             node.text = authors.get(node.text, node.text)
+        for item in tree.iterfind("channel/item"):
+            card = _cards.get(item.findtext("link") or "")
+            if card and card.startswith(config.site_url):
+                card_file = Path(config.site_dir) / card[len(config.site_url):]
+                if card_file.is_file():  # drawn and copied by fasciasite/cards.py (its hook runs first)
+                    add_card(item, card, card_file, *CARD_SIZE)
+                else:
+                    log.warning(f"{name}: the item {item.findtext('link')} has no preview card at {card}; "
+                                "check that overrides/hooks/cards.py runs before overrides/hooks/feed.py in mkdocs.yml")
+        etree.cleanup_namespaces(tree, top_nsmap={"media": MEDIA})
         tree.write(str(path), xml_declaration=True, encoding="UTF-8")

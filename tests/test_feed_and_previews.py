@@ -176,3 +176,42 @@ def test_the_feed_keeps_every_article_however_many_there_are(mkdocs_config, tmp_
     message = feed_length_problem(config, 20, 21)
     assert message.startswith("mkdocs.yml:4: the RSS feed keeps 20 items but the site has 21 articles"), message
     assert "length: 1000" in message
+
+
+@pytest.mark.parametrize("feed_file", ["feed_rss_created.xml", "feed_rss_updated.xml"])
+def test_every_feed_item_carries_its_preview_card_and_a_plain_text_summary(built_site, mkdocs_config, feed_file):
+    """Read as an RSS-to-email service reads it (feedparser): the picture is the item's
+    enclosure and media:content, with its real size in bytes, its type and its pixels, and
+    it is the same card the article's link preview shows."""
+    feed = feedparser.parse((built_site / feed_file).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    site_url = mkdocs_config["site_url"]
+    pages = {site_url + html_for(src)[: -len("index.html")]: src for src in articles(mkdocs_config)}
+    assert {e.link for e in feed.entries} == set(pages)
+    for entry in feed.entries:
+        src = pages[entry.link]
+        card = meta(html.fromstring((built_site / html_for(src)).read_bytes()), "property", "og:image")
+        size = (built_site / card[len(site_url):]).stat().st_size
+        enclosures = [(e.href, e.type, int(e.length)) for e in entry.enclosures]
+        assert enclosures == [(card, "image/png", size)], f"{src}: {enclosures}"
+        media = entry.media_content
+        assert len(media) == 1, src
+        assert (media[0]["url"], media[0]["type"], int(media[0]["filesize"])) == (card, "image/png", size), src
+        assert (media[0]["width"], media[0]["height"], media[0]["medium"]) == ("1200", "630", "image"), src
+        summary = html_unescape(entry.summary)
+        assert summary == front(src)["description"] and "<" not in summary, f"{src}: summary is not plain text"
+
+
+def test_a_feed_item_gets_the_card_the_page_recorded(tmp_path):
+    """The rewrite on its own: an item whose page has a card gains it; one without is left alone."""
+    from lxml import etree
+
+    from fasciasite.feed import MEDIA, add_card
+
+    card = tmp_path / "a.png"
+    card.write_bytes(b"\x89PNG" + b"0" * 96)
+    item = etree.fromstring("<item><link>https://example.org/a/</link><enclosure url='old' length='1' type='x'/></item>")
+    add_card(item, "https://example.org/assets/cards/a.png", card, 1200, 630)
+    assert [(e.get("url"), e.get("length")) for e in item.iter("enclosure")] == [("https://example.org/assets/cards/a.png", "100")]
+    (content,) = item.iter(f"{{{MEDIA}}}content")
+    assert (content.get("fileSize"), content.get("type"), content.get("width")) == ("100", "image/png", "1200")
