@@ -1,11 +1,9 @@
 """Bibliographic records from Crossref and NCBI E-utilities, in one shape (Work).
 
 Shared by fasciasite.refs_online (compare references.bib with them) and
-fasciasite.add_reference (write an entry from them). Also the text normalisation
-both need: titles without case, punctuation, HTML/JATS markup, LaTeX or BibTeX braces;
-family names without accents; page ranges with MEDLINE's short ends expanded
-(507-36 -> 507-536). LaTeX in our values is decoded with latexcodec (pybtex's own
-dependency), so {\\"u}, \\% and --- compare as the characters they stand for.
+fasciasite.add_reference (write an entry from them). The text normalisation both need
+is in fasciasite.bibtext, the record types (retractions, notices) in
+fasciasite.recordtypes; both are re-exported here.
 
 Crossref: works/{doi} and works?query.bibliographic=... (REST API; the answer is
 {"status": "ok", "message-type": "work", "message": {...}} as Crossref's REST API
@@ -29,41 +27,16 @@ E-utilities error body, a record without a title) raises AnswerError: the entry 
 """
 from __future__ import annotations
 
-import codecs
-import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
-
-from anyascii import anyascii
-
+from fasciasite.bibtext import (RETRACTED_PREFIX, fold, from_bibtex, plain, family_keys,  # noqa: F401 (re-exported)
+                                norm_family, norm_journal, norm_pages, norm_title, same_family, year_of)
+from fasciasite.recordtypes import (SERIOUS, Notice, as_list, crossref_notices, crossref_relations,  # noqa: F401
+                                    notice_kind, pubmed_links, title_notice, PUBMED_NOTICE, PUBMED_RETRACTED)
 from fasciasite.webapi import Client, NetworkError
 
-# A tag has a name (so "p < 0.05 and q > 1" in a title is text, not a tag). Inline tags
-# (<i>, <sub>, <jats:italic>, <mml:mi>, <scp>...) are removed without a space, so
-# "CO<sub>2</sub>" reads "CO2"; block tags (<p>, <br>, <jats:title>) leave a space.
-TAG = re.compile(r"</?([A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(\s[^<>]*)?/?>")
-BLOCK_TAGS = {"p", "br", "div", "title", "sec", "li", "td", "tr", "label", "caption", "break"}
-NOT_WORD = re.compile(r"[^\w]+")
-RETRACTED_PREFIX = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.-]\s*", re.I)
-# A title saying the record is itself a notice about another work.
-NOTICE_TITLE = re.compile(
-    r"^\W*(?:(?P<retraction>(partial\s+)?retraction(\s+(notice|note|statement)\b|\s*[:.\u2013\u2014-]"
-    r"|\s+(of|to|for)\s*[:\"\u201c\u2018'\u00ab]|\s*$)|notice\s+of\s+(partial\s+)?retraction\b)"
-    r"|(?P<expression_of_concern>(editorial\s+)?expression\s+of\s+concern\b|notice\s+of\s+concern\b)"
-    r"|(?P<withdrawal>(notice\s+of\s+)?withdrawal(\s+notice\b|\s*[:.])))", re.I)
-SERIOUS = {"retraction": "retraction", "partial_retraction": "partial retraction", "withdrawal": "withdrawal",
-           "removal": "removal", "expression_of_concern": "expression of concern"}
-# Letters that Unicode does not decompose into a base letter and an accent.
-LATIN_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
-                             "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i",
-                             "ß": "ss", "ŋ": "ng", "ħ": "h", "ŧ": "t"})
-# German and Scandinavian spellings without the letter (Müller/Mueller, Østergaard/Oestergaard).
-EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe",
-                          "Ø": "Oe", "å": "aa", "Å": "Aa"})
 
 
 class AnswerError(NetworkError):
@@ -76,18 +49,6 @@ class Person:
     family: str
     given: str = ""
     organisation: bool = False
-
-
-@dataclass
-class Notice:
-    kind: str  # Crossref update type: retraction, expression_of_concern, correction, ...
-    doi: str
-    date: str = ""
-    pmid: str = ""
-
-    @property
-    def ident(self) -> str:
-        return f"doi {self.doi}" if self.doi else f"PMID {self.pmid}" if self.pmid else "no identifier given"
 
 
 @dataclass
@@ -129,95 +90,6 @@ class Work:
         return ", ".join(dict.fromkeys(shown)) or "none"
 
 
-# ── Normalising text ─────────────────────────────────────────────────────────
-
-
-def plain(text: str) -> str:
-    """Markup-free display text: no HTML/JATS/MathML tags or entities (also when escaped
-    twice, "&amp;lt;i&amp;gt;"), one space between words."""
-    text = text or ""
-    for _ in range(3):  # entities may hide tags: unescape, strip, until nothing changes
-        before = text
-        text = TAG.sub(lambda m: " " if m.group(2).lower() in BLOCK_TAGS else "", html.unescape(text))
-        if text == before:
-            break
-    return " ".join(text.split())
-
-
-TEX_FONT = re.compile(r"\\(textsubscript|textsuperscript|textit|textbf|textsc|textrm|texttt|textsf|emph|mathrm|"
-                      r"mathit|mathbf|ensuremath|mbox|textup|textnormal|em|it|bf|sc|rm|tt|sf|sl|itshape|"
-                      r"bfseries|scshape|upshape)\b\s*")
-TEX_SCRIPT = re.compile(r"\$([^$]*)\$")
-
-
-def from_bibtex(value: str) -> str:
-    """A BibTeX value as the characters it stands for (LaTeX decoded, font and
-    sub/superscript commands and math dollars dropped, braces removed): "CO$_2$",
-    "CO\\textsubscript{2}" and "CO{\\textsubscript 2}" all read "CO2"."""
-    value = TEX_SCRIPT.sub(lambda m: re.sub(r"[_^]", "", m.group(1)), TEX_FONT.sub("", value))
-    try:
-        value = codecs.decode(value, "ulatex")
-    except Exception:  # latexcodec is lenient; never let a stray macro stop a check
-        pass
-    return value.replace("{", "").replace("}", "")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, every run of punctuation one space."""
-    text = unicodedata.normalize("NFKD", text.replace("&", " and ").translate(LATIN_EXTRA))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(NOT_WORD.sub(" ", text).replace("_", " ").split())
-
-
-def norm_title(text: str, bibtex: bool = False) -> str:
-    text = from_bibtex(text) if bibtex else text
-    return fold(RETRACTED_PREFIX.sub("", plain(text)))
-
-
-def norm_journal(text: str, bibtex: bool = False) -> str:
-    text = fold(from_bibtex(text) if bibtex else plain(text))
-    text = re.sub(r"\b(phila pa 1976|online|print)\b", " ", text)
-    return " ".join(w for w in text.split() if w != "the")
-
-
-def norm_family(text: str) -> str:
-    return fold(text).replace(" ", "")
-
-
-def family_keys(text: str) -> frozenset[str]:
-    """Every spelling a family name may be matched by: accents dropped (Müller -> muller),
-    letters spelled out (Müller -> mueller, Ø -> oe), and any script transliterated
-    (anyascii: Łukasz -> lukasz, Иванов -> ivanov). Two names match when they share one."""
-    text = plain(text)
-    keys = {norm_family(text), norm_family(text.translate(EXPANDED))}
-    keys |= {re.sub(r"[^a-z0-9]", "", anyascii(k).lower()) for k in (text, text.translate(EXPANDED))}
-    return frozenset(k for k in keys if k)
-
-
-def same_family(a: str, b: str) -> bool:
-    return bool(family_keys(a) & family_keys(b))
-
-
-def norm_pages(text: str) -> str:
-    """'507--536', '507–536' and MEDLINE's '507-36' all become '507-536'."""
-    text = from_bibtex(text).replace("–", "-").replace("—", "-")
-    parts = [p.strip() for p in re.split(r"-+", text) if p.strip()]
-    if len(parts) != 2:
-        return "-".join(parts)
-    first, last = parts
-    m1, m2 = re.fullmatch(r"(\D*)(\d+)", first), re.fullmatch(r"(\D*)(\d+)", last)
-    if m1 and m2 and len(m2.group(2)) < len(m1.group(2)):
-        last = m1.group(1) + m1.group(2)[: len(m1.group(2)) - len(m2.group(2))] + m2.group(2)
-    elif m1 and m2 and not m2.group(1):
-        last = m1.group(1) + m2.group(2)
-    return first.lower() if first.lower() == last.lower() else f"{first}-{last}".lower()
-
-
-def year_of(text: str) -> int | None:
-    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", text or "")
-    return int(m.group(1)) if m else None
-
-
 # ── Crossref ─────────────────────────────────────────────────────────────────
 
 
@@ -228,67 +100,9 @@ def _date_year(record: dict, name: str) -> int | None:
         return None
 
 
-def notice_kind(text: str) -> str:
-    """One spelling for a notice type: "Expression of Concern", "expression-of-concern",
-    "ExpressionOfConcernIn" and "expression_of_concern" are all expression_of_concern."""
-    word = re.sub(r"[^a-z]", "", str(text).lower())
-    if "partial" in word and "retract" in word:
-        return "partial_retraction"
-    for needle, kind in (("retract", "retraction"),
-                         ("concern", "expression_of_concern"), ("withdr", "withdrawal"), ("remov", "removal"),
-                         ("correct", "correction"), ("errat", "erratum"), ("corrig", "corrigendum"),
-                         ("addend", "addendum"), ("clarif", "clarification"), ("comment", "comment")):
-        if needle in word:
-            return kind
-    return "_".join(re.findall(r"[a-z]+", str(text).lower()))
-
-
-def _list(value) -> list:
-    """A field the schema gives as a list, also when a record has a single value or null."""
-    return value if isinstance(value, list) else [] if value in (None, "") else [value]
-
-
-def _notices(items) -> list[Notice]:
-    out = []
-    for item in _list(items):
-        if not isinstance(item, dict):
-            continue
-        parts = (item.get("updated") or {}).get("date-parts") or [[]]
-        date = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(_list(parts[0])) if isinstance(p, int))
-        out.append(Notice(notice_kind(item.get("type", "")), str(item.get("DOI", "")), date))
-    return out
-
-
-def _relations(relation) -> tuple[list[Notice], list[Notice]]:
-    """(notices about this work, works this record is a notice about) from Crossref's
-    `relation` ({"is-retracted-by": [{"id-type": "doi", "id": "10...."}], ...}). The
-    direction is read from the name: "is-...-by", "has-..." and "...-in" point to a
-    notice; "is-...-of", "...-for", "...-to", "retracts" point to the work."""
-    about, notice_for = [], []
-    for name, items in (relation.items() if isinstance(relation, dict) else []):
-        kind = notice_kind(name)
-        if kind not in SERIOUS and kind not in ("correction", "erratum", "corrigendum"):
-            continue  # is-preprint-of, has-review, references...: not a record type
-        word = re.sub(r"[^a-z]", "", name.lower())
-        to_notice = word.startswith("has") or word.endswith(("by", "in"))
-        for item in _list(items):
-            if isinstance(item, dict):
-                doi = str(item.get("id", "")) if str(item.get("id-type", "doi")).lower() == "doi" else ""
-            else:
-                doi = str(item)
-            (about if to_notice else notice_for).append(Notice(kind, re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)))
-    return about, notice_for
-
-
-def _title_notice(title: str) -> list[Notice]:
-    """[Notice(kind, "")] when the title says the record is itself a notice."""
-    m = NOTICE_TITLE.match(title or "")
-    return [Notice(next(k for k, v in m.groupdict().items() if v), "")] if m else []
-
-
 def _people(items) -> list[Person]:
     people = []
-    for p in _list(items):
+    for p in as_list(items):
         if not isinstance(p, dict):
             continue
         if p.get("family"):
@@ -299,7 +113,7 @@ def _people(items) -> list[Person]:
 
 
 def _texts(value) -> list[str]:
-    return [plain(str(t)) for t in _list(value) if t and isinstance(t, (str, int, float))]
+    return [plain(str(t)) for t in as_list(value) if t and isinstance(t, (str, int, float))]
 
 
 def crossref_to_work(m: dict) -> Work:
@@ -309,8 +123,8 @@ def crossref_to_work(m: dict) -> Work:
         titles.insert(0, f"{titles[0]}: {subtitles[0]}")
     issue = m.get("journal-issue") if isinstance(m.get("journal-issue"), dict) else {}
     print_year = _date_year(m, "published-print") or _date_year(issue, "published-print")
-    about, notice_for = _relations(m.get("relation"))
-    notice_for += [n for n in _title_notice(titles[0] if titles else "") if not notice_for and not m.get("update-to")]
+    about, notice_for = crossref_relations(m.get("relation"))
+    notice_for += [n for n in title_notice(titles[0] if titles else "") if not notice_for and not m.get("update-to")]
     return Work(
         source="Crossref", kind=str(m.get("type", "")), doi=str(m.get("DOI", "")), titles=titles,
         authors=_people(m.get("author")), editors=_people(m.get("editor")),
@@ -318,7 +132,7 @@ def crossref_to_work(m: dict) -> Work:
         journals=_texts(m.get("container-title")) + _texts(m.get("short-container-title")),
         volume=_scalar(m.get("volume")), issue=_scalar(m.get("issue")), pages=norm_pages(_scalar(m.get("page"))),
         article_number=_scalar(m.get("article-number")), publisher=plain(_scalar(m.get("publisher"))),
-        updated_by=_notices(m.get("updated-by")) + about, update_to=_notices(m.get("update-to")) + notice_for,
+        updated_by=crossref_notices(m.get("updated-by")) + about, update_to=crossref_notices(m.get("update-to")) + notice_for,
     )
 
 
@@ -403,42 +217,19 @@ def _pubmed_person(a: dict) -> Person:
     return Person(family, initials) if initials.isupper() else Person(name)
 
 
-PUBMED_RETRACTED = {"retracted publication": "retraction"}
-PUBMED_NOTICE = {"retraction of publication": "retraction", "expression of concern": "expression_of_concern",
-                 "published erratum": "erratum", "retraction notice": "retraction"}
-
-
-def _pubmed_links(r: dict) -> tuple[list[Notice], list[Notice]]:
-    """(notices about this record, records this one is a notice about) from esummary's
-    "references" ({"refsource", "reftype", "pmid", "note"}): RetractionIn,
-    ExpressionOfConcernIn, ErratumIn... point to a notice; RetractionOf,
-    ExpressionOfConcernFor, ErratumFor point to the work. Comments are not record types."""
-    about, notice_for = [], []
-    for ref in _list(r.get("references")):
-        if not isinstance(ref, dict):
-            continue
-        kind = notice_kind(ref.get("reftype", ""))
-        if kind not in SERIOUS and kind not in ("correction", "erratum", "corrigendum"):
-            continue
-        word = re.sub(r"[^a-z]", "", str(ref.get("reftype", "")).lower())
-        notice = Notice(kind, "", "", str(ref.get("pmid") or ""))
-        (about if word.endswith("in") else notice_for).append(notice)
-    return about, notice_for
-
-
 def esummary_to_work(r: dict, db: str) -> Work:
-    ids = {i.get("idtype"): str(i.get("value", "")) for i in _list(r.get("articleids")) if isinstance(i, dict)}
+    ids = {i.get("idtype"): str(i.get("value", "")) for i in as_list(r.get("articleids")) if isinstance(i, dict)}
     pmcid = ids.get("pmc") or ids.get("pmcid", "")
     pmcid = re.search(r"PMC\d+", pmcid).group() if re.search(r"PMC\d+", pmcid or "") else ""
-    people = [_pubmed_person(a) for a in _list(r.get("authors")) if isinstance(a, dict) and a.get("name")]
-    types = {str(t).strip().lower() for t in _list(r.get("pubtype"))}
-    about, notice_for = _pubmed_links(r)
+    people = [_pubmed_person(a) for a in as_list(r.get("authors")) if isinstance(a, dict) and a.get("name")]
+    types = {str(t).strip().lower() for t in as_list(r.get("pubtype"))}
+    about, notice_for = pubmed_links(r)
     title = plain(str(r.get("title", ""))).rstrip(".")
     notice_for += [Notice(PUBMED_NOTICE[t], "") for t in sorted(types & PUBMED_NOTICE.keys())
                    if not any(n.kind == PUBMED_NOTICE[t] for n in notice_for)]
-    notice_for += [n for n in _title_notice(title) if not notice_for]
+    notice_for += [n for n in title_notice(title) if not notice_for]
     online = year_of(str(r.get("epubdate", ""))) or next(
-        (year_of(str(h.get("date", ""))) for h in _list(r.get("history"))
+        (year_of(str(h.get("date", ""))) for h in as_list(r.get("history"))
          if isinstance(h, dict) and h.get("pubstatus") in ("aheadofprint", "epublish")), None)
     return Work(
         source="PubMed" if db == "pubmed" else "PMC", doi=ids.get("doi", ""),
@@ -507,7 +298,7 @@ def _eutils_result(data, what: str, name: str) -> dict:
     if isinstance(result, dict):
         error = error or result.get("ERROR") or result.get("error")
     if error or not isinstance(result, dict):
-        text = "; ".join(map(str, _list(error))) if error else f"no {name!r} in the answer"
+        text = "; ".join(map(str, as_list(error))) if error else f"no {name!r} in the answer"
         raise AnswerError(f"E-utilities {what} answered with an error: {text[:160]}")
     return result
 
@@ -519,5 +310,5 @@ def pmid_for_doi(client: Client, doi: str) -> str:
                                    check=lambda d: _eutils_result(d, "esearch", "esearchresult"))
     if status != 200:
         raise NetworkError(f"{client.config.eutils_url}/esearch.fcgi: HTTP {status}")
-    ids = [str(i) for i in _list(_eutils_result(data, "esearch", "esearchresult").get("idlist"))]
+    ids = [str(i) for i in as_list(_eutils_result(data, "esearch", "esearchresult").get("idlist"))]
     return ids[0] if len(ids) == 1 else ""

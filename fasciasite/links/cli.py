@@ -16,7 +16,8 @@ backslash), a file: URL, an empty <img src="">, and javascript: URLs (security
 findings). External links are only collected.
 
 External links (--external): HEAD (GET when HEAD answers an error), redirects followed
-by hand (at most 10, loops named), a time limit per request, the body never read, 2
+by hand (at most 10, loops named), a time limit on each whole request (connecting to the
+last byte read: a trickling server is cut off too), the body never read, 2
 requests per host and --concurrency in all, up to 2 retries on 429/503 honouring
 Retry-After up to 5 s. A link with a #fragment is fetched with GET instead and, when
 the answer is HTML, its first 2 MB are read for that id or <a name> (a missing one is
@@ -24,7 +25,10 @@ reported; one beyond 2 MB is "not verified"; #top, #:~:text= and app routes such
 #/path or #!path are not checked). Reported but not counted as broken: 401/403 from the
 bot-protected publishers of linkcheck.toml ("blocked, not verified") and
 "rate limited" (429, or a longer Retry-After). --cache keeps results (ok 7 days,
-failures 1 day) so a second run asks nothing that is still fresh.
+failures 1 day) so a second run asks nothing that is still fresh. Whatever one server
+does (a reset, an answer cut short or not HTTP at all, DNS or TLS failing, an exception
+nobody foresaw) is that link's finding with a plain reason; every other link keeps its
+result.
 
 Output: one line per broken link, `SOURCE -> LINK: reason (xN)`, SOURCE being the
 docs/*.md file (from the page's edit link or <meta name="source-file">) or the page's
