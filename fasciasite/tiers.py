@@ -23,6 +23,7 @@ ADMONITION_COLOUR = {
     **dict.fromkeys(("info", "todo", "note", "abstract", "summary", "tldr", "question", "help", "faq"), "blue"),
     **dict.fromkeys(("tip", "hint", "important", "success", "check", "done"), "green"),
 }
+TIER_COLOUR = {"emergency": "red", "urgent": "orange", "gp": "blue"}  # what readers learn each colour means
 COLOUR_WORDS = {"red": "red", "orange": "orange", "amber": "orange", "yellow": "orange", "blue": "blue", "green": "green"}
 
 
@@ -162,11 +163,27 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
                 signs.append(Sign(" ".join(str(s["text"]).split()), [re.compile(p, re.I) for p in s.get("match") or []]))
             except (re.error, TypeError) as exc:
                 raise DataError(f"{at}: sign '{s.get('text')}': bad match pattern ({exc}); fix the regular expression") from None
+            if any(rx.search("") or rx.search("Rest and gentle movement help most back pain.") for rx in signs[-1].patterns):
+                raise DataError(f"{at}: sign '{signs[-1].text}': a match pattern matches any sentence, so every page would "
+                                "be read as naming this sign; make it match only words of the sign")
         note = raw.get("note")
         if note is not None and not (isinstance(note, dict) and str(note.get("text") or "").strip()):
             raise DataError(f"{shown}:{_line(raw, 'note')}: tier '{raw['id']}': note needs 'text:' (and 'cite:')")
         tiers.append(Tier(raw["id"], str(raw["title"]).strip(), str(raw["admonition"]).strip(),
                           " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, note))
+    seen: dict[str, str] = {}
+    for t, raw in zip(tiers, data["tiers"]):
+        wanted = TIER_COLOUR[t.id]
+        if ADMONITION_COLOUR.get(t.admonition) != wanted:
+            raise DataError(f"{shown}:{_line(raw, 'admonition')}: tier '{t.id}' shows as a '{t.admonition}' box, but its "
+                            f"box must be {wanted} like every other {t.id} sign on the site; write admonition: "
+                            f"{ {'red': 'danger', 'orange': 'warning', 'blue': 'info'}[wanted] }")
+        for sign in t.signs:
+            key = " ".join(sign.text.split()).casefold()
+            if key in seen and seen[key] != t.id:
+                raise DataError(f"{shown}:{_line(raw)}: the sign '{sign.text}' is in both the '{seen[key]}' and the '{t.id}' "
+                                "tiers; a sign has one tier (the more urgent one): delete the other")
+            seen[key] = t.id
     ids = [t.id for t in tiers]
     if sorted(ids) != sorted(LEVELS):
         raise DataError(f"{shown}:{_line(data, 'tiers')}: tiers must be exactly emergency, urgent, gp once each (found {', '.join(ids) or 'none'})")
