@@ -134,19 +134,21 @@ class Checker(FieldComparison):
                 self._unresolved(e, doi)
             elif self._same_work(e, work, f"doi {doi}"):
                 self._notices(e, work, "doi")
-                sources.append(work)
+                if not work.update_to:  # a notice's fields are not the work's: nothing to compare or copy
+                    sources.append(work)
         ncbi, label, ident = (pubmed, "pmid", f.get("pmid", "")) if pubmed is not False else (pmc, "pmcid", f.get("pmcid", ""))
         if ncbi is None:
             where = "PubMed" if label == "pmid" else "PubMed Central"
             self.add(e, "error", f"{label} {ident.strip()} is not in {where}; copy it from the article's {where} page", label)
         elif ncbi is not False and self._same_work(e, ncbi, f"{label} {ident.strip()}"):
             self._notices(e, ncbi, label)
-            self._ncbi_ids(e, ncbi)
-            sources.append(ncbi)
+            if not ncbi.update_to:  # never offer a notice's DOI or PMCID as the work's
+                self._ncbi_ids(e, ncbi)
+                sources.append(ncbi)
         if sources:
             self.compare(e, sources)
         if not doi and "nodoi" in f and e.type == "article":
-            self._doi_available(e, ncbi if isinstance(ncbi, Work) else None)
+            self._doi_available(e, ncbi if isinstance(ncbi, Work) and not ncbi.update_to else None)
 
     def _bare_doi(self, e: Entry, doi: str) -> str:
         """The DOI to look up; a DOI written as a URL or with "doi:" is a mismatch that says
@@ -239,11 +241,13 @@ class Checker(FieldComparison):
         year = year_of(e.fields.get("year", ""))
         found = crossref_search(self.client, title, authors[0][0], year)
         self.stats["searched"] += 1
-        sure = list({w.doi.lower(): w for w in found if self._confident(e, w, authors[0][0], year)}.values())
+        sure = list({w.doi.lower(): w for w in found if not w.update_to  # a notice is never offered
+                     and self._confident(e, w, authors[0][0], year)}.values())
         if len(sure) == 1:
             w = sure[0]
             self.add(e, "warning", f'DOI available: {w.doi} (Crossref search: "{w.title}", '
                      f'{w.authors[0].family}, {w.years_text()}); {fix % w.doi}', "nodoi")
+            self._notices(e, w, "nodoi")  # and if that work is retracted, say so now
         elif len(sure) > 1:
             self.add(e, "note", f"a Crossref search found {len(sure)} possible DOIs ({', '.join(w.doi for w in sure)}); "
                      "none is certain: look for the DOI on the article's own page", "nodoi")

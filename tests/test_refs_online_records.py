@@ -118,8 +118,25 @@ def test_pubmed_comment_and_correction_links_are_read(check, apis, reftype, expe
 def test_a_pmid_that_is_itself_a_notice_is_an_error_never_offered(check, apis, pubtype, references, expected):
     apis.pubmed["39000002"] = pubmed_record("39000002", "Fascia and sleep in rowers.", pubtype=pubtype,
                                             references=references)
-    rc, findings, _ = check(pmid_entry("fixturenotice", "39000002", "Fascia and sleep in rowers"))
-    assert rc == 1 and expected in findings[0]
+    apis.pubmed["39000002"]["articleids"] += [{"idtype": "pmc", "value": "PMC9000002"},
+                                              {"idtype": "doi", "value": "10.5555/fixture.notice"}]
+    rc, findings, _ = check(pmid_entry("fixturenotice", "39000002", "Fascia and sleep in rowers").replace(
+        "  pmid", "  nodoi = {none seen},\n  pmid"))
+    assert rc == 1 and len(findings) == 1 and expected in findings[0], findings  # nothing offered from the notice
+    assert "PMC9000002" not in findings[0] and "10.5555/fixture.notice" not in findings[0]
+
+
+def test_a_doi_search_never_offers_a_notice_and_says_when_the_work_is_retracted(check, apis):
+    notice = work("10.5555/fixture.srch-notice", "Fascia and sleep in rowers", **{
+        "update-to": [{"DOI": "10.5555/fixture.srch", "type": "retraction"}]})
+    retracted = work("10.5555/fixture.srch", "RETRACTED: Fascia and sleep in rowers")
+    apis.searches["fascia and sleep in"] = [notice, retracted]
+    bib = plant(apis, "10.5555/fixture.srch", "Fascia and sleep in rowers").replace(
+        "  doi = {10.5555/fixture.srch}", "  nodoi = {none seen}")
+    rc, findings, _ = check(bib)
+    assert rc == 1 and len(findings) == 2, findings
+    assert "warning: DOI available: 10.5555/fixture.srch (" in findings[0]
+    assert 'error: RETRACTED: Crossref titles it "RETRACTED: Fascia and sleep in rowers"' in findings[1]
 
 
 def test_a_pubmed_title_saying_retraction_marks_a_notice(check, apis):
