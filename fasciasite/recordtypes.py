@@ -4,8 +4,10 @@ shape, Notice, on the work (`updated_by`: notices about it) or on the notice
 (`update_to`: works it is about):
 
 - Crossref (REST API work record): `updated-by` and `update-to` items {"DOI", "type",
-  "updated": {"date-parts"}}, with types in any spelling ("expression_of_concern",
-  "Expression of Concern"); `relation` {"is-retracted-by": [{"id-type": "doi", "id"}]};
+  "updated": {"date-parts"}, "label"} (the "Update" type of Crossref's rest-api-doc
+  api_format.md: "type: the type of update, for example retraction or correction"; a
+  Partial Date's date-parts is a nested array), with types in any spelling
+  ("expression_of_concern", "Expression of Concern"); `relation` {"is-retracted-by": [{"id-type": "doi", "id"}]};
   a title that says the record is a notice ("Retraction notice to ...").
 - PubMed (esummary JSON): publication types "Retracted Publication" (the work),
   "Retraction of Publication", "Expression of Concern", "Published Erratum" (notices);
