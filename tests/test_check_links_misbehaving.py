@@ -75,6 +75,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"Content-Type": "text/html"}, PAGE)
         elif name.isdigit():
             self.reply(int(name), {"Content-Type": "text/html"}, PAGE)
+        elif name == "head-lies":  # HEAD says 200, the page itself (GET) is gone
+            self.reply(200 if self.command == "HEAD" else 404)
         elif name == "slow":
             stop.wait(TIMEOUT * 3)
             self.reply(200)
@@ -165,7 +167,7 @@ def run(tmp_path: Path, capsys, urls: list[str]) -> tuple[int, dict, float]:
 
 # ── Misbehaving servers: each URL its own finding, the run goes on ─────────────
 
-HEAD_REASONS = {  # misbehaviour -> the finding's reason when the link is checked (HEAD, then GET)
+HEAD_REASONS = {  # misbehaviour -> the finding's reason (the answer's head is enough to fail)
     "reset": "connection reset by the server",
     "hang-up": "the server closed the connection without an answer",
     "not-http": "the server's answer is not valid HTTP (illegal status line: 'SSH-2.0-OpenSSH_9.6')",
@@ -304,6 +306,7 @@ def planted(server, tls_server) -> dict[str, tuple[str, str]]:
                                   "TLS error: the certificate is not valid"),
         "TLS to a plain server": (f"https://127.0.0.1:{server.server_address[1]}/ok", "TLS error"),
         "too many redirects": (f"{b}/hop1", "more than 10 redirects"),
+        "HEAD 200 but GET 404": (f"{b}/head-lies", "HTTP 404 Not Found"),
         "redirect loop": (f"{b}/loop-a", "redirect loop"),
     }
 
@@ -320,7 +323,8 @@ def corpus_run(server, tls_server, tmp_path_factory):
 
 @pytest.mark.parametrize("defect", ["404", "410", "500", "502", "dns", "refused", "timeout", "redirect to 404",
                                     "redirect to 500", "missing fragment", "untrusted certificate",
-                                    "TLS to a plain server", "too many redirects", "redirect loop"])
+                                    "TLS to a plain server", "too many redirects", "redirect loop",
+                                    "HEAD 200 but GET 404"])
 def test_every_planted_external_defect_is_found(corpus_run, defect):
     cases, ok, (code, found, _) = corpus_run
     url, reason = cases[defect]

@@ -15,7 +15,7 @@ URL (a bad host such as http://localhost], http:// or https:\\host with no host,
 backslash), a file: URL, an empty <img src="">, and javascript: URLs (security
 findings). External links are only collected.
 
-External links (--external): HEAD (GET when HEAD answers an error), redirects followed
+External links (--external): GET as browsers and lychee do (the body unread), redirects followed
 by hand (at most 10, loops named), a time limit on each whole request (connecting to the
 last byte read: a trickling server is cut off too), the body never read, 2
 requests per host and --concurrency in all, up to 2 retries on 429/503 honouring

@@ -1,4 +1,4 @@
-"""External links: polite HEAD/GET with per-host limits, retries, Retry-After and a cache;
+"""External links: polite GETs (body unread) with per-host limits, retries, Retry-After, a cache;
 #fragments looked up in the first FRAGMENT_MAX_BYTES of HTML targets."""
 from __future__ import annotations
 
@@ -238,12 +238,10 @@ class ExternalChecker:
         seen, hosts = [url], []
         while True:
             hosts.append(urlsplit(url).hostname or "")
-            result = await self.fetch("GET" if fragments else "HEAD", url, bool(fragments))
+            # GET, as browsers and lychee do: a server's HEAD may answer 200 where its GET
+            # fails (or refuse HEAD). The body is not read unless a #fragment is looked up.
+            result = await self.fetch("GET", url, bool(fragments))
             status = result.get("status")
-            if status is not None and status >= 400 and status not in (429, 503) \
-                    and not fragments:
-                result = await self.fetch("GET", url)  # many servers refuse or botch HEAD
-                status = result.get("status")
             location = result.get("headers", {}).get("location") if status else None
             if status is None or not (300 <= status < 400 and location):
                 done = {"status": status, "error": result.get("error"), "hosts": hosts,
