@@ -179,7 +179,7 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             src = el.get("src")
             if any(a.tag == "article" for a in el.iterancestors()):
                 origin = f" loading {src} from {_other_host(src, s)}" if src and _other_host(src, s) else ""
-                add(src or snippet, f"a <script> in an article{origin}; pages carry no scripts of their own: remove it (site-wide "
+                add(src or (el.text or "").strip()[:30] or snippet, f"a <script> in an article{origin}; pages carry no scripts of their own: remove it (site-wide "
                     "behaviour goes in docs/javascripts/ and mkdocs.yml extra_javascript, reviewed like code)")
             elif src:
                 absolute = urlsplit(urljoin("/" + rel, src)).path.lstrip("/")
@@ -247,7 +247,7 @@ def _link_rules(href: str, add, s: Settings) -> list[Finding]:
                 hint = " (drop the (0) after the country code)"
             elif " " in number or "%20" in number:
                 hint = " (no spaces)"
-            fixed = re.sub(r"\(0\)|[\s()%20.-]", "", number.replace("%20", ""))
+            fixed = re.sub(r"\(0\)|[\s().-]", "", number.replace("%20", " "))
             add(href, f"tel: link '{number}' is not a number a phone can dial{hint}; write it as tel:{fixed or '+441234567890'} "
                 "(+ and the country code, or a UK number from 0, digits only)")
     elif href.lower().startswith("mailto:"):
