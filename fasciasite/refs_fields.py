@@ -15,7 +15,7 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
 
 from fasciasite.bib import Entry
-from fasciasite.metadata import Work, family_keys, from_bibtex, norm_family, norm_journal, norm_pages, norm_title, year_of
+from fasciasite.metadata import Work, family_keys, from_bibtex, norm_journal, norm_pages, norm_title, year_of
 
 
 def bib_families(value: str) -> list[tuple[str, str]]:
@@ -138,11 +138,13 @@ class FieldComparison:
 
     def _editors(self, e: Entry, authors: list[tuple[str, str]], sources: list[Work]) -> None:
         for w in sources:
-            editors = {norm_family(p.family) for p in w.editors} - {norm_family(p.family) for p in w.authors}
+            editors = set().union(*(family_keys(p.family) for p in w.editors)) - \
+                set().union(*(family_keys(p.family) for p in w.authors))
             for family, written in authors:
-                if norm_family(family) in editors:
+                if family_keys(family) & editors:
                     self.add(e, "mismatch", f'author: ours lists "{written}" as an author, {w.source} as an editor; '
                              f"move the name to editor = {{{written}}}", "author")
+
 
 def _pages_accepted(w: Work, ours: str) -> dict:
     """Pages or article number; a record giving only the first page accepts our range

@@ -106,9 +106,10 @@ class Checker(FieldComparison):
             return {}
         try:
             works = esummaries(self.client, db, list(wanted.values()))
-        except NetworkError as exc:
+        except Exception as exc:  # the whole batch: each of its entries is not checked; the run goes on
+            why = str(exc) if isinstance(exc, NetworkError) else f"the answer could not be read ({type(exc).__name__}: {exc})"
             for key in wanted:
-                self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {exc}")
+                self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {why}")
             return {}
         out = {}
         for key, uid in wanted.items():

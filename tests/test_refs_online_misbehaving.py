@@ -133,3 +133,13 @@ def test_an_unusable_answer_is_never_cached(check, apis):
     assert rc == 3 and "not checked" in findings[0]
     rc, findings, _ = check(entry("arguisuelas2017mfr"))  # asked again, not read from the cache
     assert (rc, findings) == (0, []) and apis.count(ARGUISUELAS) == 2
+
+
+def test_an_unforeseen_fault_in_a_pubmed_batch_loses_no_other_result(check, apis, monkeypatch):
+    def faulty(client, db, ids):
+        raise TypeError("'NoneType' object is not subscriptable")
+
+    monkeypatch.setattr(refs_online, "esummaries", faulty)
+    rc, findings, _ = check(entry("schleip2013training") + "\n" + WITNESS)
+    assert rc == 3 and "schleip2013training: not checked: PubMed: the answer could not be read (TypeError" in findings[0]
+    assert any(WITNESS_FINDING in f for f in findings)

@@ -297,3 +297,10 @@ def test_something_that_is_not_a_doi_says_so(check, apis):
     rc, findings, _ = check(entry("arguisuelas2017mfr", doi="BRS.0000000000001897"))
     assert rc == 1 and 'doi: "BRS.0000000000001897" is not a DOI' in findings[0]
     assert apis.count("/crossref/") == 0
+
+
+def test_an_editor_listed_as_an_author_is_found_in_any_spelling(check, apis):
+    bib = plant(apis, "10.5555/fixture.ed", "Fascia and sleep in rowers", editor=[{"given": "Anna", "family": "Mueller"}])
+    bib = bib.replace("author = {Fixture, Fay}", "author = {Fixture, Fay and Müller, Anna}")
+    rc, findings, _ = check(bib)
+    assert rc == 1 and 'author: ours lists "Müller, Anna" as an author, Crossref as an editor' in findings[0]
