@@ -299,3 +299,15 @@ def test_commands_print_data_file_errors_without_a_traceback(tmp_path):
 def test_a_sentence_naming_a_box_colour_for_a_sign_matches_the_data(sentence, ok):
     problems = lint(sentence + "\n")
     assert (not problems) == ok, problems
+
+
+def test_the_article_check_reports_a_broken_data_file_once_without_a_traceback(tmp_path, monkeypatch, capsys):
+    from fasciasite import articlecheck
+
+    root = _project(tmp_path, lambda t: t.replace("\ntiers:\n", "\ntiers:\n  - id: pharmacy\n", 1))
+    for name in ("a", "b"):
+        (root / f"{name}.md").write_text("# A\n\n## When to get help\n\n<!-- md:urgent-help -->\n", encoding="utf-8")
+    monkeypatch.setattr(articlecheck, "ROOT", root)
+    problems = articlecheck.check_article(root / "a.md", "a.md") + articlecheck.check_article(root / "b.md", "b.md")
+    data = [p for p in dict.fromkeys(problems) if p.startswith("includes/urgent-help.yml:")]
+    assert len(data) == 1 and "tier id 'pharmacy' is not one of" in data[0], problems
