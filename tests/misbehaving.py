@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
-TRICKLE_SECONDS = 1.0  # one byte a second: per-read time limits never fire
+TRICKLE_SECONDS = 0.25  # a byte every 0.25 s: the tests' per-read limit (1 s) never fires; only a whole-request one does
 Behaviour = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
 
