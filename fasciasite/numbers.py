@@ -131,7 +131,7 @@ def load_findings(bib_paths: list[Path], extra_findings: list[Path]) -> dict[str
             if key not in findings or text:
                 findings[key] = text if text and text.strip() else None
     for path in extra_findings:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
         for key, text in data.items():
             findings[key] = ((findings.get(key) or "") + " " + str(text)).strip()
     return findings
@@ -228,7 +228,7 @@ def _kinds_of(value: str, have: set[tuple[str, str]]) -> str:
 def check_files(files: list[Path], findings: dict[str, str | None], root: Path) -> list[Problem]:
     problems = []
     for path in files:
-        offset, body = split_front_matter(path.read_text(encoding="utf-8"))
+        offset, body = split_front_matter(path.read_text(encoding="utf-8-sig"))
         try:
             shown = str(path.resolve().relative_to(root.resolve()))
         except ValueError:
@@ -241,7 +241,7 @@ def count_checked(files: list[Path]) -> int:
     """How many numbers in cited paragraphs the check covers (for reports)."""
     total = 0
     for path in files:
-        _, body = split_front_matter(path.read_text(encoding="utf-8"))
+        _, body = split_front_matter(path.read_text(encoding="utf-8-sig"))
         for group in paragraphs(body):
             if any(CITATION.search(t) for _, t in group):
                 total += sum(len(set(numbers_in(CITATION.sub(" ", t), words=bool(CITATION.search(t))))) for _, t in group)

@@ -7,19 +7,14 @@ Reads every HTML page, SVG, stylesheet and image the build wrote (what readers g
 whatever Markdown, raw HTML, template or plugin produced it) and reports, one line each
 as `file:line: what is wrong; the fix` (the source file in docs/ where one can be found,
 otherwise the built file):
-  * a <script> other than the theme's bundle (assets/javascripts/) and our own files
-    (mkdocs.yml extra_javascript); any script inside an article; an inline script that
-    names another host;
-  * <iframe>, <object>, <embed>, <frame>, <applet>, <portal>;
-  * a resource from another host: src, srcset, poster, data, a stylesheet, font, icon,
-    preload or manifest <link>, a CSS url() or @import, a <form> sending to another host;
-  * an inline event handler (onclick=, onload=, ...) or a javascript: / vbscript: URL;
-  * in an SVG: <script>, <foreignObject>, event handlers, or a reference (href,
-    xlink:href, url()) outside the file itself;
-  * an image over the budget of mkdocs.yml extra.output_limits (bytes and pixels), with
-    the command that shrinks it;
-  * a tel: link that is not a dialable number, a mailto: link with no valid address;
-  * an http:// link to our own domain (write a relative link).
+  * a <script> but the theme's bundle and ours (extra_javascript); any script or inline CSS
+    in an article; an inline script naming another host; <iframe>, <object>, <embed>;
+  * a resource from another host (src, srcset, poster, data, <link> stylesheet/font/icon/
+    preload, CSS url() or @import), a form or a redirect to another host;
+  * an event handler (onclick=) or a javascript: URL; a raw <img> without alt;
+  * in an SVG: <script>, <foreignObject>, handlers, entities, references outside the file;
+  * an image over mkdocs.yml extra.output_limits (bytes, pixels), with the shrink command;
+  * a tel: link a phone cannot dial, a mailto: with no address, http:// to our own domain.
 
 Why our own code: MkDocs, Material and the link checker publish whatever raw HTML and
 files docs/ holds; no plugin refuses third-party or active content. The Makefile runs
@@ -229,12 +224,21 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             for m in CSS_URL.finditer((el.text or "") if tag == "style" else el.get("style")):
                 if host := _other_host(m.group(1), s):
                     add(m.group(1), f"CSS loads {m.group(1)} from another host ({host}); save it under docs/assets/")
+        if (tag == "style" or _own_style(el.get("style"))) and any(a.tag == "article" for a in el.iterancestors()):
+            add(el.get("style") or "<style", f"inline CSS in an article (<{tag}{' style=' if tag != 'style' else ''}>); colours "
+                "and layout come from the site's stylesheets, where contrast and dark mode are checked: remove it")
         if tag == "img" and el.get("alt") is None:
             add(el.get("src") or snippet, f"<img src=\"{el.get('src', '')}\"> has no alt text; use a Markdown image, "
                 "![what the image shows](path), which MkDocs also keeps working at directory URLs (raw <img> paths are not rewritten)")
         if tag == "a":
             found += _link_rules(el.get("href") or "", add, s)
     return found
+
+
+def _own_style(style: str | None) -> bool:
+    """An author's inline style; a table column's alignment (Markdown's |:--|) is not one."""
+    rules = [r.split(":", 1)[0].strip().lower() for r in (style or "").split(";") if r.strip()]
+    return any(r != "text-align" for r in rules)
 
 
 def _link_rules(href: str, add, s: Settings) -> list[Finding]:

@@ -258,7 +258,7 @@ def split_front_matter(text: str) -> tuple[int, str]:
 
 def _article_sections(root: Path) -> list[str]:
     try:
-        cfg = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+        cfg = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8-sig"), Loader=_Loader)
         return list((cfg.get("extra") or {}).get("article_sections") or [])
     except (OSError, yaml.YAMLError):
         return []
@@ -278,7 +278,7 @@ def check_files(paths: list[Path], root: Path) -> list[Problem]:
     docs = root / "docs"
     problems = []
     for path in paths:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
         offset, body = split_front_matter(text)
         try:
             rel_docs = path.resolve().relative_to(docs.resolve()).as_posix()
