@@ -174,11 +174,27 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
                 file, _, line = where.rpartition(":")
                 problems.append(Problem(file or where, int(line) if line.isdigit() else 1, None, message))
             tiers = urgent.Tiers(str(tiers_file), [])
-        for key in tiers.cited_keys():
+            # Still count the keys the file cites, so its sources are not also called uncited.
+            raw = tiers_file.read_text(encoding="utf-8-sig", errors="replace")
+            for m in re.finditer(r"^\s*cite:\s*\[([^\]]*)\]", raw, re.M):
+                for key in (k.strip() for k in m.group(1).split(",") if k.strip()):
+                    tiers.lines.setdefault(key, raw.count("\n", 0, m.start()) + 1)
+        for key in list(tiers.cited_keys()) + [k for k in tiers.lines if k not in tiers.cited_keys()]:
             if key not in entries:
                 problems.append(Problem(str(tiers_file), tiers.lines.get(key, 1), None,
                                         f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
             cited_at.setdefault(key.lower(), (str(tiers_file), tiers.lines.get(key, 1)))
+    # Each sign's tier is pinned to the NHS pages that give it (includes/urgent-pins.yml).
+    pins_file = docs_dir.parent / "includes" / "urgent-pins.yml"
+    if pins_file.is_file():
+        raw = pins_file.read_text(encoding="utf-8-sig", errors="replace")
+        for m in re.finditer(r"^\s*source:\s*\[([^\]]*)\]", raw, re.M):
+            line = raw.count("\n", 0, m.start()) + 1
+            for key in (k.strip() for k in m.group(1).split(",") if k.strip()):
+                if key not in entries:
+                    problems.append(Problem(str(pins_file), line, None, f"pins a tier to unknown key '{key}'; a pin's source "
+                                            f"is an entry of {bib_file} (the NHS page that gives the tier){_closest(key, entries)}"))
+                cited_at.setdefault(key.lower(), (str(pins_file), line))
     # Each treatment's safety advice cites its sources in includes/safety.yml (fasciasite.safety).
     from fasciasite import safety
 

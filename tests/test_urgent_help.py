@@ -311,3 +311,18 @@ def test_the_article_check_reports_a_broken_data_file_once_without_a_traceback(t
     problems = articlecheck.check_article(root / "a.md", "a.md") + articlecheck.check_article(root / "b.md", "b.md")
     data = [p for p in dict.fromkeys(problems) if p.startswith("includes/urgent-help.yml:")]
     assert len(data) == 1 and "tier id 'pharmacy' is not one of" in data[0], problems
+
+
+def test_every_pin_names_a_source_in_references_bib(tmp_path):
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    for pin in PINS:
+        for key in pin["source"]:
+            assert "{" + key + "," in bib, f"includes/urgent-pins.yml: {pin['sign']!r} pins to unknown key {key}"
+    root = _project(tmp_path, None)
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n\nText.\n", encoding="utf-8")
+    (root / "references.bib").write_text("@online{nhs_backpain,\n  title = {Back pain},\n  url = {https://www.nhs.uk/},\n"
+                                         "  urldate = {2026-12-07}\n}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "fasciasite.bib"], cwd=root, capture_output=True, text=True)
+    assert re.search(r"urgent-pins.yml:\d+: pins a tier to unknown key 'northerntrust_lbp'", result.stdout), result.stdout
+    assert "'nhs_backpain': is not cited" not in result.stdout  # a pin's source counts as cited
