@@ -348,3 +348,29 @@ def test_every_defect_lychee_finds_in_the_corpus_we_find_too(corpus_run, tmp_pat
     missed = {u for u in theirs if u not in found and u.split("#")[0] not in found}
     assert not missed, f"lychee finds, we do not: {missed}"
     assert len(theirs) >= 10, theirs  # lychee saw the corpus (all but the DNS case are defects)
+
+
+def _chained(outer: BaseException, cause: BaseException) -> BaseException:
+    outer.__cause__ = cause
+    return outer
+
+
+@pytest.mark.parametrize("exc, reason", [
+    (lambda httpx: _chained(httpx.ConnectError("boom"), socket.gaierror(-2, "Name or service not known")),
+     "host not found (DNS)"),
+    (lambda httpx: _chained(httpx.ConnectError("x"), ssl.SSLCertVerificationError(1, "certificate verify failed")),
+     "TLS error: the certificate is not valid"),
+    (lambda httpx: httpx.RemoteProtocolError("illegal status line: bytearray(b'HTTP/1.1 2OO OK')"),
+     "the server's answer is not valid HTTP (illegal status line: 'HTTP/1.1 2OO OK')"),
+    (lambda httpx: httpx.RemoteProtocolError("peer closed connection without sending complete message body"),
+     "the answer was cut short"),
+    (lambda httpx: httpx.DecodingError("Error -3 while decompressing data"), "the answer cannot be decoded"),
+    (lambda httpx: __import__("h11").LocalProtocolError("Can't send data when our state is ERROR"),
+     "the connection broke while talking to the server (LocalProtocolError"),
+    (lambda httpx: httpx.ReadTimeout("slow"), f"timeout: no answer within {TIMEOUT:g} s"),
+    (lambda httpx: KeyError("location"), "request failed: KeyError: 'location'"),
+])
+def test_every_request_failure_has_a_plain_reason(exc, reason):
+    import httpx
+
+    assert external.network_reason(exc(httpx), TIMEOUT).startswith(reason)

@@ -145,10 +145,10 @@ def network_reason(exc: BaseException, timeout: float) -> str:
     if errno.ECONNRESET in codes or "reset by peer" in low or "connection reset" in low:
         return "connection reset by the server"
     if any(isinstance(k, ssl.SSLCertVerificationError) for k in kinds) or "certificate verify failed" in low:
-        why = next((k.verify_message for k in kinds if isinstance(k, ssl.SSLCertVerificationError)
-                    and k.verify_message), "")
+        why = next((getattr(k, "verify_message", "") for k in kinds if isinstance(k, ssl.SSLCertVerificationError)
+                    and getattr(k, "verify_message", "")), "")
         return f"TLS error: the certificate is not valid{f' ({why})' if why else ''}"
-    if any(isinstance(k, ssl.SSLError) for k in kinds) or "ssl" in low:
+    if any(isinstance(k, ssl.SSLError) for k in kinds) or "[ssl" in low:
         return f"TLS error: the secure connection failed ({text})"
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
