@@ -16,10 +16,9 @@ otherwise the built file):
   * an image over mkdocs.yml extra.output_limits (bytes, pixels), with the shrink command;
   * a tel: link a phone cannot dial, a mailto: with no address, http:// to our own domain.
 
-Why our own code: MkDocs, Material and the link checker publish whatever raw HTML and
-files docs/ holds; no plugin refuses third-party or active content. The Makefile runs
-this after every build, `make check` and the tests run it on their builds, and the deploy
-workflow runs it before anything is uploaded.
+Why our own code: MkDocs and Material publish whatever raw HTML and files docs/ holds; no
+plugin refuses third-party or active content. It runs after every build (Makefile, make
+check, the tests, deploy).
 
 Exit 0 when nothing is wrong, 1 when something is, 2 on bad usage.
 """
@@ -35,8 +34,11 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from lxml import etree, html
 
+from fasciasite.imagefix import shrink
+
 DEFAULT_LIMITS = {"image_max_bytes": 200_000, "image_max_side": 1600, "svg_max_bytes": 200_000}
 RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff"}
+EXECUTABLE = {"", "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript"}
 EMBEDS = {"iframe", "object", "embed", "frame", "frameset", "applet", "portal"}
 RESOURCE_ATTRS = ("src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc")
 RESOURCE_LINKS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "prefetch", "modulepreload",
@@ -170,6 +172,8 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             add(where or snippet, f"<{tag}> embeds another page or plug-in{f' ({where})' if where else ''}; the site "
                 "makes no third-party requests: link to it instead ([title](https://...)), or save a still image under docs/assets/")
             continue
+        if tag == "script" and (el.get("type") or "").strip().lower() not in EXECUTABLE:
+            continue  # a data block (JSON-LD, application/json) is never run
         if tag == "script":
             src = el.get("src")
             if any(a.tag == "article" for a in el.iterancestors()):
@@ -187,6 +191,8 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
                           or any(absolute.endswith("/" + o) for o in s.own_scripts)):
                     add(src, f"script {src} is neither the theme's bundle nor one of ours (mkdocs.yml extra_javascript); "
                         "remove it, or add it to extra_javascript after review")
+            elif (el.get("type") or "").strip().lower() == "application/ld+json":
+                pass  # structured data (fasciasite/structured.py): a data block the browser never runs or fetches
             else:
                 for m in ANY_URL.finditer(el.text or ""):
                     if m.group(1) not in s.own_hosts and m.group(1) != "www.w3.org":
@@ -300,8 +306,8 @@ def check_svg(site: Path, path: Path, s: Settings) -> list[Finding]:
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
+    from PIL import Image
     try:
-        from PIL import Image
         with Image.open(path) as im:
             return im.size
     except Exception:  # noqa: BLE001 (any unreadable image: the link checker reports it)
@@ -319,11 +325,9 @@ def check_image(site: Path, path: Path, s: Settings) -> list[Finding]:
         else "simplify or re-export it smaller"
     if size > limit:
         problems.append(f"{size:,} bytes, over the {limit:,}-byte budget (mkdocs.yml extra.output_limits)")
-    if path.suffix.lower() in RASTER:
-        dims = image_size(path)
-        side = s.limits["image_max_side"]
-        if dims and max(dims) > side:
-            problems.append(f"{dims[0]}x{dims[1]} pixels, over the {side}-pixel budget for the longer side")
+    side, dims = s.limits["image_max_side"], image_size(path) if path.suffix.lower() in RASTER else None
+    if dims and max(dims) > side:
+        problems.append(f"{dims[0]}x{dims[1]} pixels, over the {side}-pixel budget for the longer side")
     return [Finding(shown, 1, f"image is {' and '.join(problems)}; {fix}")] if problems else []
 
 
@@ -349,26 +353,6 @@ def check_site(site: Path, s: Settings) -> list[Finding]:
         elif suffix in RASTER:
             found += check_image(site, path, s)
     return list(dict.fromkeys(found))
-
-
-# ── Fixing: shrink an image within the budget ───────────────────────────────
-
-
-def shrink(path: Path, limits: dict[str, int]) -> str:
-    from PIL import Image
-
-    before = path.stat().st_size
-    with Image.open(path) as im:
-        im.load()
-        side = limits["image_max_side"]
-        if max(im.size) > side:
-            im.thumbnail((side, side))
-        fmt = im.format or "PNG"
-        if fmt == "JPEG":
-            im.convert("RGB").save(path, "JPEG", quality=80, optimize=True, progressive=True)
-        else:
-            im.save(path, fmt, optimize=True)
-    return f"{path}: {before:,} -> {path.stat().st_size:,} bytes"
 
 
 def main(argv: list[str] | None = None) -> int:

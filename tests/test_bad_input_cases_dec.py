@@ -207,8 +207,7 @@ NEW = [
      ["sign 'chest pain': a match pattern matches any sentence"], "new"),
     ("N-04", "urgent data", replace("      - text: difficulty peeing\n", "      - text: difficulty peeing at night\n"),
      ["the sign 'difficulty peeing' (includes/urgent-pins.yml:", "is missing", "the sign 'difficulty peeing at night' has no pin"], "new"),
-    ("N-05", "urgent pins", replace("    tier: emergency\n    source: [sheffieldmsk_backpain]\n    says: call 999 or go to A&E for difficulty peeing",
-                                    "    tier: emergancy\n    source: [sheffieldmsk_backpain]\n    says: call 999 or go to A&E for difficulty peeing"),
+    ("N-05", "urgent pins", replace("  - sign: difficulty peeing\n    tier: emergency\n", "  - sign: difficulty peeing\n    tier: emergancy\n"),
      ["includes/urgent-pins.yml:", "tier 'emergancy' is not one of"], "new"),
     ("N-06", "urgent pins", lambda t: t.split("pins:")[0] + "pins: []\n", ["includes/urgent-pins.yml:", "needs a 'pins:' list"], "new"),
     ("N-07", "urgent data", lambda t: "\ufeff" + t.replace("\n", "\r\n"), [], "new"),        # BOM and CRLF: correct

@@ -83,6 +83,7 @@ GOOD = [
     ("mailto with a subject", '<a href="mailto:bookings@example.org?subject=Back%20pain">Email</a>'),
     ("https link to our own domain", f'<a href="{SITE_URL}book/">Book</a>'),
     ("an SVG namespace is not a request", '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>'),
+    ("JSON-LD data naming schema.org", '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article"}</script>'),
 ]
 
 
