@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fasciasite.bench.corpus import CORPUS_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "scripts" / "bench.py"
 
@@ -30,6 +32,7 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
 
     assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
+    assert data["corpus_version"] == CORPUS_VERSION  # a changed corpus is never compared as a change of speed
     (build,) = data["builds"]
     assert build["articles"] == 10
     for variant in ("with_citations", "without_citations"):

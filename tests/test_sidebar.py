@@ -9,12 +9,12 @@ a Material upgrade cannot silently leave a stale copy behind.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import material
 from lxml import html
 
+from fasciasite.bench.corpus import copy_real_site
 from conftest import ROOT, make_fixture_site, mkdocs_build
 
 OURS = ROOT / "overrides" / "partials" / "nav-item.html"
@@ -59,10 +59,7 @@ def test_override_is_materials_template_with_only_the_marked_block_changed():
 
 def test_every_real_page_has_materials_sidebar(built_site, tmp_path):
     plain = tmp_path / "plain"
-    for name in ("docs", "overrides", "includes", "schema", "scripts"):
-        shutil.copytree(ROOT / name, plain / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "references.bib"):
-        shutil.copy(ROOT / name, plain / name)
+    copy_real_site(plain)  # the one list of what a build of the real site reads
     (plain / "overrides" / "partials" / "nav-item.html").unlink()  # Material's own template
     result = mkdocs_build(plain / "mkdocs.yml", plain / "site")
     assert result.returncode == 0, result.stderr[-2000:]

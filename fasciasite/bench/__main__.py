@@ -59,6 +59,7 @@ from fasciasite.bench.runs import (
     strict_builds,
 )
 from fasciasite.bench.corpus import (
+    CORPUS_VERSION,
     copy_real_site,
     write_corpus,
 )
@@ -96,7 +97,8 @@ def parse_args(argv):
 
 def run(args, work: Path) -> dict:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    results: dict = {"machine": machine(), "runs": args.runs, "sizes": args.sizes, "builds": []}
+    results: dict = {"machine": machine(), "corpus_version": CORPUS_VERSION, "runs": args.runs, "sizes": args.sizes,
+                     "builds": []}
     print(f"bench: machine {results['machine']}", file=sys.stderr)
     for n in args.sizes:
         cited, uncited = work / f"n{n}" / "cited", work / f"n{n}" / "uncited"

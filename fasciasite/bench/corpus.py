@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import random
 import re
@@ -9,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import yaml
+from fasciasite import safety
 from fasciasite.bench.common import (
     CITATIONS_PER_ARTICLE,
     GENERATED_BIB_ENTRIES,
@@ -17,6 +19,12 @@ from fasciasite.bench.common import (
 
 
 # ── Synthetic corpus ─────────────────────────────────────────────────────────
+
+# Bump when the generated corpus changes shape, so a change of corpus never passes for a
+# change of speed (the figure is printed and saved with every run). 2: every source records
+# its design and certainty, every evidence-box row cites its sources and is rated within them,
+# and a page that names a treatment shows its safety block (issue 20's rules).
+CORPUS_VERSION = 2
 
 SUBJECTS = ["Fascia", "The thoracolumbar fascia", "Low back pain", "Foam rolling", "Sports massage",
             "Myofascial release", "Gentle exercise", "Poor sleep", "Long-term stress", "Running",
@@ -33,7 +41,8 @@ TAILS = ["in small studies", "for a few weeks at most", "in people with long-ter
          "but nobody knows why yet"]
 HEADINGS = ["What the research shows", "Who it may help", "What to try first", "Common myths",
             "What a session involves", "When to get help"]
-RATINGS = ["Strong", "Moderate", "Limited"]
+# Ratings a randomised trial allows (docs/about/editorial-policy.md); the sources are trials.
+RATINGS = ["Moderate", "Limited"]
 ANGLES = ["what the evidence says", "a plain guide", "myths and facts", "what to expect", "questions answered"]
 
 
@@ -71,7 +80,10 @@ def generated_bib(count: int) -> tuple[str, list[str]]:
             f"  title   = {{{rng.choice(SUBJECTS)} and {rng.choice(OBJECTS)}: a randomised trial number {i}}},\n"
             f"  journal = {{Journal of Benchmark Studies}},\n"
             f"  year    = {{{year}}},\n  volume  = {{{1 + i % 40}}},\n  pages   = {{{100 + i}--{110 + i}}},\n"
-            f"  doi     = {{10.5555/bench.{i:04d}}}\n}}\n"
+            f"  doi     = {{10.5555/bench.{i:04d}}},\n"
+            f"  design  = {{randomised trial}},\n  certainty = {{not graded}},\n"
+            f"  findings = {{A small randomised trial; the outcome it measured improved a little more than in the "
+            f"control group.}}\n}}\n"
         )
     return "\n".join(entries), keys
 
@@ -84,12 +96,24 @@ def rel(src: str, dst: str) -> str:
     return os.path.relpath(dst, os.path.dirname(src)).replace(os.sep, "/")
 
 
+@functools.lru_cache(maxsize=1)
+def _safety() -> safety.Safety:
+    return safety.load_for(ROOT)[0]
+
+
+def treatments_named(markdown: str) -> list[str]:
+    """The safety blocks a generated page must show: the treatments it names (includes/safety.yml)."""
+    data = _safety()
+    return [t.name for t in data.treatments.values() if any(p.search(markdown) for p in t.names)]
+
+
 def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams: list[str]) -> str:
     rng = random.Random(i)
     me = pages[i]
     title = f"{rng.choice(SUBJECTS)} and {rng.choice(OBJECTS)}: {rng.choice(ANGLES)} ({i})"
     published = dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)
     cites = rng.sample(keys, CITATIONS_PER_ARTICLE)
+    trials = [k for k in keys if k.startswith("bench")]  # the generated trials: evidence-box rows cite these
     n = len(pages)
     others = [pages[j] for j in dict.fromkeys(((i + 1) % n, (i * 7 + 3) % n, (i + n // 2) % n)) if j != i]
     links = [f"[{'a related guide' if k else 'how it works elsewhere'}]({rel(me, p)}{'' if k else '#how-it-works'})"
@@ -102,8 +126,8 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
         "next_review": published.replace(year=published.year + 1),
         "tags": rng.sample(tags, rng.randint(2, 5)),
     }
-    if pages[i].startswith("case-studies/"):
-        front["consent"] = "written"  # a case study records the client's permission
+    if pages[i].startswith("case-studies/") or any(str(tag).lower() in ("case study", "case studies") for tag in front["tags"]):
+        front["consent"] = "written"  # a case study (by folder or tag) records the client's permission
     body = [f"# {title}", "", '!!! abstract "Key points"', ""]
     body += [f"    - {sentence(rng)}" for _ in range(5)]
     body += ["", paragraph(rng, cites), "", paragraph(rng, cites) + (f" See {links[0]}." if links else ""), ""]
@@ -123,13 +147,20 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
     while cites:  # any citations the paragraphs did not use
         body += [paragraph(rng, cites, 3), ""]
     body += ['!!! info "How strong is the evidence?"', "", "    | Claim | Rating | Why |", "    |---|---|---|"]
-    body += [f"    | {sentence(rng)[:-1]} | **{rng.choice(RATINGS)}** | {rng.choice(TAILS)} |" for _ in range(4)]
+    body += [f"    | {sentence(rng)[:-1]} | **{rng.choice(RATINGS)}** | {rng.choice(TAILS)} [@{rng.choice(trials)}] |"
+             for _ in range(4)]
+    body += [""] + [f"<!-- md:safety {name} -->" for name in treatments_named("\n".join(body))]
     body += ["", "<!-- md:booking -->", ""]
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n".join(body)
 
 
+# The evidence box goes too: its rows must cite their sources (the ratings rule), so a page
+# without citations has no box (the figure compares the citation machinery, not the rule).
+EVIDENCE_BOX = re.compile(r'^!!! info "How strong is the evidence\?"\n(?:\n|    .*\n)*', re.M)
+
+
 def strip_citations(markdown: str) -> str:
-    return re.sub(r" ?\[@[\w-]+(?:\s*;\s*@[\w-]+)*\]", "", markdown)
+    return re.sub(r" ?\[@[\w-]+(?:\s*;\s*@[\w-]+)*\]", "", EVIDENCE_BOX.sub("", markdown))
 
 
 def copy_machinery(dest: Path) -> None:
@@ -183,7 +214,8 @@ def write_corpus(dest: Path, n: int, cited: bool) -> str:
 def copy_real_site(dest: Path) -> None:
     copy_machinery(dest)
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "references.bib"):
+    for name in ("mkdocs.yml", "references.bib", "research/searches.yml"):  # searches: the ratings rule reads them
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, dest / name)
 
 
