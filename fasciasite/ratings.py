@@ -169,10 +169,38 @@ def check_rows(markdown: str, entries: dict[str, Entry], file: str, offset: int 
 # ── "We found no trials": recorded searches ─────────────────────────────────
 
 
+# The same claim said impersonally: "No trial has tested this", "There are no trials of ...",
+# "No study we know of has measured ...", "no trials were found", "nobody has tested it".
+# Such a clause is ours unless it carries its own citation (then it reports what a cited
+# review found, e.g. "No trial tested them for new back pain [@review]").
+_STUDIES = r"(?:randomi[sz]ed\s+|controlled\s+|clinical\s+|good\s+|published\s+|high-quality\s+)*(?:trials?|stud(?:y|ies)|(?:systematic\s+)?reviews?|RCTs?)"
+_DONE = r"(?:tested|studied|measured|compared|looked|examined|shown|assessed|tried)"
+NONE_IMPERSONAL = re.compile(
+    r"\bno\s+" + _STUDIES + r"\s+(?:(?:that\s+)?we\s+know\s+of\s+)?(?:(?:has|have|had)\s+)?(?:yet\s+|ever\s+|so\s+far\s+)?"
+    r"(?:been\s+)?" + _DONE + r"\b"
+    r"|\bthere\s+(?:are|is|were|was|have\s+been|has\s+been)\s+(?:still\s+)?no\s+" + _STUDIES + r"\b"
+    r"|\bno\s+" + _STUDIES + r"\s+(?:were|was|could\s+be|have\s+been|has\s+been)\s+found\b"
+    r"|\bno(?:body|\s+one)\s+has\s+(?:yet\s+|ever\s+)?" + _DONE + r"\b"
+    r"|\bhas\s+(?:never|not)\s+(?:yet\s+)?been\s+(?:tested|studied)\s+in\s+(?:a\s+|any\s+)?" + _STUDIES,
+    re.I)
+CLAUSE_END = re.compile(r"[.;|!?\n]")
+
+
+def _clause_cites(text: str, start: int, end: int) -> bool:
+    """Does the clause around text[start:end] (to the nearest . ; | ! ? or line end) cite a source?"""
+    before = max((m.end() for m in CLAUSE_END.finditer(text, 0, start)), default=0)
+    after = CLAUSE_END.search(text, end)
+    return "[@" in text[before:after.start() if after else len(text)]
+
+
 def absence_claims(markdown: str) -> list[tuple[int, str]]:
-    """(line, words) for each "we found no trials"-style sentence outside code."""
+    """(line, words) for each "we found no trials"-style sentence outside code, and each
+    impersonal one ("no trial has tested this") whose clause cites no source."""
     text = prose(markdown)
-    return [(text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())) for m in WE_FOUND_NONE.finditer(text)]
+    found = [m for m in WE_FOUND_NONE.finditer(text)]
+    found += [m for m in NONE_IMPERSONAL.finditer(text) if not _clause_cites(text, m.start(), m.end())]
+    found.sort(key=lambda m: m.start())
+    return [(text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())) for m in found]
 
 
 def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], list[Problem]]:

@@ -266,3 +266,26 @@ def test_recorded_searches_are_validated(tmp_path):
         "research/searches.yml:13: unknown field 'by'; a sea", "research/searches.yml:7: page 'docs/missing.md' is",
         "research/searches.yml:9: where must be a list of th", "research/searches.yml:10: when 2027-01-01 is in the",
         "research/searches.yml:14: search is missing claim, "])
+
+
+@pytest.mark.parametrize("sentence", [
+    "No trial has tested this exact plan.", "There are no trials of who should avoid it.",
+    "No study we know of has measured pressure like this.", "No randomised trials were found.",
+    "Nobody has tested it in people with back pain.", "It has never been studied in a trial.",
+    "| Rolling releases fascia | **Not tested** | No good trial has shown it; a review found no evidence [@k] |",
+    "There is still no good systematic review of this.", "No trials have yet compared the two styles.",
+])
+def test_an_impersonal_no_trials_claim_of_our_own_needs_a_recorded_search(sentence):
+    [p] = ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {}, offset=3)
+    assert p.line == 6 and "research/searches.yml records no search for this page" in p.message
+    assert ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {"docs/x.md": [{"page": "docs/x.md"}]}) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "No trial tested them for new back pain [@review2008].",  # what a cited review found
+    "No placebo-controlled trial had tested opioids for new back pain [@abdelshaheed2016opioids].",
+    "The trial found no difference between the groups.", "No studies, no data: a marketing claim.",
+    "There is no cure for this, but it often settles.",
+])
+def test_a_cited_or_different_no_sentence_needs_no_search(sentence):
+    assert ratings.check_absence(f"{sentence}\n", "docs/x.md", {}) == []
