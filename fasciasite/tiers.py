@@ -49,6 +49,7 @@ class Tier:
     cite: list[str]
     signs: list[Sign]
     note: dict | None = None
+    reach: str = ""  # how to get this help, the box's last line ("call 999, or go to A&E")
 
     @property
     def level(self) -> int:
@@ -66,6 +67,7 @@ class Tiers:
     tiers: list[Tier]
     footer: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # cited key -> line in the data file
+    nations: str = ""  # the 111 services of Wales and Scotland, named once; a reach line shows them with {nations}
 
     def by_id(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -170,7 +172,8 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
         if note is not None and not (isinstance(note, dict) and str(note.get("text") or "").strip()):
             raise DataError(f"{shown}:{_line(raw, 'note')}: tier '{raw['id']}': note needs 'text:' (and 'cite:')")
         tiers.append(Tier(raw["id"], str(raw["title"]).strip(), str(raw["admonition"]).strip(),
-                          " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, note))
+                          " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, note,
+                          _reach(raw, shown, data)))
     seen: dict[str, str] = {}
     for t, raw in zip(tiers, data["tiers"]):
         wanted = TIER_COLOUR[t.id]
@@ -187,7 +190,8 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
     ids = [t.id for t in tiers]
     if sorted(ids) != sorted(LEVELS):
         raise DataError(f"{shown}:{_line(data, 'tiers')}: tiers must be exactly emergency, urgent, gp once each (found {', '.join(ids) or 'none'})")
-    result = Tiers(shown, tiers, " ".join(str(data.get("footer") or "").split()))
+    result = Tiers(shown, tiers, " ".join(str(data.get("footer") or "").split()),
+                   nations=" ".join(str(data.get("nations") or "").split()))
     for key in result.cited_keys():
         m = re.search(rf"\b{re.escape(key)}\b", text)
         result.lines[key] = text.count("\n", 0, m.start()) + 1 if m else 1
@@ -246,6 +250,19 @@ def check_pins(tiers: Tiers, data: dict, pins_path: Path) -> list[str]:
     return problems
 
 
+def _reach(raw: dict, shown: str, data: dict) -> str:
+    """A tier's `reach` line: required, so every box ends with how to get that help; a
+    {nations} in it needs the file's `nations` text."""
+    reach = " ".join(str(raw.get("reach") or "").split())
+    if not reach:
+        raise DataError(f"{shown}:{_line(raw)}: tier '{raw['id']}' has no 'reach:' line; end every tier with how to get "
+                        "that help (\"call 999\", \"call 111 or use 111 online\", \"contact your GP practice\")")
+    if "{nations}" in reach and not str(data.get("nations") or "").strip():
+        raise DataError(f"{shown}:{_line(raw, 'reach')}: tier '{raw['id']}' shows {{nations}}, but the file has no "
+                        "'nations:' text; add it once (the 111 services of Wales and Scotland)")
+    return reach
+
+
 def _shown(path: Path) -> str:
     """The data file's path as authors know it (includes/urgent-help.yml)."""
     parts = path.as_posix().split("/")
@@ -291,10 +308,12 @@ def _relative_links(text: str, page_src: str) -> str:
     return re.sub(r"\]\(([^)]*?)([^()\s]+)\)", lambda m: fix(m), text)
 
 
-def render_tier(tier: Tier) -> str:
+def render_tier(tier: Tier, nations: str = "") -> str:
     body = [f"{tier.lead}{_cite(tier.cite)}:", ""] + [f"- {s.text}" for s in tier.signs]
     if tier.note:
         body += ["", " ".join(str(tier.note["text"]).split()) + _cite(list(tier.note.get("cite", [])))]
+    if tier.reach:
+        body += ["", tier.reach.replace("{nations}", nations).strip()]
     lines = [f'!!! {tier.admonition} urgent-help urgent-{tier.id} "{tier.title}"', ""]
     lines += [f"    {line}" if line else "" for line in body]
     return "\n".join(lines)
@@ -302,8 +321,8 @@ def render_tier(tier: Tier) -> str:
 
 def render(tiers: Tiers, tier_id: str | None, page_src: str) -> str:
     if tier_id:
-        return _relative_links(render_tier(tiers.by_id(tier_id)), page_src)
-    parts = [render_tier(t) for t in sorted(tiers.tiers, key=lambda t: -t.level)]
+        return _relative_links(render_tier(tiers.by_id(tier_id), tiers.nations), page_src)
+    parts = [render_tier(t, tiers.nations) for t in sorted(tiers.tiers, key=lambda t: -t.level)]
     if tiers.footer:
         parts.append(tiers.footer)
     return _relative_links("\n\n".join(parts), page_src)
