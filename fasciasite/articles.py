@@ -21,11 +21,10 @@ import os
 import re
 from typing import NamedTuple
 
-from mkdocs.exceptions import PluginError
 
 from fasciasite import pagesource  # each page's front matter, parsed once
 
-log = logging.getLogger("mkdocs.hooks.article")
+log = logging.getLogger("mkdocs.plugins.fasciasite.article")
 
 WORDS_PER_MINUTE = 200
 FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:.*$", re.M)
@@ -48,12 +47,65 @@ def long_date(value) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def on_config(config):
-    extra = config.extra
-    for name in ("booking_url", "article_sections", "authors"):
-        if not extra.get(name):
-            raise PluginError(f"mkdocs.yml: extra.{name} is missing; the article template needs it.")
-    return config
+class Articles:
+    """The articles of one build: each article's front matter, for the article list."""
+
+    def __init__(self) -> None:
+        self._articles: dict[str, dict] = {}
+        self.words_per_minute, self.related = WORDS_PER_MINUTE, RELATED
+
+    def on_config(self, config, words_per_minute: int = WORDS_PER_MINUTE, related: int = RELATED):
+        """extra.booking_url, article_sections and authors are validated by the plugin (fasciasite.config)."""
+        self.words_per_minute, self.related = words_per_minute, related
+        return config
+
+    def on_files(self, files, config):
+        self._articles.clear()
+        for f in files.documentation_pages():
+            if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri and f.abs_src_path:
+                self._articles[f.src_uri] = pagesource.read(f.abs_src_path)[2]
+        return files
+
+    def article_list(self, page, config) -> str:
+        """Markdown: a heading per nav section, then each article as a link with its description."""
+        depth = len(page.file.src_uri.split("/")) - 1
+        up = "../" * depth
+        out = []
+        for item in config.nav or []:
+            if not isinstance(item, dict):
+                continue
+            (section, entries), = item.items()
+            listed = [e for e in entries if isinstance(e, str) and e in self._articles] if isinstance(entries, list) else []
+            if not listed:
+                continue
+            out.append(f"### {section}\n")
+            for src in listed:
+                meta = self._articles[src]
+                out.append(f"- [{meta.get('title', src)}]({up}{src}): {meta.get('description', '')}")
+            out.append("")
+        return "\n".join(out)
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """An article's metadata for the templates (its shortcodes were expanded by the page pipeline)."""
+        if is_article(page, config):
+            page.meta["is_article"] = True
+            # Prose only: citation markers and the reference list (footnote definitions) are not read.
+            prose = FOOTNOTE_DEFINITION.sub("", re.sub(r"\[@[^\]]*\]", "", markdown))
+            words = len(re.findall(r"[A-Za-z0-9’']+", prose))
+            page.meta["reading_minutes"] = max(1, math.ceil(words / self.words_per_minute))
+            author = config.extra["authors"].get(page.meta.get("author"), {})
+            page.meta["author_name"] = author.get("name", page.meta.get("author", ""))
+        return markdown
+
+    def on_env(self, env, config, files):
+        env.filters["long_date"] = long_date
+        today = build_date()
+        articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]
+        for page, related in zip(articles, related_articles(articles, self.related), strict=True):
+            page.meta["review_state"] = review_state(page.meta.get("next_review"), today)
+            page.meta["related"] = related
+        return env
+
 
 
 def is_article(page, config) -> bool:
@@ -62,52 +114,11 @@ def is_article(page, config) -> bool:
 
 BOOKING_MARKER = "<!-- md:booking -->"
 LIST_MARKER = "<!-- md:article-list -->"
-_articles: dict[str, dict] = {}
 
 
-def on_files(files, config):
-    _articles.clear()
-    for f in files.documentation_pages():
-        if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri and f.abs_src_path:
-            _articles[f.src_uri] = pagesource.read(f.abs_src_path)[2]
-    return files
-
-
-def article_list(page, config) -> str:
-    """Markdown: a heading per nav section, then each article as a link with its description."""
-    depth = len(page.file.src_uri.split("/")) - 1
-    up = "../" * depth
-    out = []
-    for item in config.nav or []:
-        if not isinstance(item, dict):
-            continue
-        (section, entries), = item.items()
-        listed = [e for e in entries if isinstance(e, str) and e in _articles] if isinstance(entries, list) else []
-        if not listed:
-            continue
-        out.append(f"### {section}\n")
-        for src in listed:
-            meta = _articles[src]
-            out.append(f"- [{meta.get('title', src)}]({up}{src}): {meta.get('description', '')}")
-        out.append("")
-    return "\n".join(out)
-
-
-def on_page_markdown(markdown, page, config, files):
-    if BOOKING_MARKER in markdown:  # the booking link lives once, in mkdocs.yml extra.booking_url
-        button = f"[Book an appointment online]({config.extra['booking_url']}){{ .md-button .md-button--primary }}"
-        markdown = markdown.replace(BOOKING_MARKER, button)
-    if LIST_MARKER in markdown:
-        markdown = markdown.replace(LIST_MARKER, article_list(page, config))
-    if is_article(page, config):
-        page.meta["is_article"] = True
-        # Prose only: citation markers and the reference list (footnote definitions) are not read.
-        prose = FOOTNOTE_DEFINITION.sub("", re.sub(r"\[@[^\]]*\]", "", markdown))
-        words = len(re.findall(r"[A-Za-z0-9’']+", prose))
-        page.meta["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
-        author = config.extra["authors"].get(page.meta.get("author"), {})
-        page.meta["author_name"] = author.get("name", page.meta.get("author", ""))
-    return markdown
+def booking_button(config) -> str:
+    """<!-- md:booking -->: the booking link lives once, in mkdocs.yml extra.booking_url."""
+    return f"[Book an appointment online]({config.extra['booking_url']}){{ .md-button .md-button--primary }}"
 
 
 def review_state(next_review, today: dt.date) -> str:
@@ -131,7 +142,7 @@ class Related(NamedTuple):
     url: str
 
 
-def related_articles(articles: list) -> list[list[Related]]:
+def related_articles(articles: list, count: int = RELATED) -> list[list[Related]]:
     """For each article, up to RELATED others sharing the most tags; ties by title, then nav order.
 
     Tags become bits of an int, so the shared count of a pair is one AND and a bit count;
@@ -150,16 +161,8 @@ def related_articles(articles: list) -> list[list[Related]]:
     related = []
     for i, mask in enumerate(masks):
         shared = [(mask & other).bit_count() for other in ordered_masks]
-        top = heapq.nlargest(RELATED + 1, range(len(shared)), key=shared.__getitem__)  # stable, like sorted()
-        related.append([refs[k] for k in top if order[k] != i and shared[k]][:RELATED])
+        top = heapq.nlargest(count + 1, range(len(shared)), key=shared.__getitem__)  # stable, like sorted()
+        related.append([refs[k] for k in top if order[k] != i and shared[k]][:count])
     return related
 
 
-def on_env(env, config, files):
-    env.filters["long_date"] = long_date
-    today = build_date()
-    articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]
-    for page, related in zip(articles, related_articles(articles), strict=True):
-        page.meta["review_state"] = review_state(page.meta.get("next_review"), today)
-        page.meta["related"] = related
-    return env

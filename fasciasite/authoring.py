@@ -20,34 +20,141 @@ import logging
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+
 
 from fasciasite import pagelint, pagesource
 
-log = logging.getLogger("mkdocs.hooks.authoring")  # under mkdocs.*, so strict builds count it
+log = logging.getLogger("mkdocs.plugins.fasciasite.authoring")  # under mkdocs.*, so strict builds count it
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")
-_state: dict = {"problems": [], "anchors": []}
 
 
-def _problem(message: str) -> None:
-    log.error(message)
-    _state["problems"].append(message)
+class AuthorChecks:
+    """The author checks of one build: its problems and the anchor links checked once every page is rendered."""
 
+    def __init__(self, report: Callable[[str], None] = log.error) -> None:
+        self._state: dict = {"problems": [], "anchors": []}
+        self.report = report  # the plugin's problem log (fasciasite.problems); log.error on its own
 
-def on_config(config):
-    _state.update(problems=[], anchors=[], root=Path(config.config_file_path).parent, site_url=config.site_url or "")
-    bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path") or ["."]
-    _state["snippet_dirs"] = [(_state["root"] / b) for b in ([bases] if isinstance(bases, str) else bases)]
-    return config
+    def _problem(self, message: str) -> None:
+        self.report(message)
+        self._state["problems"].append(message)
 
+    def on_config(self, config):
+        self._state.update(problems=[], anchors=[], root=Path(config.config_file_path).parent, site_url=config.site_url or "")
+        bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path") or ["."]
+        self._state["snippet_dirs"] = [(self._state["root"] / b) for b in ([bases] if isinstance(bases, str) else bases)]
+        return config
 
-def _rel(config, src_uri: str) -> str:
-    docs, root = Path(config.docs_dir), _state["root"]
-    return (docs / src_uri).relative_to(root).as_posix() if docs.is_relative_to(root) else src_uri
+    def _rel(self, config, src_uri: str) -> str:
+        docs, root = Path(config.docs_dir), self._state["root"]
+        return (docs / src_uri).relative_to(root).as_posix() if docs.is_relative_to(root) else src_uri
+
+    def on_files(self, files, config):
+        undecodable = []
+        for f in files:
+            if not SAFE_NAME.match(f.src_uri):
+                folder, _, name = f.src_uri.rpartition("/")
+                better = (folder + "/" if folder else "") + slug(name)
+                self._problem(f"{self._rel(config, f.src_uri)}: the file name has a space or a non-ASCII letter, and it becomes the "
+                         f"page's address (…/{f.url}); rename it to {self._rel(config, better)} (a-z, 0-9 and hyphens) "
+                         "and update the nav and links")
+            if f.is_documentation_page() and f.abs_src_path:
+                problem = pagesource.utf8_problem(Path(f.abs_src_path).read_bytes(), self._rel(config, f.src_uri))
+                if problem:
+                    undecodable.append(problem)
+        if undecodable:
+            for message in undecodable:
+                log.error(message)
+            raise PluginError(f"{len(undecodable)} file(s) not saved as UTF-8, listed above with file and line.")
+        self._titles(files, config)
+        self._nav_entries(config, files)
+        # Redirects that would replace a live page or lead nowhere (the redirects plugin only warns
+        # about a missing target, without a line, and silently overwrites a live page).
+        from fasciasite.published import redirect_problems
+
+        for message in redirect_problems(Path(config.config_file_path), Path(config.docs_dir)):
+            self._problem(message)
+        return files
+
+    def _titles(self, files, config) -> None:
+        seen: dict[str, str] = {}
+        for f in files.documentation_pages():
+            if not f.abs_src_path:
+                continue
+            text, _, meta = pagesource.read(f.abs_src_path)
+            title = meta.get("title")
+            if not isinstance(title, str) or not title.strip():
+                continue
+            line = next((n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith("title:")), 1)
+            here = f"{self._rel(config, f.src_uri)}:{line}"
+            first = seen.setdefault(" ".join(title.split()).casefold(), here)
+            if first != here:
+                self._problem(f"{here}: title '{title}' is also the title of {first}; give each page its own title (it is the "
+                         "browser tab, the search result, the feed item and the link preview)")
+
+    def _nav_entries(self, config, files) -> None:
+        config_file = Path(config.config_file_path)
+        lines = config_file.read_text(encoding="utf-8-sig").splitlines() if config_file.is_file() else []
+        pages = [f.src_uri for f in files.documentation_pages()]
+        for path in _nav_paths(config.nav):
+            if files.get_file_from_path(path) is not None:
+                continue
+            line = next((n for n, raw in enumerate(lines, 1) if path in raw and not raw.lstrip().startswith("#")), 1)
+            near = difflib.get_close_matches(path, pages, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            self._problem(f"{config_file.name}:{line}: nav entry '{path}' is not a file in docs/; create docs/{path} or fix "
+                     f"the entry{hint}")
+
+    def on_page_markdown(self, markdown, page, config, files):
+        src, offset = page.file.src_uri, 0
+        if page.file.abs_src_path:
+            text = pagesource.read(page.file.abs_src_path)[0]
+            offset = text.count("\n", 0, len(text) - len(markdown)) if text.endswith(markdown) else 0
+        where = self._rel(config, src)
+        problems = (pagelint.unclosed_fence(markdown) + pagelint.undefined_refs(markdown)
+                    + pagelint.foreign_images(markdown, self._state["site_url"])
+                    + pagelint.own_site_links(markdown, self._state["site_url"], lambda p: _suggest_for_url(p, page, files)))
+        if "<!-- md:references -->" not in markdown:
+            problems += pagelint.references_heading(markdown)
+        markdown, missing = self._snippets(markdown)
+        problems += missing
+        problems += _broken_links(markdown, page, files)
+        for line, message in sorted(problems):
+            self._problem(f"{where}:{line + offset}: {message}")
+        self._state["anchors"] += [(where, line + offset, link, target, anchor) for line, link, target, anchor
+                              in _anchor_links(markdown, page, files)]
+        return markdown
+
+    def _snippets(self, markdown: str):
+        problems, lines = [], markdown.split("\n")
+        for line, path, _raw in pagelint.snippets(markdown):
+            if any((d / path).is_file() for d in self._state["snippet_dirs"]):
+                continue
+            where = " or ".join(d.relative_to(self._state["root"]).as_posix() + "/" for d in self._state["snippet_dirs"]
+                                if d.is_relative_to(self._state["root"]))
+            if (self._state["root"] / path).is_file() and any((d / Path(path).name).is_file() for d in self._state["snippet_dirs"]):
+                fix = f"snippet paths are relative to {where}: write --8<-- \"{Path(path).name}\""
+            else:
+                fix = f"there is no {path} in {where}; create it there or fix the name (snippet paths are relative to {where})"
+            problems.append((line, f"snippet '{path}' not found: {fix}"))
+            lines[line - 1] = ""  # so pymdownx.snippets does not stop the build with a traceback
+        return "\n".join(lines), problems
+
+    def on_env(self, env, config, files):
+        for where, line, link, target, anchor in self._state["anchors"]:
+            ids = getattr(target.page, "present_anchor_ids", None) if target.page else None
+            if ids is None or anchor in ids:
+                continue
+            near = difflib.get_close_matches(anchor, sorted(ids), n=1)
+            hint = f"did you mean #{near[0]}?" if near else "ids there: " + ", ".join(sorted(i for i in ids if not i.startswith("fn"))[:12])
+            self._problem(f"{where}:{line}: link {link}: {target.src_uri} has no heading or id '{anchor}'; {hint}")
+        return env
+
 
 
 def slug(name: str) -> str:
@@ -59,52 +166,6 @@ def slug(name: str) -> str:
 # ── Files ────────────────────────────────────────────────────────────────────
 
 
-@event_priority(200)
-def on_files(files, config):
-    undecodable = []
-    for f in files:
-        if not SAFE_NAME.match(f.src_uri):
-            folder, _, name = f.src_uri.rpartition("/")
-            better = (folder + "/" if folder else "") + slug(name)
-            _problem(f"{_rel(config, f.src_uri)}: the file name has a space or a non-ASCII letter, and it becomes the "
-                     f"page's address (…/{f.url}); rename it to {_rel(config, better)} (a-z, 0-9 and hyphens) "
-                     "and update the nav and links")
-        if f.is_documentation_page() and f.abs_src_path:
-            problem = pagesource.utf8_problem(Path(f.abs_src_path).read_bytes(), _rel(config, f.src_uri))
-            if problem:
-                undecodable.append(problem)
-    if undecodable:
-        for message in undecodable:
-            log.error(message)
-        raise PluginError(f"{len(undecodable)} file(s) not saved as UTF-8, listed above with file and line.")
-    _titles(files, config)
-    _nav_entries(config, files)
-    # Redirects that would replace a live page or lead nowhere (the redirects plugin only warns
-    # about a missing target, without a line, and silently overwrites a live page).
-    from fasciasite.published import redirect_problems
-
-    for message in redirect_problems(Path(config.config_file_path), Path(config.docs_dir)):
-        _problem(message)
-    return files
-
-
-def _titles(files, config) -> None:
-    seen: dict[str, str] = {}
-    for f in files.documentation_pages():
-        if not f.abs_src_path:
-            continue
-        text, _, meta = pagesource.read(f.abs_src_path)
-        title = meta.get("title")
-        if not isinstance(title, str) or not title.strip():
-            continue
-        line = next((n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith("title:")), 1)
-        here = f"{_rel(config, f.src_uri)}:{line}"
-        first = seen.setdefault(" ".join(title.split()).casefold(), here)
-        if first != here:
-            _problem(f"{here}: title '{title}' is also the title of {first}; give each page its own title (it is the "
-                     "browser tab, the search result, the feed item and the link preview)")
-
-
 def _nav_paths(items):
     for item in items or []:
         value = next(iter(item.values())) if isinstance(item, dict) else item
@@ -114,59 +175,7 @@ def _nav_paths(items):
             yield value
 
 
-def _nav_entries(config, files) -> None:
-    config_file = Path(config.config_file_path)
-    lines = config_file.read_text(encoding="utf-8-sig").splitlines() if config_file.is_file() else []
-    pages = [f.src_uri for f in files.documentation_pages()]
-    for path in _nav_paths(config.nav):
-        if files.get_file_from_path(path) is not None:
-            continue
-        line = next((n for n, raw in enumerate(lines, 1) if path in raw and not raw.lstrip().startswith("#")), 1)
-        near = difflib.get_close_matches(path, pages, n=1)
-        hint = f" (did you mean {near[0]}?)" if near else ""
-        _problem(f"{config_file.name}:{line}: nav entry '{path}' is not a file in docs/; create docs/{path} or fix "
-                 f"the entry{hint}")
-
-
 # ── Pages ────────────────────────────────────────────────────────────────────
-
-
-@event_priority(120)  # before every other page hook: the author's own text and lines
-def on_page_markdown(markdown, page, config, files):
-    src, offset = page.file.src_uri, 0
-    if page.file.abs_src_path:
-        text = pagesource.read(page.file.abs_src_path)[0]
-        offset = text.count("\n", 0, len(text) - len(markdown)) if text.endswith(markdown) else 0
-    where = _rel(config, src)
-    problems = (pagelint.unclosed_fence(markdown) + pagelint.undefined_refs(markdown)
-                + pagelint.foreign_images(markdown, _state["site_url"])
-                + pagelint.own_site_links(markdown, _state["site_url"], lambda p: _suggest_for_url(p, page, files)))
-    if "<!-- md:references -->" not in markdown:
-        problems += pagelint.references_heading(markdown)
-    markdown, missing = _snippets(markdown)
-    problems += missing
-    problems += _broken_links(markdown, page, files)
-    for line, message in sorted(problems):
-        _problem(f"{where}:{line + offset}: {message}")
-    _state["anchors"] += [(where, line + offset, link, target, anchor) for line, link, target, anchor
-                          in _anchor_links(markdown, page, files)]
-    return markdown
-
-
-def _snippets(markdown: str):
-    problems, lines = [], markdown.split("\n")
-    for line, path, _raw in pagelint.snippets(markdown):
-        if any((d / path).is_file() for d in _state["snippet_dirs"]):
-            continue
-        where = " or ".join(d.relative_to(_state["root"]).as_posix() + "/" for d in _state["snippet_dirs"]
-                            if d.is_relative_to(_state["root"]))
-        if (_state["root"] / path).is_file() and any((d / Path(path).name).is_file() for d in _state["snippet_dirs"]):
-            fix = f"snippet paths are relative to {where}: write --8<-- \"{Path(path).name}\""
-        else:
-            fix = f"there is no {path} in {where}; create it there or fix the name (snippet paths are relative to {where})"
-        problems.append((line, f"snippet '{path}' not found: {fix}"))
-        lines[line - 1] = ""  # so pymdownx.snippets does not stop the build with a traceback
-    return "\n".join(lines), problems
 
 
 def _resolve(page, target: str) -> str:
@@ -229,15 +238,3 @@ def _anchor_links(markdown: str, page, files):
 # ── After every page is rendered ─────────────────────────────────────────────
 
 
-@event_priority(50)  # before the front-matter hook stops a failing build
-def on_env(env, config, files):
-    for where, line, link, target, anchor in _state["anchors"]:
-        ids = getattr(target.page, "present_anchor_ids", None) if target.page else None
-        if ids is None or anchor in ids:
-            continue
-        near = difflib.get_close_matches(anchor, sorted(ids), n=1)
-        hint = f"did you mean #{near[0]}?" if near else "ids there: " + ", ".join(sorted(i for i in ids if not i.startswith("fn"))[:12])
-        _problem(f"{where}:{line}: link {link}: {target.src_uri} has no heading or id '{anchor}'; {hint}")
-    if _state["problems"]:
-        raise PluginError(f"{len(_state['problems'])} author problem(s), listed above with file and line.")
-    return env

@@ -29,12 +29,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from typing import Any
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from PIL import Image, ImageDraw, ImageFont
 
-log = logging.getLogger("mkdocs.hooks.cards")
+log = logging.getLogger("mkdocs.plugins.fasciasite.cards")
 
 SIZE = (1200, 630)
 BACKGROUND = (0, 77, 64)      # deep teal (contrast 10:1 with white)
@@ -44,11 +45,6 @@ FOOTER = (204, 230, 225)
 RULE = (77, 140, 130)
 CARD_DIR = "assets/cards"
 VERSION = "3"  # bump to redraw every cached card after changing the design
-
-_cards: dict[str, Path] = {}  # card in the site -> its PNG in the cache
-_sent: set[Path] = set()      # PNGs the worker was asked to draw in this build
-_worker: subprocess.Popen | None = None
-_worker_errors = None  # the file the worker's standard error goes to
 
 
 def card_path(page) -> str:
@@ -64,41 +60,78 @@ def footer(config) -> str:
     return f"{config.extra.get('clinic_name', '')}, {config.extra.get('clinic_city', '')}"
 
 
-def on_pre_build(config):
-    _cards.clear()
-    _sent.clear()
+class Cards:
+    """The link-preview cards of one build: the cards needed, those sent to the worker, and the worker."""
 
+    def __init__(self) -> None:
+        self._cards: dict[str, Path] = {}  # card in the site -> its PNG in the cache
+        self._sent: set[Path] = set()      # PNGs the worker was asked to draw in this build
+        self._worker: subprocess.Popen | None = None
+        self._worker_errors: Any = None  # the file the worker's standard error goes to
 
-def request(rel: str, title: str, kicker: str, config) -> None:
-    """The site needs card `rel`; have it drawn unless the cache has it."""
-    global _worker, _worker_errors
-    text = (title, kicker, config.site_name, footer(config))
-    key = hashlib.sha256("\0".join((VERSION, *text)).encode()).hexdigest()
-    cached = cache_dir(config) / f"{key}.png"
-    _cards[rel] = cached
-    if cached in _sent or cached.exists():  # two pages with one title share a drawing
-        return
-    if _worker is None:
-        # Line-buffered pipe; the worker reads as it draws (~10 ms a card, while a page
-        # takes ~25 ms to build), so a write only waits if it falls ~400 cards behind.
-        # Its errors go to a file, not a pipe: a full pipe could stall both processes.
-        _worker_errors = tempfile.TemporaryFile()
-        _worker = subprocess.Popen([sys.executable, "-m", "fasciasite.cards"], stdin=subprocess.PIPE,
-                                   stderr=_worker_errors, text=True, bufsize=1)
-    _sent.add(cached)
-    try:
-        _worker.stdin.write(json.dumps([str(cached), *text]) + "\n")
-    except OSError:  # the worker has stopped (BrokenPipeError): say why, not a silent exit
-        fail(stop_worker())
+    def on_pre_build(self, config):
+        self._cards.clear()
+        self._sent.clear()
 
+    def request(self, rel: str, title: str, kicker: str, config) -> None:
+        """The site needs card `rel`; have it drawn unless the cache has it."""
+        text = (title, kicker, config.site_name, footer(config))
+        key = hashlib.sha256("\0".join((VERSION, *text)).encode()).hexdigest()
+        cached = cache_dir(config) / f"{key}.png"
+        self._cards[rel] = cached
+        if cached in self._sent or cached.exists():  # two pages with one title share a drawing
+            return
+        if self._worker is None:
+            # Line-buffered pipe; the worker reads as it draws (~10 ms a card, while a page
+            # takes ~25 ms to build), so a write only waits if it falls ~400 cards behind.
+            # Its errors go to a file, not a pipe: a full pipe could stall both processes.
+            self._worker_errors = tempfile.TemporaryFile()
+            self._worker = subprocess.Popen([sys.executable, "-m", "fasciasite.cards"], stdin=subprocess.PIPE,
+                                       stderr=self._worker_errors, text=True, bufsize=1)
+        self._sent.add(cached)
+        try:
+            self._worker.stdin.write(json.dumps([str(cached), *text]) + "\n")
+        except OSError:  # the worker has stopped (BrokenPipeError): say why, not a silent exit
+            fail(self.stop_worker())
 
-def on_page_markdown(markdown, page, config, files):
-    title = page.meta.get("title") or page.title or config.site_name
-    kicker = "Evidence-based guide" if page.meta.get("is_article") else config.site_name
-    rel = card_path(page)
-    request(rel, str(title), kicker, config)
-    page.meta["card_url"] = config.site_url + rel
-    return markdown
+    def on_page_markdown(self, markdown, page, config, files):
+        title = page.meta.get("title") or page.title or config.site_name
+        kicker = "Evidence-based guide" if page.meta.get("is_article") else config.site_name
+        rel = card_path(page)
+        self.request(rel, str(title), kicker, config)
+        page.meta["card_url"] = config.site_url + rel
+        return markdown
+
+    def stop_worker(self) -> str:
+        """Close the worker's input and wait for it; return what it printed if it failed."""
+        if self._worker is None:
+            return ""
+        worker, self._worker = self._worker, None
+        try:
+            worker.stdin.close()  # the worker draws what is queued, then exits
+        except OSError:
+            pass  # it had already stopped
+        failed = worker.wait() != 0
+        self._worker_errors.seek(0)
+        errors = self._worker_errors.read().decode("utf-8", "replace").strip()
+        self._worker_errors.close()
+        return (errors or "the card worker failed") if failed else ""
+
+    def on_post_build(self, config):
+        self.request(f"{CARD_DIR}/default.png", config.site_name, "Evidence-based guides", config)
+        errors = self.stop_worker()
+        if errors:
+            fail(errors)
+        site = Path(config.site_dir)
+        for rel, cached in sorted(self._cards.items()):
+            out = site / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, out)
+        log.debug("cards: %d written, %d drawn", len(self._cards), len(self._sent))
+
+    def on_build_error(self, error):
+        self.stop_worker()
+
 
 
 @functools.lru_cache(maxsize=8)
@@ -150,42 +183,8 @@ def draw_to(cached: Path, title: str, kicker: str, site_name: str, footer_text: 
 
 
 def fail(errors: str):
-    raise PluginError(f"overrides/hooks/cards.py: a link-preview card could not be drawn:\n{errors}\n"
+    raise PluginError(f"fasciasite/cards.py: a link-preview card could not be drawn:\n{errors}\n"
                       "If .cache/cards is damaged, delete it (make clean) and build again.")
-
-
-def stop_worker() -> str:
-    """Close the worker's input and wait for it; return what it printed if it failed."""
-    global _worker
-    if _worker is None:
-        return ""
-    worker, _worker = _worker, None
-    try:
-        worker.stdin.close()  # the worker draws what is queued, then exits
-    except OSError:
-        pass  # it had already stopped
-    failed = worker.wait() != 0
-    _worker_errors.seek(0)
-    errors = _worker_errors.read().decode("utf-8", "replace").strip()
-    _worker_errors.close()
-    return (errors or "the card worker failed") if failed else ""
-
-
-def on_post_build(config):
-    request(f"{CARD_DIR}/default.png", config.site_name, "Evidence-based guides", config)
-    errors = stop_worker()
-    if errors:
-        fail(errors)
-    site = Path(config.site_dir)
-    for rel, cached in sorted(_cards.items()):
-        out = site / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, out)
-    log.debug("cards: %d written, %d drawn", len(_cards), len(_sent))
-
-
-def on_build_error(error):
-    stop_worker()
 
 
 if __name__ == "__main__":  # the worker

@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import threading
-from collections import defaultdict
 from pathlib import Path
 
 import markdown
@@ -24,7 +23,7 @@ from mkdocs.exceptions import PluginError
 
 
 
-log = logging.getLogger("mkdocs.hooks.citations")
+log = logging.getLogger("mkdocs.plugins.fasciasite.citations")
 
 REFERENCES_MARKER = "<!-- md:references -->"  # where the References page lists every entry
 AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
@@ -78,7 +77,7 @@ class FormatOnceRegistry:
     def _ready(self):
         self._formatting.join()
         if self._error is not None:
-            raise PluginError(f"overrides/hooks/citations.py: formatting references.bib failed: "
+            raise PluginError(f"fasciasite/citation_format.py: formatting references.bib failed: "
                               f"{self._error}") from self._error
 
     @property

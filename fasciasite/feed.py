@@ -33,11 +33,10 @@ from mkdocs.exceptions import PluginError
 
 from fasciasite.cards import SIZE as CARD_SIZE
 
-log = logging.getLogger("mkdocs.hooks.feed")
+log = logging.getLogger("mkdocs.plugins.fasciasite.feed")
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
 MEDIA = "http://search.yahoo.com/mrss/"  # the Media RSS namespace (media:content)
 CARD_TYPE = "image/png"
-_cards: dict[str, str] = {}  # page address -> its card's address (this build)
 
 
 def feed_length_problem(config_file: Path, length: int, articles: int) -> str | None:
@@ -51,25 +50,57 @@ def feed_length_problem(config_file: Path, length: int, articles: int) -> str | 
             f"{articles * 2} (length: {max(1000, articles * 2)})")
 
 
-def on_config(config):
-    _cards.clear()
-    plugin = config.plugins.get("rss")
-    if plugin is None:
+class Feed:
+    """The feed of one build: each page's card address, added to its feed item after the build."""
+
+    def __init__(self) -> None:
+        self._cards: dict[str, str] = {}  # page address -> its card's address (this build)
+
+    def on_config(self, config):
+        self._cards.clear()
+        plugin = config.plugins.get("rss")
+        if plugin is None:
+            return config
+        docs = Path(config.docs_dir)
+        sections = config.extra.get("article_sections") or []
+        count = sum(1 for s in sections for _ in (docs / s).glob("*.md"))
+        problem = feed_length_problem(Path(config.config_file_path), int(plugin.config.length), count)
+        if problem:
+            raise PluginError(problem)
         return config
-    docs = Path(config.docs_dir)
-    sections = config.extra.get("article_sections") or []
-    count = sum(1 for s in sections for _ in (docs / s).glob("*.md"))
-    problem = feed_length_problem(Path(config.config_file_path), int(plugin.config.length), count)
-    if problem:
-        raise PluginError(problem)
-    return config
 
+    def on_page_context(self, context, page, config, nav):
+        card = page.meta.get("card_url")
+        if card and page.canonical_url:
+            self._cards[page.canonical_url] = card
+        return context
 
-def on_page_context(context, page, config, nav):
-    card = page.meta.get("card_url")
-    if card and page.canonical_url:
-        _cards[page.canonical_url] = card
-    return context
+    def on_post_build(self, config):
+        language = config.extra.get("locale", "en_GB").replace("_", "-")
+        authors = {key: a.get("name", key) for key, a in config.extra.get("authors", {}).items()}
+        for name in FEEDS:
+            path = Path(config.site_dir) / name
+            if not path.is_file():
+                continue
+            tree = etree.parse(str(path))
+            for node in tree.iterfind("channel/language"):
+                node.text = language
+            for node in tree.iterfind("channel/image/url"):
+                node.text = config.site_url + "assets/cards/default.png"
+            for node in tree.iterfind("channel/item/author"):
+                node.text = authors.get(node.text, node.text)
+            for item in tree.iterfind("channel/item"):
+                card = self._cards.get(item.findtext("link") or "")
+                if card and card.startswith(config.site_url):
+                    card_file = Path(config.site_dir) / card[len(config.site_url):]
+                    if card_file.is_file():  # drawn and copied by fasciasite/cards.py (its hook runs first)
+                        add_card(item, card, card_file, *CARD_SIZE)
+                    else:
+                        log.warning(f"{name}: the item {item.findtext('link')} has no preview card at {card}; "
+                                    "check that fasciasite/plugin.py writes the cards before the feed (on_post_build)")
+            etree.cleanup_namespaces(tree, top_nsmap={"media": MEDIA})
+            tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
 
 
 def add_card(item, card_url: str, card_file: Path, width: int, height: int) -> None:
@@ -82,28 +113,3 @@ def add_card(item, card_url: str, card_file: Path, width: int, height: int) -> N
                      width=str(width), height=str(height))
 
 
-def on_post_build(config):
-    language = config.extra.get("locale", "en_GB").replace("_", "-")
-    authors = {key: a.get("name", key) for key, a in config.extra.get("authors", {}).items()}
-    for name in FEEDS:
-        path = Path(config.site_dir) / name
-        if not path.is_file():
-            continue
-        tree = etree.parse(str(path))
-        for node in tree.iterfind("channel/language"):
-            node.text = language
-        for node in tree.iterfind("channel/image/url"):
-            node.text = config.site_url + "assets/cards/default.png"
-        for node in tree.iterfind("channel/item/author"):
-            node.text = authors.get(node.text, node.text)
-        for item in tree.iterfind("channel/item"):
-            card = _cards.get(item.findtext("link") or "")
-            if card and card.startswith(config.site_url):
-                card_file = Path(config.site_dir) / card[len(config.site_url):]
-                if card_file.is_file():  # drawn and copied by fasciasite/cards.py (its hook runs first)
-                    add_card(item, card, card_file, *CARD_SIZE)
-                else:
-                    log.warning(f"{name}: the item {item.findtext('link')} has no preview card at {card}; "
-                                "check that overrides/hooks/cards.py runs before overrides/hooks/feed.py in mkdocs.yml")
-        etree.cleanup_namespaces(tree, top_nsmap={"media": MEDIA})
-        tree.write(str(path), xml_declaration=True, encoding="UTF-8")

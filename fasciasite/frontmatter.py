@@ -22,15 +22,15 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
 from fasciasite import fmsyntax, pagesource  # fmsyntax: YAML mistakes and the reviewer list
 
-log = logging.getLogger("mkdocs.hooks.frontmatter")
+log = logging.getLogger("mkdocs.plugins.fasciasite.frontmatter")
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "front-matter.schema.json"
 DATES = ("published", "last_reviewed", "next_review")
@@ -40,8 +40,6 @@ TYPE_WORDS = {
     "string": "text (in quotes if it has a ':')", "array": "a list, e.g. [a, b]", "object": "a mapping",
     "number": "a number", "boolean": "true or false",
 }
-
-_problems: list[str] = []
 
 
 @functools.cache
@@ -230,40 +228,40 @@ def _date_order(data: dict, say, today: dt.date | None = None, review_months: in
 # ── MkDocs events ────────────────────────────────────────────────────────────
 
 
-def on_config(config):
-    for name in ("article_sections", "authors", "tags_allowed"):
-        if not config.extra.get(name):
-            raise PluginError(f"mkdocs.yml: extra.{name} is missing or empty; overrides/hooks/frontmatter.py checks front matter against it.")
-    fmsyntax.reviewer_names(config.extra)  # a malformed extra.reviewers stops the build here
-    _problems.clear()
-    return config
+class FrontMatterChecks:
+    """The front-matter check of one build: the problems found, reported together in on_env."""
+
+    def __init__(self, report: Callable[[str], None] = log.error) -> None:
+        self._problems: list[str] = []
+        self.report = report  # the plugin's problem log (fasciasite.problems); log.error on its own
+
+    def on_config(self, config):
+        """extra.article_sections, authors, tags_allowed and reviewers: validated by the plugin (fasciasite.config)."""
+        self._problems.clear()
+        return config
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
+        if page.file.abs_src_path:
+            text, _, meta = pagesource.read(page.file.abs_src_path)
+        else:  # a page a plugin generated
+            text = page.file.content_string
+            _, meta = get_data(text)
+        uri = page.file.src_uri
+        is_article = "/" in uri and uri.split("/", 1)[0] in config.extra["article_sections"]
+        root = Path(config.config_file_path).parent
+        docs = Path(config.docs_dir)
+        path = (docs / uri).relative_to(root).as_posix() if docs.is_relative_to(root) else uri
+        problems = validate_front_matter(
+            meta, is_article=is_article, authors=list(config.extra["authors"]), tags=list(config.extra["tags_allowed"]),
+            text=text, path=path, reviewers=fmsyntax.reviewer_names(config.extra),
+            sections=list(config.extra["article_sections"]),
+            review_months=int(config.extra.get("review_interval_months", REVIEW_MONTHS)),
+        )
+        for problem in problems:
+            self.report(problem)
+        self._problems.extend(problems)
+        return markdown
 
 
-def on_page_markdown(markdown, page, config, files):
-    # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
-    if page.file.abs_src_path:
-        text, _, meta = pagesource.read(page.file.abs_src_path)
-    else:  # a page a plugin generated
-        text = page.file.content_string
-        _, meta = get_data(text)
-    uri = page.file.src_uri
-    is_article = "/" in uri and uri.split("/", 1)[0] in config.extra["article_sections"]
-    root = Path(config.config_file_path).parent
-    docs = Path(config.docs_dir)
-    path = (docs / uri).relative_to(root).as_posix() if docs.is_relative_to(root) else uri
-    problems = validate_front_matter(
-        meta, is_article=is_article, authors=list(config.extra["authors"]), tags=list(config.extra["tags_allowed"]),
-        text=text, path=path, reviewers=fmsyntax.reviewer_names(config.extra),
-        sections=list(config.extra["article_sections"]),
-        review_months=int(config.extra.get("review_interval_months", REVIEW_MONTHS)),
-    )
-    for problem in problems:
-        log.error(problem)
-    _problems.extend(problems)
-    return markdown
 
-
-def on_env(env, config, files):
-    if _problems:
-        raise PluginError(f"front matter: {len(_problems)} problem(s), listed above with file and line")
-    return env

@@ -45,7 +45,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-log = logging.getLogger("mkdocs.hooks.glossary")
+log = logging.getLogger("mkdocs.plugins.fasciasite.glossary")
 
 SHOWN = "includes/glossary.md"  # how messages name the file (docs/glossary.md is the page)
 MARKER = "<!-- md:glossary -->"
@@ -142,9 +142,6 @@ def read_terms(path: Path) -> list[tuple[str, str]]:
     return glossary.pairs()
 
 
-_terms: list[tuple[str, str]] = []  # read in on_config, which runs first on every build
-
-
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -167,43 +164,49 @@ class PlainHeadings(Extension):
         md.treeprocessors.register(_PlainHeadingText(md), "plain-headings", 7.5)
 
 
-def glossary_file(config) -> Path:
-    return Path(config.config_file_path).parent / "includes" / "glossary.md"
+def glossary_file(config, path: str = "includes/glossary.md") -> Path:
+    """The glossary data file, relative to mkdocs.yml (the plugin's glossary_file option)."""
+    return Path(config.config_file_path).parent / path
 
 
-def on_config(config):
-    global _terms
-    _terms = read_terms(glossary_file(config))
-    if "abbr" not in config.markdown_extensions:
+class GlossaryStep:
+    """The glossary of one build: its terms, read in on_config."""
+
+    def __init__(self) -> None:
+        self._terms: list[tuple[str, str]] = []
+
+    def on_config(self, config, path: str = "includes/glossary.md"):
+        self._terms = read_terms(glossary_file(config, path))
+        if "abbr" not in config.markdown_extensions:
+            return config
+        # A page's own *[Term]: definitions still win over these (Python-Markdown >= 3.7).
+        config.mdx_configs.setdefault("abbr", {}).setdefault("glossary", {}).update(dict(self._terms))
+        if not any(isinstance(e, PlainHeadings) for e in config.markdown_extensions):
+            config.markdown_extensions.append(PlainHeadings())
         return config
-    # A page's own *[Term]: definitions still win over these (Python-Markdown >= 3.7).
-    config.mdx_configs.setdefault("abbr", {}).setdefault("glossary", {}).update(dict(_terms))
-    if not any(isinstance(e, PlainHeadings) for e in config.markdown_extensions):
-        config.markdown_extensions.append(PlainHeadings())
-    return config
+
+    def definition_list(self) -> str:
+        """<!-- md:glossary -->: every term once, alphabetically, as an HTML definition list."""
+        seen: dict[str, tuple[str, str]] = {}
+        for term, definition in self._terms:
+            seen.setdefault(term.casefold(), (term, definition))  # "Fascia" and "fascia" appear once
+        rows = []
+        for term, definition in sorted(seen.values(), key=lambda t: t[0].casefold()):
+            anchor = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
+            rows.append(f'<dt id="{anchor}">{term}</dt>\n<dd>{definition}</dd>')
+        return '<dl class="glossary">\n' + "\n".join(rows) + "\n</dl>"
+
+    def on_page_content(self, html, page, config, files):
+        seen: set[str] = set()
+
+        def first_only(m: re.Match) -> str:
+            term = m["text"].casefold()
+            if term in seen:
+                return m["text"]
+            seen.add(term)
+            return m.group(0)
+
+        return ABBR.sub(first_only, html)
 
 
-def on_page_markdown(markdown, page, config, files):
-    if MARKER not in markdown:
-        return markdown
-    seen: dict[str, tuple[str, str]] = {}
-    for term, definition in _terms:
-        seen.setdefault(term.casefold(), (term, definition))  # "Fascia" and "fascia" appear once
-    rows = []
-    for term, definition in sorted(seen.values(), key=lambda t: t[0].casefold()):
-        anchor = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
-        rows.append(f'<dt id="{anchor}">{term}</dt>\n<dd>{definition}</dd>')
-    return markdown.replace(MARKER, '<dl class="glossary">\n' + "\n".join(rows) + "\n</dl>")
 
-
-def on_page_content(html, page, config, files):
-    seen: set[str] = set()
-
-    def first_only(m: re.Match) -> str:
-        term = m["text"].casefold()
-        if term in seen:
-            return m["text"]
-        seen.add(term)
-        return m.group(0)
-
-    return ABBR.sub(first_only, html)

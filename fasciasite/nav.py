@@ -23,7 +23,6 @@ from mkdocs.utils import normalize_url
 _EXTRAS = ("icon", "subtitle", "status")
 
 # Per build: id(children list) -> [(number, item, static HTML parts or None)].
-_sections: dict[int, list] = {}
 
 
 def parts(url: str) -> list[str]:
@@ -63,58 +62,65 @@ def static_plain(item) -> bool:
     return not (meta and any(meta.get(key) for key in _EXTRAS))
 
 
-def section(children, index) -> list:
-    """What does not change from page to page about a section's children (cached)."""
-    key = id(children)
-    if key not in _sections:
-        entries = []
-        for number, item in enumerate(children, 1):
-            if index is not None and item == index:
-                continue  # the section's index page is drawn with the section (navigation.indexes)
-            static = None
-            if static_plain(item):
-                url = str(item.url)
-                split = (parts(url), url.endswith("/")) if simple_url(url) else None
-                # The theme's Jinja environment does not autoescape titles; nor does this.
-                static = (split, url, f'">\n<span class="md-ellipsis">\n{item.title}\n</span>\n</a>\n</li>\n')
-            entries.append((number, item, static))
-        _sections[key] = entries
-    return _sections[key]
+class Sidebar:
+    """The sidebar of one build: each section's runs of plain links, drawn once."""
+
+    def __init__(self) -> None:
+        self._sections: dict[int, list] = {}
+
+    def section(self, children, index) -> list:
+        """What does not change from page to page about a section's children (cached)."""
+        key = id(children)
+        if key not in self._sections:
+            entries = []
+            for number, item in enumerate(children, 1):
+                if index is not None and item == index:
+                    continue  # the section's index page is drawn with the section (navigation.indexes)
+                static = None
+                if static_plain(item):
+                    url = str(item.url)
+                    split = (parts(url), url.endswith("/")) if simple_url(url) else None
+                    # The theme's Jinja environment does not autoescape titles; nor does this.
+                    static = (split, url, f'">\n<span class="md-ellipsis">\n{item.title}\n</span>\n</a>\n</li>\n')
+                entries.append((number, item, static))
+            self._sections[key] = entries
+        return self._sections[key]
+
+    @pass_context
+    def nav_runs(self, context, children, index=None) -> list:
+        """The children of a section, in order, as a list of
+          str            the HTML of consecutive plain links (Material's markup), or
+          (number, item) an entry for Material's render() macro; number is its 1-based
+                         place among the children (Material's element ids use it).
+        The section's index page (navigation.indexes) is skipped, as Material does."""
+        page, base_url = context["page"], context["base_url"]
+        base = None
+        runs, html = [], []
+        for number, item, static in self.section(children, index):
+            if static is None or item.active:
+                if html:
+                    runs.append("".join(html))
+                    html = []
+                runs.append((number, item))
+                continue
+            split, url, rest = static
+            if split is not None and page is not None:
+                if base is None:
+                    other = page.url
+                    dirname, _, basename = other.rpartition("/")
+                    base = parts(dirname if "." in basename else other)
+                href = relative(split[0], split[1], base)
+            else:
+                href = normalize_url(url, page=page, base=base_url)
+            html.append(f'<li class="md-nav__item">\n<a href="{href}" class="md-nav__link{rest}')
+        if html:
+            runs.append("".join(html))
+        return runs
+
+    def on_env(self, env, config, files):
+        self._sections.clear()
+        env.globals["nav_runs"] = self.nav_runs
+        return env
 
 
-@pass_context
-def nav_runs(context, children, index=None) -> list:
-    """The children of a section, in order, as a list of
-      str            the HTML of consecutive plain links (Material's markup), or
-      (number, item) an entry for Material's render() macro; number is its 1-based
-                     place among the children (Material's element ids use it).
-    The section's index page (navigation.indexes) is skipped, as Material does."""
-    page, base_url = context["page"], context["base_url"]
-    base = None
-    runs, html = [], []
-    for number, item, static in section(children, index):
-        if static is None or item.active:
-            if html:
-                runs.append("".join(html))
-                html = []
-            runs.append((number, item))
-            continue
-        split, url, rest = static
-        if split is not None and page is not None:
-            if base is None:
-                other = page.url
-                dirname, _, basename = other.rpartition("/")
-                base = parts(dirname if "." in basename else other)
-            href = relative(split[0], split[1], base)
-        else:
-            href = normalize_url(url, page=page, base=base_url)
-        html.append(f'<li class="md-nav__item">\n<a href="{href}" class="md-nav__link{rest}')
-    if html:
-        runs.append("".join(html))
-    return runs
 
-
-def on_env(env, config, files):
-    _sections.clear()
-    env.globals["nav_runs"] = nav_runs
-    return env

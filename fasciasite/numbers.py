@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -137,7 +138,11 @@ def load_findings(bib_paths: list[Path], extra_findings: list[Path]) -> dict[str
     return findings
 
 
-def check_page(markdown: str, findings: dict[str, str | None], file: str, offset: int = 0) -> list[Problem]:
+def check_page(markdown: str, findings: dict[str, str | None], file: str,
+               offset: int | Callable[[int], int] = 0) -> list[Problem]:
+    """offset: lines of front matter above `markdown`, or a line map (fasciasite.shortcodes.LineMap) from a
+    line of `markdown` to the author's line when shortcodes were expanded in it."""
+    line_of = offset if callable(offset) else (lambda n: n + offset)
     problems = []
     cache: dict[str, set[str]] = {}
 
@@ -166,7 +171,7 @@ def check_page(markdown: str, findings: dict[str, str | None], file: str, offset
                 continue
             if is_title:
                 text = LABEL.sub(" ", text)
-            problems += _check_sentence(line + offset, text, keys, bool(cites), findings, figures, file)
+            problems += _check_sentence(line_of(line), text, keys, bool(cites), findings, figures, file)
     return problems
 
 

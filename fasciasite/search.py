@@ -35,11 +35,11 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+
 
 from fasciasite import glossary
 
-log = logging.getLogger("mkdocs.hooks.search")
+log = logging.getLogger("mkdocs.plugins.fasciasite.search")
 
 FIELD = "keywords"
 MAX_PAGES = 3
@@ -58,49 +58,64 @@ not of off often on only or other our own rather said say says she should since 
 them then there these they this tis to too twas us wants was we were what when where which while who whom
 why will with would yet you your""".split())
 
-_state: dict = {}
+
+class SearchIndex:
+    """The search index of one build: the glossary lay words and where urgent help is indexed."""
+
+    def __init__(self) -> None:
+        self._state: dict = {}
+
+    def on_config(self, config, glossary_path: str = "includes/glossary.md"):
+        terms = glossary.read(glossary.glossary_file(config, glossary_path)).terms  # problems: reported by the glossary hook
+        self._state["lay"] = [t for t in terms if t.lay_words]
+        self._state["forms"] = {}
+        for t in terms:  # "Sciatica" and "sciatica" are one term; "red flags" also finds "red flag"
+            forms = self._state["forms"].setdefault(t.term.casefold(), set())
+            forms.add(t.term.casefold())
+            if t.term.islower() and t.term.endswith("s") and len(t.term) > 4:
+                forms.add(t.term[:-1])
+        self._state["sections"] = tuple(config.extra.get("article_sections") or ())
+        urgent = config.extra.get("urgent_page")
+        if not urgent:  # (the plugin validated its type)
+            raise PluginError("mkdocs.yml: extra.urgent_page is missing; set it to the red-flags page "
+                              "(urgent_page: back-pain/red-flags.md): urgent searches must lead there")
+        self._state["urgent"] = urgent
+        search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
+        fields = getattr(search, "config", {}).get("fields", {}) if search else {}
+        self._state["separator"] = re.compile(getattr(search, "config", {}).get("separator") or SEPARATOR) if search else SEPARATOR
+        if search is None:  # no search index, so no lay words to add to it
+            self._state["lay"] = []
+        if self._state["lay"] and FIELD not in fields:
+            raise PluginError(f"mkdocs.yml: the search plugin has no '{FIELD}' field, so the glossary's lay words "
+                              f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
+        return config
+
+    def on_page_content(self, html, page, config, files):
+        if page.file.src_uri == self._state.get("urgent"):
+            return html
+        return URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
+
+    def on_page_context(self, context, page, config, nav):
+        if page.content and EXCLUDED in page.content:
+            page.content = page.content.replace(EXCLUDED, "<div ")
+        return context
+
+    def on_post_build(self, config):
+        if not self._state.get("lay"):
+            return
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return  # search is off
+        index = json.loads(path.read_text(encoding="utf-8"))
+        count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"])
+        path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+        log.debug(f"lay words added to the search entries of {count} pages")
 
 
-def on_config(config):
-    terms = glossary.read(glossary.glossary_file(config)).terms  # problems: reported by the glossary hook
-    _state["lay"] = [t for t in terms if t.lay_words]
-    _state["forms"] = {}
-    for t in terms:  # "Sciatica" and "sciatica" are one term; "red flags" also finds "red flag"
-        forms = _state["forms"].setdefault(t.term.casefold(), set())
-        forms.add(t.term.casefold())
-        if t.term.islower() and t.term.endswith("s") and len(t.term) > 4:
-            forms.add(t.term[:-1])
-    _state["sections"] = tuple(config.extra.get("article_sections") or ())
-    urgent = config.extra.get("urgent_page")
-    if not urgent:
-        raise PluginError("mkdocs.yml: extra.urgent_page is missing; set it to the red-flags page "
-                          "(urgent_page: back-pain/red-flags.md): urgent searches must lead there")
-    _state["urgent"] = urgent
-    search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
-    fields = getattr(search, "config", {}).get("fields", {}) if search else {}
-    _state["separator"] = re.compile(getattr(search, "config", {}).get("separator") or SEPARATOR) if search else SEPARATOR
-    if _state["lay"] and FIELD not in fields:
-        raise PluginError(f"mkdocs.yml: the search plugin has no '{FIELD}' field, so the glossary's lay words "
-                          f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
-    return config
 
-
-def on_page_content(html, page, config, files):
-    if page.file.src_uri == _state.get("urgent"):
-        return html
-    return URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
-
-
-@event_priority(-110)  # after Material indexed the page and the citations hook restored its content
-def on_page_context(context, page, config, nav):
-    if page.content and EXCLUDED in page.content:
-        page.content = page.content.replace(EXCLUDED, "<div ")
-    return context
-
-
-def words(text: str) -> list[str]:
+def words(text: str, separator: str | re.Pattern[str] = SEPARATOR) -> list[str]:
     """Lower-case tokens as Material's search splits them (the search plugin's separator)."""
-    return [w for w in re.split(_state.get("separator", SEPARATOR), text.casefold()) if w]
+    return [w for w in re.split(separator, text.casefold()) if w]
 
 
 def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
@@ -144,12 +159,12 @@ def term_forms(term, forms: dict[str, set[str]]) -> set[str]:
     return forms.get(term.term.casefold(), {term.term.casefold()}) | {w.casefold() for w in term.lay_words}
 
 
-def titled(word: str, pages: dict[str, dict], chosen: list[str]) -> bool:
+def titled(word: str, pages: dict[str, dict], chosen: list[str], separator: str | re.Pattern[str] = SEPARATOR) -> bool:
     """True when `word` is in the title of an article not chosen for the term: it is that
     page's topic ("fascia" in "fascia release" must not pull the myofascial-release pages
     above "What fascia is")."""
     return any(word.startswith(t) for path, p in pages.items() if path not in chosen
-               for t in words(p["title"]) if len(t) >= 4 and t not in STOP)
+               for t in words(p["title"], separator) if len(t) >= 4 and t not in STOP)
 
 
 def forms_of(word: str) -> list[str]:
@@ -173,10 +188,11 @@ def forms_of(word: str) -> list[str]:
     return [word + ("es" if word.endswith(("ch", "sh", "x", "z")) else "s")]
 
 
-def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], sections: tuple[str, ...]) -> dict[str, list[str]]:
+def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], sections: tuple[str, ...],
+                      separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, list[str]]:
     """{page location: [lay word tokens]} for the glossary terms with lay words."""
     pages = pages_of(docs, sections)
-    own = {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"])) for path, p in pages.items()}
+    own = {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"], separator)) for path, p in pages.items()}
     vocab = list(own.values())
     common = {w for w in set().union(*vocab) if sum(w in v for v in vocab) >= COMMON * len(vocab)} if vocab else set()
     # Material adds a wildcard to every query word, so "back" also matches a hidden "backache":
@@ -185,37 +201,26 @@ def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], secti
     out: dict[str, list[str]] = {}
     for term in terms:
         chosen = choose(pages, term_forms(term, forms))
-        tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase)
+        tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase, separator)
                   if w not in STOP and w not in common and not w.startswith(generic)
-                  and not titled(w, pages, chosen)]
+                  and not titled(w, pages, chosen, separator)]
         for rank, path in enumerate(chosen):
             for w in tokens:  # the page that discusses the term most has its words twice
                 have = out.setdefault(path, []).count(w)
                 out[path] += [w] * ((2 if rank == 0 else 1) - have)
     for path, page in pages.items():  # word forms of the page's own title
-        for form in (f for t in words(page["title"]) for f in forms_of(t)):
+        for form in (f for t in words(page["title"], separator) for f in forms_of(t)):
             if form not in own[path] and not form.startswith(generic) and form not in out.setdefault(path, []):
                 out[path].append(form)
     return {path: tokens for path, tokens in out.items() if tokens}
 
 
-def add_lay_words(index: dict, terms, forms, sections) -> int:
+def add_lay_words(index: dict, terms, forms, sections, separator: str | re.Pattern[str] = SEPARATOR) -> int:
     """Add the lay words to the page entries of `index` (search_index.json as data); count pages."""
-    by_page = lay_words_by_page(index["docs"], terms, forms, sections)
+    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator)
     for doc in index["docs"]:
         if doc["location"] in by_page:
             doc[FIELD] = " ".join(by_page[doc["location"]])
     return len(by_page)
 
 
-@event_priority(-100)  # after Material's search plugin has written the index
-def on_post_build(config):
-    if not _state.get("lay"):
-        return
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    if not path.is_file():
-        return  # search is off
-    index = json.loads(path.read_text(encoding="utf-8"))
-    count = add_lay_words(index, _state["lay"], _state["forms"], _state["sections"])
-    path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
-    log.debug(f"lay words added to the search entries of {count} pages")

@@ -1,9 +1,10 @@
-"""overrides/hooks/frontmatter.py and schema/front-matter.schema.json: front matter problems
-fail the build, each named with file, line and field."""
+"""The plugin's front-matter check (fasciasite/frontmatter.py) and the front-matter schema:
+front matter problems fail the build, each named with file, line and field."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,6 @@ import pytest
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOK = ROOT / "overrides" / "hooks" / "frontmatter.py"
 from fasciasite import frontmatter  # noqa: E402
 
 AUTHORS = ["editorial-team", "jane-smith"]
@@ -141,10 +141,13 @@ FAULTY_PAGES = {
 def make_site(root: Path, pages: dict[str, str]) -> Path:
     config = {
         "site_name": "Fixture",
+        "site_url": "https://example.org/",
         "theme": {"name": "mkdocs"},
-        "hooks": [str(HOOK)],
-        "extra": {"article_sections": ["fascia"], "authors": {a: {"name": a} for a in AUTHORS}, "tags_allowed": TAGS},
+        "plugins": [{"fasciasite": {"citations": False}}],  # the site's plugin, without citations (no bibtex here)
+        "extra": {"article_sections": ["fascia"], "authors": {a: {"name": a} for a in AUTHORS}, "tags_allowed": TAGS,
+                  "booking_url": "https://example.org/book", "urgent_page": "index.md"},
     }
+    shutil.copytree(ROOT / "includes", root / "includes")
     (root / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")  # JSON is YAML
     for name, text in pages.items():
         (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)

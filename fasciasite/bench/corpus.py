@@ -206,7 +206,7 @@ def write_corpus(dest: Path, n: int, cited: bool) -> str:
     config["nav"] += [{"Glossary": "glossary.md"}, {"References": "references.md"}]
     if not cited:
         config["plugins"] = [p for p in config["plugins"] if "bibtex" not in (p if isinstance(p, dict) else [p])]
-        config["hooks"] = [h for h in config["hooks"] if not h.endswith("/citations.py")]
+        config["plugins"] = [{"fasciasite": {"citations": False}} if p == "fasciasite" else p for p in config["plugins"]]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return pages[0]
 

@@ -1,0 +1,116 @@
+"""The site's configuration, validated once: the plugin's own options and the facts in `extra`.
+
+Two schemas, both built with MkDocs' own `config_options` (as Material's plugins do,
+`material/plugins/blog/config.py`), so a wrong value fails the build with MkDocs' message
+and the option's name instead of a KeyError deep in a step:
+
+- `SiteConfig`: the options of the `fasciasite` plugin in mkdocs.yml (`plugins: - fasciasite:`).
+- `ExtraConfig`: the site-wide facts under `extra:`. They stay in `extra` because the templates
+  read them there (Material keeps `extra.social` and `extra.consent` the same way); the plugin
+  validates them once in `on_config` and every step reads the validated copy.
+
+Commands outside the build read mkdocs.yml through `load_mkdocs_yml()` (MkDocs' own YAML
+loader: it understands `!ENV` and Material's `!!python/name:` tags, which `yaml.safe_load`
+refuses).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.yaml import yaml_load
+
+
+class SiteConfig(Config):
+    """Options of the `fasciasite` plugin (all optional; the defaults are the real site's)."""
+
+    # The citation steps need the bibtex plugin; a site without citations (the benchmark's
+    # uncited variant) switches them off here instead of editing a list of hook files.
+    citations = c.Type(bool, default=True)
+    # Where the written-once data lives, relative to mkdocs.yml.
+    glossary_file = c.Type(str, default="includes/glossary.md")
+    # Reading time and the "related articles" footer.
+    words_per_minute = c.Type(int, default=200)
+    related = c.Type(int, default=3)
+
+
+class Author(Config):
+    name = c.Type(str)
+    description = c.Optional(c.Type(str))
+
+
+class Reviewer(Config):
+    """A clinician who reviewed an article: every field is required (the byline shows them)."""
+
+    name = c.Type(str)
+    profession = c.Type(str)
+    registration = c.Type(str)
+
+
+class OutputLimits(Config):
+    image_max_bytes = c.Type(int, default=200000)
+    image_max_side = c.Type(int, default=1600)
+    svg_max_bytes = c.Type(int, default=200000)
+
+
+class ExtraConfig(Config):
+    """The facts under `extra:` that the templates and the steps read."""
+
+    booking_url = c.URL()
+    clinic_name = c.Type(str, default="")
+    clinic_city = c.Type(str, default="")
+    locale = c.Type(str, default="en_GB")
+    article_sections = c.ListOfItems(c.Type(str), default=[])
+    authors = c.DictOfItems(c.SubConfig(Author), default={})
+    reviewers = c.ListOfItems(c.SubConfig(Reviewer), default=[])
+    tags_allowed = c.ListOfItems(c.Type(str), default=[])
+    urgent_page = c.Optional(c.Type(str))
+    review_interval_months = c.Type(int, default=12)
+    output_limits = c.SubConfig(OutputLimits)
+    generator = c.Type(bool, default=True)
+
+
+# Facts without which no article can be built: an empty value is an error, with its use.
+REQUIRED = {
+    "booking_url": "the article template's call to action links to it",
+    "article_sections": "it says which pages are articles",
+    "authors": "every article names an author from it",
+    "tags_allowed": "front matter tags are checked against it",
+}
+
+
+def validate_extra(extra: dict[str, Any], config_file: str | None = None) -> ExtraConfig:
+    """`extra` checked against ExtraConfig; a wrong or missing value raises PluginError naming it.
+    Keys the schema does not know (other templates' facts) are allowed."""
+    for name, why in REQUIRED.items():
+        if not extra.get(name):
+            raise PluginError(f"mkdocs.yml: extra.{name} is missing or empty; {why}.")
+    schema = ExtraConfig(config_file_path=config_file)
+    schema.load_dict({k: v for k, v in extra.items() if k in schema})
+    failed, _warnings = schema.validate()
+    if failed:
+        name, error = failed[0]
+        raise PluginError(f"mkdocs.yml: extra.{name}: {error}")
+    return schema
+
+
+def load_mkdocs_yml(root: Path | str = ".") -> dict[str, Any]:
+    """mkdocs.yml of the checkout at `root` as data, read the way MkDocs reads it (!ENV,
+    !relative and Material's !!python/name: tags), for commands that run outside a build."""
+    path = Path(root) / "mkdocs.yml" if Path(root).is_dir() else Path(root)
+    with path.open("rb") as fh:
+        data = yaml_load(fh)
+    return data if isinstance(data, dict) else {}
+
+
+def find_root(start: Path | str | None = None) -> Path:
+    """The checkout a command acts on: the nearest folder at or above `start` (default: the
+    current directory) that holds mkdocs.yml. Never the folder the package was installed from."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    return here

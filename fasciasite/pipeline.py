@@ -1,0 +1,72 @@
+"""The page pipeline: what happens to one page's Markdown before mkdocs-bibtex sees it, in order.
+
+Why one function: every check must read the author's own text and report the author's line,
+and the transforms must come after the checks. Written as ordered code (as pydantic's
+docs/plugins/main.py does) instead of hook priorities, the order is read here, top to bottom:
+
+1. Checks on the author's text (line = the line in the file): author mistakes (file names,
+   links, images, snippets, fences), unknown shortcodes, re-worded urgent help, the evidence
+   rules (ratings, recorded searches, safety blocks) once enforced.
+2. Shortcodes expanded by the one dispatcher (fasciasite.shortcodes), with a line map from the
+   expanded text back to the author's lines.
+3. Checks that must also read what the shortcodes brought in (the tiers' and safety blocks'
+   citations and figures), through the line map: numbers against their sources' findings, and
+   citations (unknown keys, syntax), which are then prepared for mkdocs-bibtex.
+
+The front matter is checked by its own step after mkdocs-bibtex (it reads the file itself).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from fasciasite import articles, pagesource, safety, shortcodes, tiers, urgent
+from fasciasite.shortcodes import Handler, LineMap
+
+if TYPE_CHECKING:
+    from fasciasite.plugin import SitePlugin
+
+
+def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> dict[str, Handler]:
+    """Every shortcode the site knows: name -> (the shortcode, its arguments) -> its text."""
+    assert site.urgent is not None
+    data, src = site.urgent, page.file.src_uri
+    return {
+        # The urgent-help tiers and a treatment's safety block, written once in includes/.
+        "urgent-help": lambda whole, _args: tiers.expand(whole, data.tiers, src),
+        "safety": lambda whole, _args: safety.expand(whole, data.project.safety),
+        # A button to extra.booking_url; every article by nav section; the glossary's terms.
+        "booking": lambda _whole, _args: articles.booking_button(config),
+        "article-list": lambda _whole, _args: site.articles.article_list(page, config),
+        "glossary": lambda _whole, _args: site.glossary.definition_list(),
+        # Filled in after Markdown by the citations step (fasciasite.citations.on_page_content).
+        "references": lambda _whole, _args: None,
+    }
+
+
+def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert site.urgent is not None and site.numbers is not None
+    src, where = page.file.src_uri, f"docs/{page.file.src_uri}"
+    offset = urgent.front_matter_lines(pagesource.read(page.file.abs_src_path)[0]) if page.file.abs_src_path else 0
+    handlers = shortcode_handlers(site, page, config)
+
+    # 1. Checks on the author's text.
+    markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
+    for problem in shortcodes.unknown(markdown, list(handlers), where, LineMap.identity(offset)):
+        site.problems.add("shortcodes", problem)
+    for text in site.urgent.check(markdown, src, offset):
+        site.problems.add("urgent help", text)
+
+    # 2. Shortcodes expanded; the line map leads each expanded line back to the author's.
+    expanded = shortcodes.expand(markdown, handlers)
+    line_of = LineMap.between(markdown, expanded, offset)
+
+    # 3. Checks through the line map, then citations prepared for mkdocs-bibtex.
+    for text in site.numbers.check(expanded, src, line_of):
+        site.problems.add("numbers", text)
+    if site.citations is not None:
+        expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)
+    return expanded

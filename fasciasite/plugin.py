@@ -1,0 +1,211 @@
+"""The site's build logic as one MkDocs plugin: `SitePlugin`, registered as the entry point
+`fasciasite` (pyproject.toml, group `mkdocs.plugins`, which ProperDocs reads too) and listed
+last under `plugins:` in mkdocs.yml.
+
+Why one plugin (and not hook files): the site's steps have an order among themselves and
+against mkdocs-bibtex and Material's search plugin. Here that order is code, read top to bottom
+in each event below; priorities are used only to interleave with the other plugins, each with a
+comment. The state of a build lives on the step objects made in `on_config`, the one place it is
+reset, so every `mkdocs serve` rebuild starts clean (MkDocs keeps plugin instances across
+rebuilds but runs on_config before each).
+
+Why last in `plugins:`: at equal priority MkDocs runs plugins in list order, so our steps at
+priority 0 see the page after mkdocs-bibtex (citations numbered), Material search (the index
+written) and rss (the feed written), as the hook files did.
+
+The order, event by event (P = priority; other plugins run at 0):
+
+| Event            | Order                                                                      |
+|------------------|----------------------------------------------------------------------------|
+| on_config        | P100 bib check (before mkdocs-bibtex reads the file) → P0 extra validated, |
+|                  | every step made → P-100 mkdocs-bibtex's registry wrapped (after it exists) |
+| on_files         | P200 file names and encodings (before any plugin reads a file) → P0 who    |
+|                  | cites what, the article list                                               |
+| on_page_markdown | P100 the page pipeline (fasciasite.pipeline: checks on the author's text,  |
+|                  | then shortcodes, then citations for mkdocs-bibtex) → [bibtex P0] → P0 page |
+|                  | metadata, glossary, cards → P-100 the '@' hidden from bibtex restored       |
+| on_page_content  | P0 References page list, first glossary use only, urgent help excluded     |
+| on_page_context  | P100 reference lists hidden → [Material search P0 indexes] → P0 feed card  |
+|                  | → P-100 restored → P-110 urgent help's exclusion mark removed              |
+| on_env           | P50 anchors checked → P0 related articles, sidebar → all problems: fail    |
+| on_post_build    | [search, rss P0] → P0 cards written, feed items → P-100 search lay words    |
+"""
+from __future__ import annotations
+
+import logging
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from fasciasite import pipeline
+from fasciasite.articles import Articles
+from fasciasite.authoring import AuthorChecks
+from fasciasite.cards import Cards
+from fasciasite.citations import Citations
+from fasciasite.config import ExtraConfig, SiteConfig, validate_extra
+from fasciasite.feed import Feed
+from fasciasite.frontmatter import FrontMatterChecks
+from fasciasite.glossary import GlossaryStep
+from fasciasite.nav import Sidebar
+from fasciasite.pagesteps import Numbers, UrgentHelp
+from fasciasite.problems import ProblemLog
+from fasciasite.search import SearchIndex
+
+log = logging.getLogger("mkdocs.plugins.fasciasite")
+
+
+class SitePlugin(BasePlugin[SiteConfig]):
+    """Every step of the site's build, in order (see the table above)."""
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """The one place a build's state is made: new, empty step objects."""
+        self.problems = ProblemLog()
+        self.extra: ExtraConfig | None = None
+        self.authoring = AuthorChecks(self.problems.reporter("author"))
+        self.frontmatter = FrontMatterChecks(self.problems.reporter("front matter"))
+        self.citations: Citations | None = None
+        self.glossary = GlossaryStep()
+        self.articles = Articles()
+        self.cards = Cards()
+        self.sidebar = Sidebar()
+        self.feed = Feed()
+        self.search = SearchIndex()
+        self.urgent: UrgentHelp | None = None
+        self.numbers: Numbers | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    # ── Configuration ────────────────────────────────────────────────────────
+
+    @event_priority(100)  # before mkdocs-bibtex reads references.bib: our file:line errors, not its traceback
+    def _config_first(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._fresh()
+        if self.config.citations:
+            self.citations = Citations(self.problems.reporter("citations"))
+            self.citations.check_bib_first(config)
+        return config
+
+    def _config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.extra = validate_extra(dict(config.extra), config.config_file_path)
+        self.authoring.on_config(config)
+        self.frontmatter.on_config(config)
+        self.urgent = UrgentHelp(config)
+        self.numbers = Numbers(config)
+        self.glossary.on_config(config, self.config.glossary_file)
+        self.articles.on_config(config, self.config.words_per_minute, self.config.related)
+        self.feed.on_config(config)
+        self.search.on_config(config, self.config.glossary_file)
+        return config
+
+    @event_priority(-100)  # after mkdocs-bibtex made its registry in its own on_config
+    def _config_last(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.citations is not None:
+            self.citations.wrap_registry(config)
+        return config
+
+    on_config = CombinedEvent(_config_first, _config, _config_last)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.cards.on_pre_build(config)
+
+    # ── Files ────────────────────────────────────────────────────────────────
+
+    @event_priority(200)  # before any plugin reads a page: a file that is not UTF-8 stops the build here
+    def _files_first(self, files: Files, *, config: MkDocsConfig) -> Files:
+        return self.authoring.on_files(files, config)
+
+    def _files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.citations is not None:
+            files = self.citations.on_files(files, config)
+        return self.articles.on_files(files, config)
+
+    on_files = CombinedEvent(_files_first, _files)
+
+    # ── Pages ────────────────────────────────────────────────────────────────
+
+    @event_priority(100)  # before mkdocs-bibtex (0): it must see our citations, not the author's
+    def _page_markdown_first(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return pipeline.page_markdown(self, markdown, page, config, files)
+
+    def _page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        markdown = self.frontmatter.on_page_markdown(markdown, page, config, files)
+        markdown = self.articles.on_page_markdown(markdown, page, config, files)
+        return self.cards.on_page_markdown(markdown, page, config, files)
+
+    @event_priority(-100)  # after mkdocs-bibtex: the '@' hidden from it comes back
+    def _page_markdown_last(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.citations is not None:
+            markdown = self.citations.after_bibtex(markdown, page, config, files)
+        return markdown
+
+    on_page_markdown = CombinedEvent(_page_markdown_first, _page_markdown, _page_markdown_last)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.citations is not None:
+            html = self.citations.on_page_content(html, page, config, files)
+        html = self.glossary.on_page_content(html, page, config, files)
+        return self.search.on_page_content(html, page, config, files)
+
+    @event_priority(100)  # before Material's search plugin (0) indexes page.content
+    def _page_context_first(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                            nav: Navigation) -> TemplateContext:
+        if self.citations is not None:
+            context = self.citations.hide_references_from_search(context, page, config, nav)
+        return context
+
+    def _page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                      nav: Navigation) -> TemplateContext:
+        return self.feed.on_page_context(context, page, config, nav)
+
+    @event_priority(-100)  # after Material indexed it: the page is written out whole
+    def _page_context_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                                   nav: Navigation) -> TemplateContext:
+        if self.citations is not None:
+            context = self.citations.restore_references(context, page, config, nav)
+        return context
+
+    @event_priority(-110)  # after the references are restored: the urgent-help exclusion mark goes
+    def _page_context_last(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                           nav: Navigation) -> TemplateContext:
+        return self.search.on_page_context(context, page, config, nav)
+
+    on_page_context = CombinedEvent(_page_context_first, _page_context, _page_context_after_search, _page_context_last)
+
+    # ── After every page is rendered ─────────────────────────────────────────
+
+    @event_priority(50)  # anchors first, so their problems are in the one list the build fails with
+    def _env_first(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        return self.authoring.on_env(env, config, files)
+
+    def _env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.problems.fail_if_any()  # the one place a build stops for its pages' problems, all listed
+        env = self.articles.on_env(env, config, files)
+        return self.sidebar.on_env(env, config, files)
+
+    on_env = CombinedEvent(_env_first, _env)
+
+    def _post_build(self, *, config: MkDocsConfig) -> None:
+        self.cards.on_post_build(config)  # before the feed: its items point at the cards
+        self.feed.on_post_build(config)
+
+    @event_priority(-100)  # after Material's search plugin has written the index
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        self.search.on_post_build(config)
+
+    on_post_build = CombinedEvent(_post_build, _post_build_last)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.cards.on_build_error(error)
+
+
+__all__ = ["SitePlugin"]
