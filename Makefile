@@ -3,12 +3,15 @@
 #   make serve-fast the same, rebuilding only the page you saved (for big sites; other
 #                   pages' lists and links catch up on the next full build, not strict)
 #   make test       run the whole test suite (what CI runs)
+#   make test-fast  everything but the browser tests, benchmarks and the fresh-install test (under a minute)
 #   make build      strict build into site/, then the raw-citation guard (ENGINE=properdocs to switch)
-#   make check      quick author checks before a pull request
+#   make check      quick author checks before a pull request, after the code's lint and type check
+#   make lint       ruff and mypy on the code (settings in pyproject.toml)
 #   make linkcheck  build, then check every link in the built site (add EXTERNAL=1 for the web)
 #   make bench      benchmarks (builds, citations, link checker, page weight)
 #   make ref ID=... print a references.bib entry for a DOI or PMID from Crossref/PubMed
 #                   (WRITE=1 appends it; then read the paper's page and write findings)
+# Every command is also `.venv/bin/fasciasite COMMAND` (`.venv/bin/fasciasite --help` lists them).
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -27,7 +30,7 @@ export NO_MKDOCS_2_WARNING := true
 export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
-.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv ref
+.PHONY: serve serve-fast build test test-fast check lint linkcheck bench clean distclean venv ref
 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
@@ -59,7 +62,14 @@ build: venv
 test: venv
 	$(BIN)/python -m pytest
 
-check: venv
+test-fast: venv
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lint: venv
+	$(BIN)/ruff check fasciasite tests scripts
+	$(BIN)/mypy
+
+check: lint
 	$(BIN)/python -m fasciasite.check
 
 linkcheck: build

@@ -48,8 +48,7 @@ from bibtexparser import model
 from bibtexparser.middlewares import AddEnclosingMiddleware
 
 from fasciasite.bib import Entry, parse_bib
-from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, AnswerError, Person, Work, crossref_work, esummaries,
-                                 fold, norm_title, pmid_for_doi)
+from fasciasite.metadata import RETRACTED_PREFIX, SERIOUS, AnswerError, Person, Work, crossref_work, esummaries, fold, norm_title, pmid_for_doi
 from fasciasite.refs_online import DEFAULT_CACHE
 from fasciasite.webapi import Cache, Client, ConfigError, NetworkError, load_config
 
@@ -261,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     entries, problems = parse_bib(args.bib)
     if problems:
-        print("\n".join(map(str, problems)) + f"\nadd_reference: fix {args.bib} first (scripts/check_bib.py)", file=sys.stderr)
+        print("\n".join(map(str, problems)) + f"\nadd_reference: fix {args.bib} first (fasciasite bib)", file=sys.stderr)
         return 1
     try:
         config = load_config(args.config)

@@ -9,7 +9,7 @@ different cited references; a "How strong is the evidence?" box whose ratings us
 site's scale; a "When to get help" section showing the shared urgent-help tiers
 (<!-- md:urgent-help -->) and linking to the red-flags page; alt text on
 every image; a Flesch-Kincaid grade at or below the limit; no skeleton text left from
-scripts/new_article.py. Front matter is checked by
+fasciasite new. Front matter is checked by
 the build (overrides/hooks/frontmatter.py).
 
 Every problem is one line: FILE:LINE: what is wrong; how to fix it.
@@ -24,17 +24,16 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]  # the project
+from fasciasite import bib as check_bib  # the one citation reader, shared with the build
+from fasciasite import readability, urgent
+from fasciasite.config import find_root, load_mkdocs_yml
+
 MIN_WORDS, MAX_WORDS = 900, 2200
 MIN_CITATIONS = 6
 MAX_GRADE = 9.0
 # The scale of fasciasite.ratings; "Not supported" (retired) is still accepted here until the ratings rule of
 # fasciasite.evidence is enforced, which then names it with the rating to use instead.
 SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Evidence against", "Not tested", "Not supported")
-
-
-from fasciasite import bib as check_bib  # the one citation reader, shared with the hooks
-from fasciasite import readability, urgent
 
 
 
@@ -65,7 +64,7 @@ def check_article(path: Path, rel: str) -> list[str]:
     def problem(line: int | None, message: str) -> None:
         problems.append(f"{rel}:{line or 1}: {message}")
 
-    # Skeleton text from scripts/new_article.py left in place
+    # Skeleton text from fasciasite new left in place
     for number, line in enumerate(text.splitlines(), 1):
         if "Replace with" in line:
             problem(number, "skeleton text is still here; replace it with your own words")
@@ -119,7 +118,7 @@ def check_article(path: Path, rel: str) -> list[str]:
         # The shared urgent-help tiers (includes/urgent-help.yml), never the page's own words.
         body_offset, body = urgent.split_front_matter(text)
         try:
-            tiers = urgent.load_for(ROOT)
+            tiers = urgent.load_for(find_root())
         except urgent.DataError as exc:  # reported once, as file:line, by main(); never a traceback
             tiers = None
             problems.extend(str(exc).splitlines())
@@ -145,12 +144,14 @@ def articles(docs: Path, sections: list[str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", help="articles to check (default: all)")
-    ap.add_argument("--docs", default=str(ROOT / "docs"), help="docs folder (default: docs)")
-    ap.add_argument("--config", default=str(ROOT / "mkdocs.yml"), help="mkdocs.yml (for extra.article_sections)")
+    ap.add_argument("--docs", default=None, help="docs folder (default: docs)")
+    ap.add_argument("--config", default=None, help="mkdocs.yml (for extra.article_sections)")
     args = ap.parse_args(argv)
+    root = find_root()  # the checkout of the current directory
+    args.docs, args.config = args.docs or str(root / "docs"), args.config or str(root / "mkdocs.yml")
     docs = Path(args.docs)
     try:
-        config = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))
+        config = load_mkdocs_yml(Path(args.config))
         sections = config["extra"]["article_sections"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         print(f"check_articles: cannot read extra.article_sections from {args.config}: {exc}", file=sys.stderr)
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     files = [Path(f) for f in args.files] or articles(docs, sections)
     problems: list[str] = []
     for path in files:
-        rel = path.resolve().relative_to(ROOT).as_posix() if path.resolve().is_relative_to(ROOT) else str(path)
+        rel = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
         problems += check_article(path, rel)
     problems = list(dict.fromkeys(problems))  # a data-file problem is reported once, not once per article
     for p in problems:

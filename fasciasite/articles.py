@@ -19,10 +19,15 @@ import logging
 import math
 import os
 import re
-from typing import NamedTuple
-
+from typing import TYPE_CHECKING, NamedTuple
 
 from fasciasite import pagesource  # each page's front matter, parsed once
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.article")
 
@@ -36,7 +41,7 @@ def build_date() -> dt.date:
     """The date a build is "today": SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -54,12 +59,12 @@ class Articles:
         self._articles: dict[str, dict] = {}
         self.words_per_minute, self.related = WORDS_PER_MINUTE, RELATED
 
-    def on_config(self, config, words_per_minute: int = WORDS_PER_MINUTE, related: int = RELATED):
+    def on_config(self, config: MkDocsConfig, words_per_minute: int = WORDS_PER_MINUTE, related: int = RELATED):
         """extra.booking_url, article_sections and authors are validated by the plugin (fasciasite.config)."""
         self.words_per_minute, self.related = words_per_minute, related
         return config
 
-    def on_files(self, files, config):
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self._articles.clear()
         for f in files.documentation_pages():
             if f.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in f.src_uri and f.abs_src_path:
@@ -85,7 +90,7 @@ class Articles:
             out.append("")
         return "\n".join(out)
 
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """An article's metadata for the templates (its shortcodes were expanded by the page pipeline)."""
         if is_article(page, config):
             page.meta["is_article"] = True
@@ -97,7 +102,7 @@ class Articles:
             page.meta["author_name"] = author.get("name", page.meta.get("author", ""))
         return markdown
 
-    def on_env(self, env, config, files):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.filters["long_date"] = long_date
         today = build_date()
         articles = [f.page for f in files.documentation_pages() if f.page and f.page.meta.get("is_article")]

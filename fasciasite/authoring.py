@@ -22,12 +22,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from mkdocs.exceptions import PluginError
 
-
 from fasciasite import pagelint, pagesource
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.authoring")  # under mkdocs.*, so strict builds count it
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")
@@ -44,7 +50,7 @@ class AuthorChecks:
         self.report(message)
         self._state["problems"].append(message)
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._state.update(problems=[], anchors=[], root=Path(config.config_file_path).parent, site_url=config.site_url or "")
         bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path") or ["."]
         self._state["snippet_dirs"] = [(self._state["root"] / b) for b in ([bases] if isinstance(bases, str) else bases)]
@@ -54,7 +60,7 @@ class AuthorChecks:
         docs, root = Path(config.docs_dir), self._state["root"]
         return (docs / src_uri).relative_to(root).as_posix() if docs.is_relative_to(root) else src_uri
 
-    def on_files(self, files, config):
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         undecodable = []
         for f in files:
             if not SAFE_NAME.match(f.src_uri):
@@ -110,7 +116,7 @@ class AuthorChecks:
             self._problem(f"{config_file.name}:{line}: nav entry '{path}' is not a file in docs/; create docs/{path} or fix "
                      f"the entry{hint}")
 
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src, offset = page.file.src_uri, 0
         if page.file.abs_src_path:
             text = pagesource.read(page.file.abs_src_path)[0]
@@ -145,7 +151,7 @@ class AuthorChecks:
             lines[line - 1] = ""  # so pymdownx.snippets does not stop the build with a traceback
         return "\n".join(lines), problems
 
-    def on_env(self, env, config, files):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         for where, line, link, target, anchor in self._state["anchors"]:
             ids = getattr(target.page, "present_anchor_ids", None) if target.page else None
             if ids is None or anchor in ids:

@@ -40,8 +40,8 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
 }
 
 # Markdown citations are read by fasciasite.citesyntax (pandoc's syntax); re-exported here.
-from fasciasite.citesyntax import CITE_TOKEN, FENCE, GOOD_CITE_KEY, INLINE_CODE  # noqa: E402,F401
 from fasciasite import citesyntax  # noqa: E402
+from fasciasite.citesyntax import CITE_TOKEN, FENCE, GOOD_CITE_KEY, INLINE_CODE  # noqa: E402,F401
 
 
 @dataclass

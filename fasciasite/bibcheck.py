@@ -1,6 +1,6 @@
 """Check references.bib and how the Markdown in docs/ cites it.
 
-Usage: python -m fasciasite.bib [--bib references.bib] [--docs docs]   (or scripts/check_bib.py)
+Usage: python -m fasciasite.bib [--bib references.bib] [--docs docs]   (or: fasciasite bib)
 
 Structure: our own small BibTeX reader gives every problem a line (an unclosed
 brace is reported where its entry or field starts; a duplicate key names both
@@ -26,9 +26,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fasciasite.bib import (
-    DOI, DOI_PREFIX, ISO_DATE, KEY_RULE, REQUIRED, YEAR, Entry, Problem, citation_problems, find_citations, parse_bib,
+    DOI,
+    DOI_PREFIX,
+    ISO_DATE,
+    KEY_RULE,
+    REQUIRED,
+    YEAR,
+    Entry,
+    Problem,
+    citation_problems,
+    find_citations,
+    parse_bib,
 )
-
 
 # ── Rules for entries ────────────────────────────────────────────────────────
 
@@ -55,7 +64,7 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
                 f = {**inherited, **f}
         rules = REQUIRED.get(e.type)
         if rules is None:
-            report(f"type @{e.type} has no rules here; use one of {', '.join('@' + t for t in REQUIRED)}, or add rules to scripts/check_bib.py")
+            report(f"type @{e.type} has no rules here; use one of {', '.join('@' + t for t in REQUIRED)}, or add rules to fasciasite/bibcheck.py")
         for alternatives in rules or []:
             # A detail the confirming page did not show is left out, never guessed:
             # no<field> = {reason} (nopages, novolume) records that.

@@ -29,11 +29,16 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from typing import Any
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.cards")
 
@@ -69,7 +74,7 @@ class Cards:
         self._worker: subprocess.Popen | None = None
         self._worker_errors: Any = None  # the file the worker's standard error goes to
 
-    def on_pre_build(self, config):
+    def on_pre_build(self, config: MkDocsConfig) -> None:
         self._cards.clear()
         self._sent.clear()
 
@@ -94,7 +99,7 @@ class Cards:
         except OSError:  # the worker has stopped (BrokenPipeError): say why, not a silent exit
             fail(self.stop_worker())
 
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         title = page.meta.get("title") or page.title or config.site_name
         kicker = "Evidence-based guide" if page.meta.get("is_article") else config.site_name
         rel = card_path(page)
@@ -117,7 +122,7 @@ class Cards:
         self._worker_errors.close()
         return (errors or "the card worker failed") if failed else ""
 
-    def on_post_build(self, config):
+    def on_post_build(self, config: MkDocsConfig) -> None:
         self.request(f"{CARD_DIR}/default.png", config.site_name, "Evidence-based guides", config)
         errors = self.stop_worker()
         if errors:
@@ -129,7 +134,7 @@ class Cards:
             shutil.copyfile(cached, out)
         log.debug("cards: %d written, %d drawn", len(self._cards), len(self._sent))
 
-    def on_build_error(self, error):
+    def on_build_error(self, error: Exception) -> None:
         self.stop_worker()
 
 
@@ -164,7 +169,7 @@ def draw(title: str, kicker: str, site_name: str, footer_text: str) -> Image.Ima
 def palette() -> Image.Image:
     """The background and 16 steps from it to each foreground colour: every pixel of a
     card is one of these (anti-aliased text blends its colour into the background)."""
-    colours = [BACKGROUND] + [tuple(round(b + (f - b) * step / 16) for b, f in zip(BACKGROUND, fg))
+    colours = [BACKGROUND] + [tuple(round(b + (f - b) * step / 16) for b, f in zip(BACKGROUND, fg, strict=True))
                               for fg in (WHITE, ACCENT, FOOTER, RULE) for step in range(1, 17)]
     image = Image.new("P", (1, 1))
     image.putpalette([value for colour in colours for value in colour])

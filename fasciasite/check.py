@@ -41,25 +41,18 @@ from pathlib import Path
 import yaml
 
 from fasciasite import pagesource
+from fasciasite.config import find_root, load_mkdocs_yml
 
-ROOT = Path(__file__).resolve().parents[1]  # the project
 PY = sys.executable
 NEEDS_BUILD = ("rawcites", "output", "urls", "links")
 NOISE = re.compile(r"^(INFO\b|DEBUG\b)")  # what the build says when all is well
-
-
-class _Loader(yaml.SafeLoader):
-    """mkdocs.yml as plain data: tags such as !ENV or !!python/name are read as nothing."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def read_config(root: Path) -> tuple[dict | None, str]:
     """(mkdocs.yml as data, "") or (None, the problem with its line and the fix)."""
     path = root / "mkdocs.yml"
     try:
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader) or {}, ""
+        return load_mkdocs_yml(path), ""
     except OSError as exc:
         return None, f"mkdocs.yml: cannot be read ({exc.strerror}); run make check from the project root"
     except yaml.YAMLError as exc:
@@ -105,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m fasciasite.check", description=__doc__.split("\n\n")[0])
     ap.add_argument("--skip", nargs="*", default=[], choices=names, help="steps to leave out")
     ap.add_argument("--list", action="store_true", help="list the steps and exit")
-    ap.add_argument("--root", type=Path, default=ROOT, help="the project (default: this repository)")
+    ap.add_argument("--root", type=Path, default=None, help="the project (default: the checkout holding the current directory)")
     args = ap.parse_args(argv)
+    args.root = args.root or find_root()  # found when run, from the current directory
     if args.list:
         print("\n".join(names))
         return 0

@@ -21,8 +21,6 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.exceptions import PluginError
 
-
-
 log = logging.getLogger("mkdocs.plugins.fasciasite.citations")
 
 REFERENCES_MARKER = "<!-- md:references -->"  # where the References page lists every entry

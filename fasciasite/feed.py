@@ -27,11 +27,19 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
 from fasciasite.cards import SIZE as CARD_SIZE
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.feed")
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
@@ -56,7 +64,7 @@ class Feed:
     def __init__(self) -> None:
         self._cards: dict[str, str] = {}  # page address -> its card's address (this build)
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._cards.clear()
         plugin = config.plugins.get("rss")
         if plugin is None:
@@ -69,13 +77,13 @@ class Feed:
             raise PluginError(problem)
         return config
 
-    def on_page_context(self, context, page, config, nav):
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         card = page.meta.get("card_url")
         if card and page.canonical_url:
             self._cards[page.canonical_url] = card
         return context
 
-    def on_post_build(self, config):
+    def on_post_build(self, config: MkDocsConfig) -> None:
         language = config.extra.get("locale", "en_GB").replace("_", "-")
         authors = {key: a.get("name", key) for key, a in config.extra.get("authors", {}).items()}
         for name in FEEDS:
@@ -83,17 +91,18 @@ class Feed:
             if not path.is_file():
                 continue
             tree = etree.parse(str(path))
+            site_url = config.site_url or ""
             for node in tree.iterfind("channel/language"):
                 node.text = language
             for node in tree.iterfind("channel/image/url"):
-                node.text = config.site_url + "assets/cards/default.png"
+                node.text = site_url + "assets/cards/default.png"
             for node in tree.iterfind("channel/item/author"):
                 node.text = authors.get(node.text, node.text)
             for item in tree.iterfind("channel/item"):
                 card = self._cards.get(item.findtext("link") or "")
-                if card and card.startswith(config.site_url):
-                    card_file = Path(config.site_dir) / card[len(config.site_url):]
-                    if card_file.is_file():  # drawn and copied by fasciasite/cards.py (its hook runs first)
+                if card and card.startswith(site_url):
+                    card_file = Path(config.site_dir) / card[len(site_url):]
+                    if card_file.is_file():  # drawn and copied by fasciasite/cards.py (the plugin writes the cards first)
                         add_card(item, card, card_file, *CARD_SIZE)
                     else:
                         log.warning(f"{name}: the item {item.findtext('link')} has no preview card at {card}; "

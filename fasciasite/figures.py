@@ -33,17 +33,21 @@ LABEL = re.compile(r"^\W*[A-Z][a-z]+ \d+\s*[:.)–—-]\s")  # "Claim 3: ...", "
 SCORE = re.compile(r"(scor|rat|grade|level|mark)\w*\s+(?:of\s+)?$", re.I)
 OVER = re.compile(r"(?:over|more than|above|at least|just over)\s+$", re.I)
 UNDER = re.compile(r"(?:under|less than|below|nearly|almost|just under|up to)\s+$", re.I)
-FRACTION_CONTEXT = re.compile(r"(?:about|around|nearly|almost|over|more than|less than|under|roughly|just|only|by|to|than|some|some|up to|above|below)\s+$", re.I)
+FRACTION_CONTEXT = re.compile(r"(?:about|around|nearly|almost|over|more than|less than|under|roughly|just|only|by|to|than|some|some"
+                              r"|up to|above|below)\s+$", re.I)
 SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "twenty": 20, "hundred": 100, "a hundred": 100, "thousand": 1000, "a thousand": 1000}
 PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
          "tenth": 10, "tenths": 10}
 _N = r"(?<![\w.,])(\d+(?:,\d{3})*|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
-FRACTION = re.compile(r"\b(a|one|two|three|four)[- ](half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b(?P<of>\s+(?:of|fewer|more|less|lower|higher|smaller|larger|as)\b)?", re.I)
+FRACTION = re.compile(r"\b(a|one|two|three|four)[- ](half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b"
+                      r"(?P<of>\s+(?:of|fewer|more|less|lower|higher|smaller|larger|as)\b)?", re.I)
 HALF_A = re.compile(r"\bhalf\s+an?\s+(?!hour|minute|day|week|month|year)[a-z]+", re.I)  # "half a point": 0.5 of a unit
 HALF = re.compile(r"(?<!lower )(?<!upper )(?<!top )(?<!bottom )(?<!first )(?<!second )(?<!back )(?<!front )\bhalf\b"
                   r"(?!\s+an?\s+(?:hour|minute|day|week|month|year)\b|[- ](?:way|time|marathon|day|term|hour))", re.I)
-IN_EVERY = re.compile(_N + r"\s+(?:in|out of)\s+(?:every\s+)?(\d+(?:,\d{3})*|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|hundred|a thousand|thousand)\b(?!\s*(?:%|per ?cent))", re.I)
+IN_EVERY = re.compile(_N + r"\s+(?:in|out of)\s+(?:every\s+)?"
+                      r"(\d+(?:,\d{3})*|two|three|four|five|six|seven|eight|nine|ten|twenty|a hundred|hundred|a thousand|thousand)\b"
+                      r"(?!\s*(?:%|per ?cent))", re.I)
 TWICE = re.compile(r"\b(twice|double[ds]?|doubling)\b", re.I)
 HALVED = re.compile(r"\bhalv(ed|es|ing)\b", re.I)
 

@@ -1,4 +1,4 @@
-"""Front matter: every page's front matter checked against schema/front-matter.schema.json.
+"""Front matter: every page's front matter checked against fasciasite/schema/front-matter.schema.json.
 
 Events:
   on_config        check that mkdocs.yml extra has article_sections, authors and tags_allowed;
@@ -11,7 +11,7 @@ Events:
                    page's Markdown and before any template, so all problems are listed at
                    once, with or without --strict.
 
-validate_front_matter() is also used by scripts/new_article.py and the tests.
+validate_front_matter() is also used by fasciasite new (fasciasite/new_article.py) and the tests.
 """
 from __future__ import annotations
 
@@ -24,15 +24,21 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jsonschema import Draft202012Validator
 from mkdocs.utils.meta import get_data
 
 from fasciasite import fmsyntax, pagesource  # fmsyntax: YAML mistakes and the reviewer list
 
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
 log = logging.getLogger("mkdocs.plugins.fasciasite.frontmatter")
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "front-matter.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "front-matter.schema.json"  # package data
 DATES = ("published", "last_reviewed", "next_review")
 REVIEW_MONTHS = 12  # the editorial policy: every article reviewed at least once a year (mkdocs.yml can set it)
 TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
@@ -104,7 +110,7 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
     reviewers = list(reviewers or [])
     validator = _validator(is_article, tuple(authors), tuple(tags), tuple(reviewers))
     schema = validator.schema if is_article else _schema()["$defs"]["page"]
-    missing = "is missing; add it" + (" (scripts/new_article.py writes complete front matter)" if is_article else "")
+    missing = "is missing; add it" + (" (fasciasite new writes complete front matter)" if is_article else "")
     problems = [say(f, missing) for f in schema["required"] if f not in data]
     for error in validator.iter_errors(data):
         if error.validator == "required":
@@ -235,12 +241,12 @@ class FrontMatterChecks:
         self._problems: list[str] = []
         self.report = report  # the plugin's problem log (fasciasite.problems); log.error on its own
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """extra.article_sections, authors, tags_allowed and reviewers: validated by the plugin (fasciasite.config)."""
         self._problems.clear()
         return config
 
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
         if page.file.abs_src_path:
             text, _, meta = pagesource.read(page.file.abs_src_path)

@@ -38,12 +38,18 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.glossary")
 
@@ -175,7 +181,7 @@ class GlossaryStep:
     def __init__(self) -> None:
         self._terms: list[tuple[str, str]] = []
 
-    def on_config(self, config, path: str = "includes/glossary.md"):
+    def on_config(self, config: MkDocsConfig, path: str = "includes/glossary.md"):
         self._terms = read_terms(glossary_file(config, path))
         if "abbr" not in config.markdown_extensions:
             return config
@@ -196,7 +202,7 @@ class GlossaryStep:
             rows.append(f'<dt id="{anchor}">{term}</dt>\n<dd>{definition}</dd>')
         return '<dl class="glossary">\n' + "\n".join(rows) + "\n</dl>"
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         seen: set[str] = set()
 
         def first_only(m: re.Match) -> str:

@@ -31,12 +31,32 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from fasciasite.bibtext import (RETRACTED_PREFIX, fold, from_bibtex, plain, family_keys,  # noqa: F401 (re-exported)
-                                norm_family, norm_journal, norm_pages, norm_title, same_family, year_of)
-from fasciasite.recordtypes import (SERIOUS, Notice, as_list, crossref_notices, crossref_relations,  # noqa: F401
-                                    notice_kind, pubmed_links, title_notice, PUBMED_NOTICE, PUBMED_RETRACTED)
+from fasciasite.bibtext import (  # noqa: F401 (re-exported)
+    RETRACTED_PREFIX,
+    family_keys,
+    fold,
+    from_bibtex,
+    norm_family,
+    norm_journal,
+    norm_pages,
+    norm_title,
+    plain,
+    same_family,
+    year_of,
+)
+from fasciasite.recordtypes import (  # noqa: F401
+    PUBMED_NOTICE,
+    PUBMED_RETRACTED,
+    SERIOUS,
+    Notice,
+    as_list,
+    crossref_notices,
+    crossref_relations,
+    notice_kind,
+    pubmed_links,
+    title_notice,
+)
 from fasciasite.webapi import Client, NetworkError
-
 
 
 class AnswerError(NetworkError):

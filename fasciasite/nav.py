@@ -13,10 +13,17 @@ Events:
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 from mkdocs.utils import normalize_url
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
 
 # Entries Material draws with extra parts (icons, subtitles, status badges, typeset
 # titles, encrypted pages) are left to Material's own macro.
@@ -34,7 +41,7 @@ def parts(url: str) -> list[str]:
 def relative(dest: list[str], trailing: bool, base: list[str]) -> str:
     """mkdocs.utils.get_relative_url with both URLs already split (see parts())."""
     common = 0
-    for a, b in zip(base, dest):
+    for a, b in zip(base, dest, strict=False):
         if a != b:
             break
         common += 1
@@ -117,7 +124,7 @@ class Sidebar:
             runs.append("".join(html))
         return runs
 
-    def on_env(self, env, config, files):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         self._sections.clear()
         env.globals["nav_runs"] = self.nav_runs
         return env

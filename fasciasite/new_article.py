@@ -29,11 +29,12 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.meta import get_data
 
+from fasciasite.config import find_root
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG = 60
 MAX_TAGS = 6
 RED_FLAGS = "back-pain/red-flags.md"
-REPO = Path(__file__).resolve().parents[1]
 
 
 class Refusal(Exception):
@@ -126,7 +127,7 @@ Read more about [signs that need urgent help]({red_flags}).
 <!--
 References are added automatically at the end of the page: cite a source by putting an
 at sign and its key from references.bib in square brackets after the claim (for example
-the key langevin2011shear); scripts/check_bib.py checks every key.
+the key langevin2011shear); fasciasite bib checks every key.
 -->
 """
 
@@ -243,9 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tags", nargs="+", default=[], metavar="TAG", help="1-6 tags from mkdocs.yml extra.tags_allowed")
     ap.add_argument("--slug", help="file name and URL part (default: made from the title)")
     ap.add_argument("--author", default="editorial-team", help="a key of mkdocs.yml extra.authors (default editorial-team)")
-    ap.add_argument("--root", default=str(REPO), help="project root holding mkdocs.yml (default: this repository)")
+    ap.add_argument("--root", default=None, help="project root holding mkdocs.yml (default: the checkout holding the current directory)")
     ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="date of publication, YYYY-MM-DD (default today)")
     args = ap.parse_args(argv)
+    args.root = args.root or str(find_root())  # found when run, from the current directory
     try:
         writes, todo = plan(args)
     except Refusal as refusal:

@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]  # the project
+from fasciasite.config import find_root, load_mkdocs_yml
+
 CAMPAIGN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -92,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--campaign", required=True, help="utm_campaign name: lower case, digits, - or _ (e.g. december-2026)")
     ap.add_argument("--latest", type=int, default=3, help="how many of the newest articles when none are named (default 3)")
     ap.add_argument("--format", choices=("html", "text", "both"), default="both", help="what to print (default both)")
-    ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    ap.add_argument("--root", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    args.root = args.root or str(find_root())  # found when run, from the current directory
     if not CAMPAIGN.match(args.campaign):
         print(f"newsletter: campaign '{args.campaign}' must be lower-case letters and digits joined by - or _ (e.g. december-2026).", file=sys.stderr)
         return 2
     root = Path(args.root)
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_mkdocs_yml(root)
     site_url = config["site_url"].rstrip("/") + "/"
     articles = {a["src"]: a for a in load_articles(root, config)}
     if args.articles:

@@ -46,10 +46,14 @@ import yaml
 
 from fasciasite import bib
 from fasciasite.figures import (  # noqa: F401  (part of this module's API)
-    LABEL, WORDS, _normal, figures_in, numbers_in, supported,
+    LABEL,
+    WORDS,
+    _normal,
+    figures_in,
+    numbers_in,
+    supported,
 )
 from fasciasite.urgent import COMMENT, FENCE, INLINE_CODE, LIST_ITEM, SENTENCE_END, Problem, blank, split_front_matter
-
 
 LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 HTML_TAG = re.compile(r"<[^>\n]+>")

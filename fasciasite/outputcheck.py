@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from lxml import etree, html
 
+from fasciasite.config import load_mkdocs_yml
 from fasciasite.imagefix import shrink
 
 DEFAULT_LIMITS = {"image_max_bytes": 200_000, "image_max_side": 1600, "svg_max_bytes": 200_000}
@@ -70,16 +71,9 @@ class Settings:
     base: str = ""  # site_url's path, without slashes ("fascia-back-pain")
 
 
-class _Loader(yaml.SafeLoader):
-    """mkdocs.yml as plain data (its !ENV and !!python/name tags read as nothing)."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def settings(config_path: Path, docs: Path) -> Settings:
     try:
-        config = yaml.load(config_path.read_text(encoding="utf-8-sig"), Loader=_Loader) or {}
+        config = load_mkdocs_yml(config_path)
     except (OSError, yaml.YAMLError):
         config = {}
     site_url = str(config.get("site_url") or "")
@@ -178,7 +172,8 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             src = el.get("src")
             if any(a.tag == "article" for a in el.iterancestors()):
                 origin = f" loading {src} from {_other_host(src, s)}" if src and _other_host(src, s) else ""
-                add(src or (el.text or "").strip()[:30] or snippet, f"a <script> in an article{origin}; pages carry no scripts of their own: remove it (site-wide "
+                add(src or (el.text or "").strip()[:30] or snippet,
+                    f"a <script> in an article{origin}; pages carry no scripts of their own: remove it (site-wide "
                     "behaviour goes in docs/javascripts/ and mkdocs.yml extra_javascript, reviewed like code)")
             elif src:
                 absolute = urlsplit(urljoin("/" + rel, src)).path.lstrip("/")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mkdocs.exceptions import PluginError
@@ -60,7 +61,7 @@ class ProblemLog:
     def add(self, kind: str, problem: Problem | str) -> None:
         self.found.append((kind, problem if isinstance(problem, Problem) else Problem.parse(problem)))
 
-    def reporter(self, kind: str):
+    def reporter(self, kind: str) -> Callable[[Problem | str], None]:
         """A function a step calls with each problem it finds."""
         return lambda problem: self.add(kind, problem)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Word count and Flesch-Kincaid reading grade of Markdown articles.
 
-Usage: python scripts/readability.py [--max-grade 9] [--json] FILE_OR_DIR ...
+Usage: fasciasite readability [--max-grade 9] [--json] FILE_OR_DIR ...
 
 Measures the prose a reader reads: front matter, code, tables, headings,
 HTML, image syntax and [@citation] markers are left out; each list item

@@ -29,7 +29,7 @@ and besides:
 Titles are compared without HTML/JATS/MathML markup and LaTeX font or script commands;
 authors' family names after transliteration (anyascii; Müller = Mueller).
 
-It is a separate command, not `scripts/check_bib.py --online`: check_bib is offline and
+It is a separate command, not `fasciasite bib --online`: check_bib is offline and
 runs in `make check` and every build; this one needs the network, so it runs weekly in
 CI (.github/workflows/references-online.yml) and by hand, never in `make test`.
 Settings (contact for the User-Agent, rate, time limit, retries, base URLs): see
@@ -49,8 +49,20 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from fasciasite.bib import Entry, parse_bib
-from fasciasite.metadata import (RETRACTED_PREFIX, SERIOUS, AnswerError, Work, crossref_search, crossref_work,
-                                 doi_registered, esummaries, from_bibtex, norm_title, same_family, year_of)
+from fasciasite.metadata import (
+    RETRACTED_PREFIX,
+    SERIOUS,
+    AnswerError,
+    Work,
+    crossref_search,
+    crossref_work,
+    doi_registered,
+    esummaries,
+    from_bibtex,
+    norm_title,
+    same_family,
+    year_of,
+)
 from fasciasite.refs_fields import FieldComparison, best_title_similarity, bib_families
 from fasciasite.webapi import Cache, Client, ConfigError, NetworkError, load_config
 
@@ -286,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         for p in problems:
             print(p)
-        print(f"refs_online: {bib} does not parse; fix it (scripts/check_bib.py) before checking it online", file=sys.stderr)
+        print(f"refs_online: {bib} does not parse; fix it (fasciasite bib) before checking it online", file=sys.stderr)
         return 1
     unknown = [k for k in args.key if k not in entries]
     if unknown:

@@ -33,11 +33,19 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-
 from fasciasite import glossary
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.search")
 
@@ -65,7 +73,7 @@ class SearchIndex:
     def __init__(self) -> None:
         self._state: dict = {}
 
-    def on_config(self, config, glossary_path: str = "includes/glossary.md"):
+    def on_config(self, config: MkDocsConfig, glossary_path: str = "includes/glossary.md"):
         terms = glossary.read(glossary.glossary_file(config, glossary_path)).terms  # problems: reported by the glossary hook
         self._state["lay"] = [t for t in terms if t.lay_words]
         self._state["forms"] = {}
@@ -90,17 +98,17 @@ class SearchIndex:
                               f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
         return config
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri == self._state.get("urgent"):
             return html
         return URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
 
-    def on_page_context(self, context, page, config, nav):
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         if page.content and EXCLUDED in page.content:
             page.content = page.content.replace(EXCLUDED, "<div ")
         return context
 
-    def on_post_build(self, config):
+    def on_post_build(self, config: MkDocsConfig) -> None:
         if not self._state.get("lay"):
             return
         path = Path(config.site_dir) / "search" / "search_index.json"

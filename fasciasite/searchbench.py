@@ -28,12 +28,11 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from fasciasite import searchqueries
+from fasciasite.config import find_root, load_mkdocs_yml
 from fasciasite.serve import serve
 
-ROOT = Path(__file__).resolve().parents[1]  # the project
+ROOT = find_root()  # the checkout the command runs in (cwd), never where the package is installed
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15_000
@@ -51,7 +50,7 @@ def build(site_dir: Path) -> None:
 
 
 def article_count(site: Path) -> int:
-    sections = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["article_sections"]
+    sections = load_mkdocs_yml(ROOT)["extra"]["article_sections"]
     return sum(1 for s in sections for _ in (site / s).rglob("index.html"))
 
 
@@ -60,7 +59,7 @@ def measure(site: Path, files: list[Path], chromium: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     sets = {str(f): searchqueries.load(f) for f in files}
-    base = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
+    base = urlsplit(load_mkdocs_yml(ROOT)["site_url"]).path
     out = {}
     with serve(site, base=base) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)

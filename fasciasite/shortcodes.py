@@ -85,7 +85,7 @@ class LineMap:
         old, new = before.split("\n"), after.split("\n")
         lines = [0] * len(new)
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
             for j in range(j1, j2):
                 lines[j] = i1 + (j - j1) + 1 if tag == "equal" else min(i1 + 1, len(old))
         return cls(lines, offset)

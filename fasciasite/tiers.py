@@ -126,7 +126,8 @@ def read_yaml(path: Path, shown: str):
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = "replace the tab with spaces" if "\t" in problem or "tab" in problem else "fix the indentation or quoting there (a value with ': ' in it needs quotes, or use >- )"
+        hint = ("replace the tab with spaces" if "\t" in problem or "tab" in problem
+                else "fix the indentation or quoting there (a value with ': ' in it needs quotes, or use >- )")
         raise DataError(f"{where}: not valid YAML ({problem}); {hint}") from None
 
 
@@ -175,7 +176,7 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
                           " ".join(str(raw["lead"]).split()), list(raw["cite"]), signs, note,
                           _reach(raw, shown, data)))
     seen: dict[str, str] = {}
-    for t, raw in zip(tiers, data["tiers"]):
+    for t, raw in zip(tiers, data["tiers"], strict=False):
         wanted = TIER_COLOUR[t.id]
         if ADMONITION_COLOUR.get(t.admonition) != wanted:
             raise DataError(f"{shown}:{_line(raw, 'admonition')}: tier '{t.id}' shows as a '{t.admonition}' box, but its "

@@ -28,22 +28,22 @@ from pathlib import Path
 
 import yaml
 
+from fasciasite.config import load_mkdocs_yml
 from fasciasite.tiers import (  # noqa: F401  (part of this module's API)
     DATA_FILE,
-    SHORTCODE,
     LEVELS,
+    SHORTCODE,
     DataError,
     Sign,
     Tier,
     Tiers,
+    expand,
     load,
     load_for,
     render,
     render_tier,
-    expand,
     shortcode_keys,
 )
-
 
 # What a sentence tells the reader to do, most urgent first. A sentence's level is the most
 # urgent service it names.
@@ -170,7 +170,7 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
             lists.setdefault(list_id, []).extend((line, t, s) for t, s in found if t.id != "gp")
             list_level[list_id] = context
     problems += _paragraph_level(markdown, tiers, file, offset, fix, {p.line for p in problems})
-    for list_id, items in lists.items():
+    for items in lists.values():
         distinct = {s.text for _, _, s in items}
         if len(distinct) >= 2 and not any(p.line == items[0][0] + offset for p in problems):
             problems.append(Problem(file, items[0][0] + offset, f"re-words the urgent-help tiers (a list of {len(distinct)} signs under a service): {fix}"))
@@ -258,18 +258,10 @@ def split_front_matter(text: str) -> tuple[int, str]:
 
 def _article_sections(root: Path) -> list[str]:
     try:
-        cfg = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8-sig"), Loader=_Loader)
+        cfg = load_mkdocs_yml(root)
         return list((cfg.get("extra") or {}).get("article_sections") or [])
     except (OSError, yaml.YAMLError):
         return []
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring its !!python/name and !ENV tags."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def check_files(paths: list[Path], root: Path) -> list[Problem]:

@@ -13,17 +13,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
+from conftest import ROOT
 from mkdocs.utils.meta import get_data
 
-from conftest import ROOT
-from fasciasite import bib, bibcheck, citesyntax, feed, frontmatter, fmsyntax, glossary, numbers, outputcheck
+from fasciasite import bib, bibcheck, citesyntax, feed, fmsyntax, frontmatter, glossary, numbers, outputcheck, urgent
 from fasciasite import published as pub
 from fasciasite import tiers as tiers_mod
-from fasciasite import urgent
+from fasciasite.config import load_mkdocs_yml
 
 TODAY = dt.date(2026, 12, 7)  # injected: the rules never read the clock in tests
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=urgent._Loader)
+CONFIG = load_mkdocs_yml(ROOT)  # as every command reads it
 EXTRA = CONFIG["extra"]
 FINDINGS = numbers.load_findings([ROOT / "references.bib"], [])
 KEYS = frozenset(FINDINGS)

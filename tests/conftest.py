@@ -90,8 +90,10 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
 
 @pytest.fixture(scope="session")
 def mkdocs_config() -> dict:
-    """mkdocs.yml as data (the !ENV and python tags it might use are not needed here)."""
-    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    """mkdocs.yml as data, read as the commands read it (fasciasite.config.load_mkdocs_yml)."""
+    from fasciasite.config import load_mkdocs_yml
+
+    return load_mkdocs_yml(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +113,7 @@ def make_fixture_site(root: Path, pages: dict[str, str], bib: str | None = None,
     (root / "references.bib").write_text(
         bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    # Plain data (written back below): mkdocs.yml uses no YAML tags (tests/test_architecture.py).
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["nav"] = nav or list(pages)
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "rss" in p)]

@@ -8,8 +8,10 @@ import subprocess
 import sys
 
 import pytest
-
+import yaml
 from conftest import ROOT
+
+from fasciasite import cli
 from fasciasite.config import load_mkdocs_yml
 
 PYTHON_FILES = sorted(p for d in ("fasciasite", "overrides", "scripts", "tests") for p in (ROOT / d).rglob("*.py"))
@@ -40,6 +42,30 @@ def test_the_site_logic_is_one_plugin_listed_last_and_no_hook_files():
     assert 'fasciasite = "fasciasite.plugin:SitePlugin"' in text.split('[project.entry-points."mkdocs.plugins"]')[1]
 
 
+def test_commands_read_mkdocs_yml_through_the_one_loader_and_it_understands_tags(tmp_path, monkeypatch):
+    """fasciasite.config.load_mkdocs_yml reads !ENV and Material's !!python/name tags, which
+    yaml.safe_load refuses; no other module parses mkdocs.yml (two copies that write it back
+    as YAML are named, and mkdocs.yml itself uses no tag they would lose)."""
+    monkeypatch.setenv("FASCIASITE_TEST_URL", "https://example.org/")
+    (tmp_path / "mkdocs.yml").write_text("site_url: !ENV [FASCIASITE_TEST_URL, 'x']\nmarkdown_extensions:\n"
+                                         "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+                                         encoding="utf-8")
+    data = load_mkdocs_yml(tmp_path)
+    assert data["site_url"] == "https://example.org/"
+    assert callable(data["markdown_extensions"][0]["pymdownx.emoji"]["emoji_index"])
+    nodes, tags = [yaml.compose((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))], set()
+    while nodes:
+        node = nodes.pop()
+        tags.add(node.tag)
+        nodes += [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            (node.value if isinstance(node, yaml.SequenceNode) else [])
+    assert all(tag.startswith("tag:yaml.org,2002:") for tag in tags), tags
+    writers = {"fasciasite/bench/corpus.py", "tests/conftest.py"}
+    readers = [p.relative_to(ROOT).as_posix() for p in PYTHON_FILES
+               if re.search(r"safe_load\([^)\n]*mkdocs\.yml", p.read_text(encoding="utf-8"))]
+    assert set(readers) <= writers, readers
+
+
 # Module-level names that hold build state: a dict, list or set (or None to be filled in) that
 # a function changes. State lives on the plugin's step objects, made fresh in on_config.
 STATE = re.compile(r"^(_\w+)\s*(?::[^=\n]+)?=\s*(?:\{\}|\[\]|set\(\)|defaultdict\(|None\b|\{\s*\"\w+\": (?:\[\]|set\(\)|\{\}))", re.M)
@@ -63,6 +89,21 @@ def test_no_module_holds_build_state_in_a_global(path):
 def test_each_script_only_calls_a_package_command(path):
     code = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
     assert len(code) <= 6 and any(line.startswith("from fasciasite") for line in code), path.name
+
+
+@pytest.mark.parametrize("name", sorted(cli.COMMANDS))
+def test_every_subcommand_of_the_one_cli_has_help(name, capsys):
+    assert cli.main([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.lower().startswith("usage:"), out[:300]
+
+
+def test_the_cli_lists_its_commands_and_refuses_an_unknown_one(capsys):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"  {name} " in out for name in cli.COMMANDS)
+    assert cli.main(["no-such-command"]) == 2
+    assert "invalid choice: 'no-such-command'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("module", COMMANDS)

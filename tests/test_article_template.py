@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from lxml import html
-
 from conftest import make_fixture_site, mkdocs_build
+from lxml import html
 from test_site_build import html_for
 
 ARTICLE = "fascia/what-is-fascia.md"

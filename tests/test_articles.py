@@ -3,10 +3,7 @@ length, citations, evidence box, red-flags link, alt text, reading grade), and t
 checker that enforces it bites on planted faults."""
 from __future__ import annotations
 
-import sys
-
 import pytest
-
 from conftest import ROOT
 
 from fasciasite import articlecheck as check_articles  # noqa: E402
@@ -96,7 +93,7 @@ def test_checker_passes_a_good_article(tmp_path):
         (dict(body="\n\n".join(
             ("Notwithstanding considerable methodological heterogeneity, contemporaneous investigations "
              "systematically characterising myofascial interventions demonstrate inconsistent "
-             "physiological consequences [@{k}]. ").format(k=k) * 12 for k in KEYS)), "reading grade"),
+             f"physiological consequences [@{k}]. ") * 12 for k in KEYS)), "reading grade"),
     ],
 )
 def test_checker_reports_each_planted_fault_with_file_and_fix(tmp_path, change, expected):

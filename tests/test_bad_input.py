@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
 from test_bad_input_cases import BIB, DESC, PAGES, PASS, TARGET, WIKI, article, page
 

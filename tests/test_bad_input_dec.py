@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from bad_input_kinds import KINDS, article
 from conftest import ROOT, make_fixture_site, mkdocs_build
 from test_bad_input_cases_dec import DEC7, NEW, PROBES

@@ -1,4 +1,4 @@
-"""scripts/bench.py: the smallest benchmark runs end to end and writes complete JSON.
+"""fasciasite bench: the smallest benchmark runs end to end and writes complete JSON.
 
 Timings are never asserted (they are figures the script prints); only that each
 measurement exists and is a positive number.
@@ -10,10 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fasciasite.bench.corpus import CORPUS_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "scripts" / "bench.py"
+pytestmark = pytest.mark.slow  # a benchmark (about 30 s): make test runs it, make test-fast does not
 
 
 def positive(value) -> bool:
@@ -23,7 +25,7 @@ def positive(value) -> bool:
 def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "10", "--runs", "1", "--skip-links", "--skip-lighthouse",
+        [sys.executable, "-m", "fasciasite.bench", "--sizes", "10", "--runs", "1", "--skip-links", "--skip-lighthouse",
          "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
@@ -61,6 +63,6 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
 
 
 def test_bench_rejects_bad_sizes():
-    result = subprocess.run([sys.executable, str(BENCH), "--sizes", "ten"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "fasciasite.bench", "--sizes", "ten"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "--sizes" in result.stderr

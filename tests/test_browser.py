@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from fasciasite.serve import serve
 from playwright.sync_api import expect, sync_playwright
+
+from fasciasite.serve import serve
 
 pytestmark = pytest.mark.browser
 

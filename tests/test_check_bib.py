@@ -1,4 +1,4 @@
-"""fasciasite.bib (scripts/check_bib.py): the .bib reader (every problem has a line), the rules, the citations."""
+"""fasciasite.bib (fasciasite bib): the .bib reader (every problem has a line), the rules, the citations."""
 from __future__ import annotations
 
 import textwrap
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 from fasciasite import bib as check_bib
+
+ROOT = Path(__file__).resolve().parents[1]
 
 GOOD_BIB = """\
 % references for the tests (no at sign in this comment)

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from test_check_links import SCRIPT, SITE_URL, findings, make_site, page, run, write
 
 from fasciasite.links import cli as check_links_cli
-from test_check_links import SCRIPT, SITE_URL, findings, make_site, page, run, write
 
 
 def one_page_site(tmp_path, body: str, head: str = "", rel: str = "index.html"):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from lxml import html
-
 from conftest import make_fixture_site, mkdocs_build
+from lxml import html
 
 BIB = r"""
 @article{willard2012thoracolumbar,

@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 import yaml
-
 from conftest import ENGINE, make_fixture_site, mkdocs_build
+
 from fasciasite import rawcites
 
 PAGE = textwrap.dedent("""\
@@ -69,3 +69,17 @@ def test_properdocs_builds_the_site_byte_identical_to_mkdocs(tmp_path, built_sit
     assert a == b, "the two engines wrote different files"
     _match, mismatch, errors = filecmp.cmpfiles(built_site, tmp_path / "site", [str(p) for p in a], shallow=False)
     assert not mismatch and not errors, f"{ENGINE} and {other} differ in: {mismatch[:10]} {errors[:10]}"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,
+                    reason="ProperDocs is not installed (requirements-dev.txt pins it; run make test)")
+def test_both_engines_find_the_site_plugin_by_its_entry_point():
+    """The site's plugin is installed as an entry point (pyproject.toml), not loaded by path: both
+    engines resolve the name `fasciasite` in mkdocs.yml to fasciasite.plugin.SitePlugin."""
+    from mkdocs.plugins import get_plugins as mkdocs_plugins
+    from properdocs.plugins import get_plugins as properdocs_plugins
+
+    from fasciasite.plugin import SitePlugin
+
+    for found in (mkdocs_plugins(), properdocs_plugins()):
+        assert found["fasciasite"].load() is SitePlugin

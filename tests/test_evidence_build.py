@@ -7,11 +7,8 @@ import re
 import subprocess
 import sys
 
-import pytest
-from lxml import html as lxml_html
-
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
-from fasciasite import evidence
+from lxml import html as lxml_html
 from test_bad_input_cases import ARTICLE, page
 
 PROVENANCE = "PROVENANCE-ONLY-7Q"  # text of a `checked` field: must appear nowhere in a built site

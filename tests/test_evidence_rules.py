@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from fasciasite import bibfields, evidence, ratings, safety, sources
+
+from fasciasite import bibfields, ratings, sources
 from fasciasite.bib import parse_bib
 
 HOSTS, HOST_PROBLEMS = sources.load_for(ROOT)
@@ -26,7 +26,7 @@ def entries_of(tmp_path: Path, bib: str):
 
 
 def starts(found: list[str], expected: list[str]) -> None:
-    assert len(found) == len(expected) and all(f.startswith(e) for f, e in zip(found, expected)), found
+    assert len(found) == len(expected) and all(f.startswith(e) for f, e in zip(found, expected, strict=True)), found
 
 
 def entry(key: str, design: str = "systematic review", certainty: str = "moderate", extra: str = "") -> str:

@@ -59,7 +59,7 @@ def validate(text: str, *, is_article: bool = True, path: str = "docs/fascia/x.m
 
 
 def test_schema_is_draft_2020_12_and_lists_every_article_field():
-    schema = json.loads((ROOT / "schema" / "front-matter.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "fasciasite" / "schema" / "front-matter.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert set(schema["required"]) == {"title", "description", "author", "reviewer", "published", "last_reviewed", "next_review", "tags"}
     assert schema["$defs"]["page"]["required"] == ["title", "description"]
@@ -109,7 +109,7 @@ def test_dates_must_run_published_then_reviewed_then_next_review():
 def test_missing_field_points_at_the_opening_line_and_empty_tags_list_the_allowed():
     problems = validate(article(tags="[]", author=None))
     assert problems == [
-        "docs/fascia/x.md:1: front matter 'author': is missing; add it (scripts/new_article.py writes complete front matter)",
+        "docs/fascia/x.md:1: front matter 'author': is missing; add it (fasciasite new writes complete front matter)",
         "docs/fascia/x.md:8: front matter 'tags': is empty; give 1 to 6 tags from extra.tags_allowed in mkdocs.yml: fascia, low back pain, exercise.",
     ]
 

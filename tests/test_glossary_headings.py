@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import markdown
 from lxml import html
+from test_site_build import doc_pages, html_for
 
 from fasciasite.glossary import PlainHeadings
-from test_site_build import doc_pages, html_for
 
 GLOSSARY = {"fascia": "Sheets and bands of connective tissue.", "NICE": "The National Institute for Health and Care Excellence."}
 PAGE = """# Why fascia matters {#why}

@@ -1,4 +1,4 @@
-"""scripts/new_article.py: a new article's file, nav entry and published URL, or a clean refusal."""
+"""fasciasite new: a new article's file, nav entry and published URL, or a clean refusal."""
 from __future__ import annotations
 
 import datetime as dt

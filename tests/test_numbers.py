@@ -8,9 +8,9 @@ import sys
 import textwrap
 
 import pytest
+from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
-from conftest import ROOT, make_fixture_site, mkdocs_build
 from fasciasite import numbers
 
 FINDINGS = {
@@ -85,7 +85,8 @@ def test_the_build_fails_on_a_planted_wrong_number(tmp_path):
           findings = {121 adults; shear strain 56.4\\% vs 70.2\\%.}
         }
         """)
-    page = "---\ntitle: Planted\ndescription: A page with one wrong figure, planted to prove the numbers check bites.\n---\n\n# Planted\n\nShear strain was 55.4% [@langevin2011shear].\n"
+    page = ("---\ntitle: Planted\ndescription: A page with one wrong figure, planted to prove the numbers check bites.\n---\n\n"
+            "# Planted\n\nShear strain was 55.4% [@langevin2011shear].\n")
     config = make_fixture_site(tmp_path, {"index.md": page}, bib=bib)
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode != 0

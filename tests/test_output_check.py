@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from fasciasite import outputcheck
 
 SITE_URL = "https://mysportinjury.github.io/fascia-back-pain/"
@@ -45,12 +45,14 @@ def test_the_real_site_publishes_nothing_third_party_active_or_oversized(built_s
 
 
 BAD = [
-    ("tag manager", '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>', "a <script> in an article loading https://www.googletagmanager.com/gtag/js?id=G-1 from www.googletagmanager.com"),
+    ("tag manager", '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>',
+     "a <script> in an article loading https://www.googletagmanager.com/gtag/js?id=G-1 from www.googletagmanager.com"),
     ("inline script in an article", "<script>gtag('config', 'G-1');</script>", "a <script> in an article"),
     ("video iframe", '<iframe src="https://www.youtube.com/embed/x"></iframe>', "<iframe> embeds another page"),
     ("object", '<object data="https://example.org/x.swf"></object>', "<object> embeds"),
     ("embed", '<embed src="local.pdf">', "<embed> embeds"),
-    ("hot-linked image", '<img alt="A roller" src="https://upload.wikimedia.org/roller.jpg">', "loads https://upload.wikimedia.org/roller.jpg from another host"),
+    ("hot-linked image", '<img alt="A roller" src="https://upload.wikimedia.org/roller.jpg">',
+     "loads https://upload.wikimedia.org/roller.jpg from another host"),
     ("protocol-relative image", '<img alt="A roller" src="//cdn.example.org/roller.jpg">', "from another host (cdn.example.org)"),
     ("srcset from a CDN", '<img alt="A roller" src="a.png" srcset="a.png 1x, https://cdn.example.org/a2.png 2x">', "cdn.example.org"),
     ("video poster", '<video poster="https://example.org/p.jpg" src="v.mp4"></video>', "<video poster> loads"),

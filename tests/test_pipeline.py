@@ -3,6 +3,7 @@ after a shortcode that expands into many lines, and one dispatcher knows every s
 from __future__ import annotations
 
 from conftest import build_in_process, make_fixture_site
+
 from fasciasite import shortcodes
 from fasciasite.shortcodes import LineMap
 

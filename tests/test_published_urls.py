@@ -4,8 +4,9 @@ every page of the site is in the list."""
 from __future__ import annotations
 
 from conftest import ROOT
-from fasciasite.published import resolve  # the one reader of a published URL, shared with make check
 from test_site_build import doc_pages, html_for
+
+from fasciasite.published import resolve  # the one reader of a published URL, shared with make check
 
 LIST = ROOT / "published-urls.txt"
 
@@ -29,7 +30,7 @@ def test_every_page_is_in_the_published_list():
     listed = set(published())
     pages = {"/" + html_for(src)[: -len("index.html")] for src in doc_pages()}
     missing = sorted(pages - listed)
-    assert not missing, f"pages missing from published-urls.txt (scripts/new_article.py adds them): {missing}"
+    assert not missing, f"pages missing from published-urls.txt (fasciasite new adds them): {missing}"
 
 
 def test_published_list_is_sorted_and_has_no_duplicates():
@@ -151,5 +152,5 @@ def test_a_redirect_to_a_missing_page_or_another_redirect_fails_with_a_suggestio
 
 def test_a_byte_order_mark_or_tabs_in_the_list_are_not_urls(tmp_path):  # G-39
     path = tmp_path / "published-urls.txt"
-    path.write_bytes("\ufeff# Every URL\r\n/\t\r\n  /fascia/  \r\n".encode("utf-8"))
+    path.write_bytes("\ufeff# Every URL\r\n/\t\r\n  /fascia/  \r\n".encode())
     assert pub.published(path) == [(2, "/"), (3, "/fascia/")]

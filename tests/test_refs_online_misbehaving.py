@@ -14,7 +14,6 @@ from test_refs_online import entry
 
 from fasciasite import refs_online
 
-
 MISBEHAVIOURS = [  # (what the server does, what the finding must say)
     ("short-body", "the answer was cut short"),
     ("reset", "connection reset by the server"),

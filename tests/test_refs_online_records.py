@@ -12,7 +12,6 @@ from test_refs_online import entry
 
 from fasciasite.metadata import family_keys, norm_title, plain, same_family
 
-
 # ── 7. Record types, however they are marked ───────────────────────────────────
 
 RELATIONS = [  # (relation name in the work's record, the error's label)

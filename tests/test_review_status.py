@@ -1,4 +1,4 @@
-"""scripts/review_status.py: articles listed by next review, OVERDUE / DUE SOON flagged, exit 1 when overdue."""
+"""fasciasite review-status: articles listed by next review, OVERDUE / DUE SOON flagged, exit 1 when overdue."""
 from __future__ import annotations
 
 import datetime as dt

@@ -7,8 +7,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import ROOT
+
 from fasciasite import safety, sources
 from fasciasite.bib import Entry
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, make_fixture_site, mkdocs_build
+
 from fasciasite import glossary, search
 
 

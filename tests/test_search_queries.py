@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from playwright.sync_api import expect
-
 from conftest import ROOT
-from fasciasite import searchqueries
+from playwright.sync_api import expect
 from test_browser import AXE_TAGS, browser, new_context, site_url  # noqa: F401 (fixtures)
+
+from fasciasite import searchqueries
 
 pytestmark = pytest.mark.browser
 QUERIES = ROOT / "tests" / "search_queries.yml"

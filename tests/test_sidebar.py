@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 import material
+from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
 from fasciasite.bench.corpus import copy_real_site
-from conftest import ROOT, make_fixture_site, mkdocs_build
 
 OURS = ROOT / "overrides" / "partials" / "nav-item.html"
 MATERIAL = Path(material.__file__).parent / "templates" / "partials" / "nav-item.html"

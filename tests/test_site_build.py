@@ -7,9 +7,8 @@ import filecmp
 from pathlib import Path
 from urllib.parse import urlparse
 
-from lxml import etree
-
 from conftest import ROOT, mkdocs_build
+from lxml import etree
 
 DOCS = ROOT / "docs"
 
@@ -63,8 +62,10 @@ def test_404_page_and_sitemap_exist_and_sitemap_lists_every_page(built_site, mkd
 def test_build_fails_on_broken_link_and_missing_anchor_naming_file_and_link(fixture_site):
     _, build = fixture_site(
         {
-            "index.md": "---\ntitle: Home\ndescription: Home page of a fixture site used by the tests, long enough to pass.\n---\n\n# Home\n\nSee [a page](nowhere.md) and [a section](other.md#no-such-heading).\n",
-            "other.md": "---\ntitle: Other\ndescription: Another page of a fixture site used by the tests, long enough to pass.\n---\n\n# Other\n\n## A heading\n\nText.\n",
+            "index.md": "---\ntitle: Home\ndescription: Home page of a fixture site used by the tests, long enough to pass.\n---\n\n# Home\n\n"
+                        "See [a page](nowhere.md) and [a section](other.md#no-such-heading).\n",
+            "other.md": "---\ntitle: Other\ndescription: Another page of a fixture site used by the tests, long enough to pass.\n---\n\n"
+                        "# Other\n\n## A heading\n\nText.\n",
         }
     )
     result = build()

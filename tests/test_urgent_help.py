@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
-from conftest import ROOT, make_fixture_site, mkdocs_build
 from fasciasite import urgent
 
 TIERS = urgent.load(ROOT / urgent.DATA_FILE)
@@ -307,7 +307,7 @@ def test_the_article_check_reports_a_broken_data_file_once_without_a_traceback(t
     root = _project(tmp_path, lambda t: t.replace("\ntiers:\n", "\ntiers:\n  - id: pharmacy\n", 1))
     for name in ("a", "b"):
         (root / f"{name}.md").write_text("# A\n\n## When to get help\n\n<!-- md:urgent-help -->\n", encoding="utf-8")
-    monkeypatch.setattr(articlecheck, "ROOT", root)
+    monkeypatch.chdir(root)  # the command acts on the checkout it runs in
     problems = articlecheck.check_article(root / "a.md", "a.md") + articlecheck.check_article(root / "b.md", "b.md")
     data = [p for p in dict.fromkeys(problems) if p.startswith("includes/urgent-help.yml:")]
     assert len(data) == 1 and "tier id 'pharmacy' is not one of" in data[0], problems

@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from lxml import html
 
-from conftest import ROOT
 from fasciasite import urgent
 from fasciasite.bib import parse_bib
 

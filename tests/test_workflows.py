@@ -3,7 +3,6 @@ that commit, and the browser tests run where Debian's Chromium is the real brows
 from __future__ import annotations
 
 import yaml
-
 from conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -47,16 +47,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
 from fasciasite.bench.common import (
-    BuildFailed,
     ROOT,
-)
-from fasciasite.bench.runs import (
-    incremental,
-    machine,
-    paired_builds,
-    strict_builds,
+    BuildFailed,
 )
 from fasciasite.bench.corpus import (
     CORPUS_VERSION,
@@ -70,7 +63,13 @@ from fasciasite.bench.report import (
     summarise,
     table,
 )
-
+from fasciasite.bench.runs import (
+    incremental,
+    machine,
+    paired_builds,
+    strict_builds,
+)
+from fasciasite.config import load_mkdocs_yml
 
 # ── Main ─────────────────────────────────────────────────────────────────────
 
@@ -96,7 +95,7 @@ def parse_args(argv):
 
 
 def run(args, work: Path) -> dict:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_mkdocs_yml(ROOT)
     results: dict = {"machine": machine(), "corpus_version": CORPUS_VERSION, "runs": args.runs, "sizes": args.sizes,
                      "builds": []}
     print(f"bench: machine {results['machine']}", file=sys.stderr)

@@ -1,11 +1,9 @@
 """Settings shared by the benchmarks (fasciasite.bench)."""
 from __future__ import annotations
 
-from pathlib import Path
+from fasciasite.config import find_root
 
-
-
-ROOT = Path(__file__).resolve().parents[2]  # the project
+ROOT = find_root()  # the checkout the command runs in (cwd), never where the package is installed
 GENERATED_BIB_ENTRIES = 200
 CITATIONS_PER_ARTICLE = 14
 GZIP_LEVEL = 6  # what web servers typically use on the fly

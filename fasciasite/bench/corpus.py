@@ -10,13 +10,13 @@ import shutil
 from pathlib import Path
 
 import yaml
+
 from fasciasite import safety
 from fasciasite.bench.common import (
     CITATIONS_PER_ARTICLE,
     GENERATED_BIB_ENTRIES,
     ROOT,
 )
-
 
 # ── Synthetic corpus ─────────────────────────────────────────────────────────
 
@@ -166,12 +166,14 @@ def strip_citations(markdown: str) -> str:
 def copy_machinery(dest: Path) -> None:
     """Hooks, templates, includes, schema and scripts: the real ones."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("overrides", "includes", "schema", "scripts"):
+    for name in ("overrides", "includes"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
 
 
 def write_corpus(dest: Path, n: int, cited: bool) -> str:
     """A project of n articles in dest; returns one article (docs path) to edit for the incremental build."""
+    # Plain data, not fasciasite.config.load_mkdocs_yml: this copy is written back as YAML, where a
+    # !ENV or !!python/name tag would have to stay a tag (mkdocs.yml uses none: tests/test_architecture.py).
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     sections, tags = config["extra"]["article_sections"], config["extra"]["tags_allowed"]
     copy_machinery(dest)

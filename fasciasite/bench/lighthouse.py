@@ -26,11 +26,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from fasciasite.config import find_root, load_mkdocs_yml
 from fasciasite.serve import serve  # the static server the browser tests use too
 
-ROOT = Path(__file__).resolve().parents[2]  # the project
+ROOT = find_root()  # the checkout the command runs in (cwd), never where the package is installed
 
 LIGHTHOUSE_VERSION = "12.8.2"  # the newest release that runs on Node 20 (13.x needs Node 22.19)
 CHROME_FLAGS = (
@@ -100,7 +99,7 @@ def print_table(results: list[dict]) -> None:
              f"{r['bytes_total'] / 1024:.1f}", f"{r['bytes_without_search_index'] / 1024:.1f}"] for r in results]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
     print("targets: " + ", ".join(f"{c} >= {t}" for c, t in TARGETS.items())
           + f"; an article <= {ARTICLE_BUDGET // 1024} KB before the search index")
     for r in results:
@@ -129,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.site_dir}: no built site here; run `make build` first, or pass --site-dir")
     if not args.chrome.is_file():
         parser.error(f"{args.chrome}: Chromium not found; install it: apt-get install -y chromium")
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    site_url = load_mkdocs_yml(ROOT)["site_url"]
 
     results = []
     try:

@@ -11,17 +11,17 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
+
 from fasciasite.bench.common import (
-    BuildFailed,
     GZIP_LEVEL,
     ROOT,
     SUBPROCESS_TIMEOUT,
     TARGETS,
+    BuildFailed,
 )
 from fasciasite.bench.runs import (
     build_env,
 )
-
 
 # ── Page weight ──────────────────────────────────────────────────────────────
 

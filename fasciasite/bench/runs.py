@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 
 from fasciasite.bench.common import (
-    BuildFailed,
     ROOT,
     SERVE_TIMEOUT,
     WATCH_TIMEOUT,
+    BuildFailed,
 )
-
 
 # ── Machine ──────────────────────────────────────────────────────────────────
 

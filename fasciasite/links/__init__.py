@@ -7,7 +7,15 @@ The names below are its public API.
 """
 from fasciasite.links.cli import build_parser, main, report  # noqa: F401
 from fasciasite.links.common import (  # noqa: F401
-    DEFAULT_CONFIG, Finding, Page, UsageError, css_urls, parse_page, parse_srcset, refresh_target, sitemap_locs,
+    DEFAULT_CONFIG,
+    Finding,
+    Page,
+    UsageError,
+    css_urls,
+    parse_page,
+    parse_srcset,
+    refresh_target,
+    sitemap_locs,
 )
 from fasciasite.links.external import ExternalChecker, check_external, is_blocked_ok, load_config, retry_after  # noqa: F401
 from fasciasite.links.internal import Site, check_internal, check_pages  # noqa: F401

@@ -47,21 +47,20 @@ import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
-
 from fasciasite.links.common import (
     DEFAULT_CONFIG,
-    Finding,
     NOT_BROKEN,
     PER_HOST,
+    Finding,
     UsageError,
     host_problem,
-)
-from fasciasite.links.internal import (
-    check_internal,
 )
 from fasciasite.links.external import (
     check_external,
     load_config,
+)
+from fasciasite.links.internal import (
+    check_internal,
 )
 
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from fasciasite.config import find_root
 
 USER_AGENT = "FasciaBackPainSiteLinkChecker/1.0"
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "linkcheck.toml"  # the project's settings
+DEFAULT_CONFIG = find_root() / "linkcheck.toml"  # the settings of the checkout the command runs in
 MAX_REDIRECTS = 10
 POOL_MIN_PAGES = 200  # below this, process start-up costs more than it saves
 WORKERS = 2

@@ -16,15 +16,14 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-
 from fasciasite.links.common import (
     FRAGMENT_MAX_BYTES,
-    Finding,
     MAX_REDIRECTS,
     MAX_RETRY_WAIT,
     PER_HOST,
     RETRIES,
     USER_AGENT,
+    Finding,
     UsageError,
     page_ids,
 )
@@ -195,7 +194,6 @@ class ExternalChecker:
         read_html, a 2xx HTML answer's first FRAGMENT_MAX_BYTES too ("body", "truncated")."""
         import asyncio
 
-        import httpx
 
         host = urlsplit(url).netloc.lower()
         host_limit = self.host_limits.setdefault(host, asyncio.Semaphore(PER_HOST))

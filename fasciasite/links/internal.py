@@ -13,14 +13,14 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from fasciasite.links.common import (
-    Finding,
     HTML_SUFFIXES,
     KIND_RANK,
     MAX_REDIRECTS,
     POOL_MIN_PAGES,
+    WORKERS,
+    Finding,
     Page,
     UsageError,
-    WORKERS,
     css_urls,
     host_problem,
     parse_page,

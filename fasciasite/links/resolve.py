@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-
 from fasciasite.links.common import (
     SKIPPED_SCHEMES,
     authority,
