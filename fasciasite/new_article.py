@@ -80,6 +80,7 @@ def front_matter(title: str, author: str, tags: list[str], today: dt.date) -> st
         f"last_reviewed: {today}\n"
         f"next_review: {next_review}\n"
         + _yaml("tags", tags)
+        + "about: [Low back pain]  # the condition(s) it is about (schema/front-matter.schema.json lists the names)\n"
         + "---\n"
     )
 
