@@ -9,6 +9,8 @@
 #   make bench      benchmarks (builds, citations, link checker, page weight)
 #   make ref ID=... print a references.bib entry for a DOI or PMID from Crossref/PubMed
 #                   (WRITE=1 appends it; then read the paper's page and write findings)
+#   make review PAGE=docs/SECTION/PAGE.md
+#                   a printable clinical review pack for one article (.cache/review/; fasciasite/review_pack.py)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -27,7 +29,7 @@ export NO_MKDOCS_2_WARNING := true
 export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
-.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv ref
+.PHONY: serve serve-fast build test check linkcheck bench clean distclean venv ref review
 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
@@ -77,3 +79,7 @@ distclean: clean
 ref: venv
 	@test -n "$(ID)" || { echo "usage: make ref ID=10.xxxx/... (a DOI, PMID or PMCID) [WRITE=1]"; exit 2; }
 	$(BIN)/python -m fasciasite.add_reference "$(ID)" $(if $(WRITE),--write)
+
+review: venv
+	@test -n "$(PAGE)" || { echo "usage: make review PAGE=docs/SECTION/PAGE.md (an article; python -m fasciasite.review_status --awaiting lists them)"; exit 2; }
+	$(BIN)/python -m fasciasite.review_pack "$(PAGE)"
