@@ -51,12 +51,14 @@ serve: venv
 serve-fast: venv
 	$(BIN)/$(ENGINE) serve --dirty --no-strict -a 127.0.0.1:8000
 
-# After every build: no page may carry raw citation syntax, whatever the engine did, and
-# nothing third-party, active or oversized is published (fasciasite.outputcheck).
+# After every build: no page may carry raw citation syntax, whatever the engine did,
+# nothing third-party, active or oversized is published (fasciasite.outputcheck), and the
+# structured data uses only schema.org terms where schema.org allows them (fasciasite.schemaorg).
 build: venv
 	$(BIN)/$(ENGINE) build --strict --site-dir $(SITE)
 	$(BIN)/python -m fasciasite.rawcites $(SITE)
 	$(BIN)/python -m fasciasite.outputcheck $(SITE)
+	$(BIN)/python -m fasciasite.schemaorg $(SITE)
 
 test: venv
 	$(BIN)/python -m pytest

@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     found = check_site(args.site)
     for line in found:
         print(line)
+    pages = sum(1 for _ in args.site.rglob("*.html"))
+    print(f"schemaorg: {pages} page(s), {len(found)} problem(s) in their structured data")
     return 1 if found else 0
 
 
