@@ -125,13 +125,15 @@ def article(page, config, keys: list[str]) -> dict:
     node = {
         "@type": "MedicalWebPage",
         "@id": page.canonical_url + "#page",
-        "name": meta["title"],
-        "description": meta["description"],
+        # .get: a page whose front matter lacks a field is reported by the front-matter check
+        # (file:line and the fix); the structured data must never crash the build before that.
+        "name": meta.get("title") or page.title,
+        "description": meta.get("description") or "",
         "url": page.canonical_url,
         "inLanguage": config.extra.get("locale", "en_GB").replace("_", "-"),
-        "datePublished": _date(meta["published"]),
-        "dateModified": _date(meta["last_reviewed"]),
-        "lastReviewed": _date(meta["last_reviewed"]),
+        "datePublished": _date(meta.get("published", "")),
+        "dateModified": _date(meta.get("last_reviewed", "")),
+        "lastReviewed": _date(meta.get("last_reviewed", "")),
         "author": {"@id": config.site_url + "#clinic"},
         "publisher": {"@id": config.site_url + "#clinic"},
         "medicalAudience": {"@type": "Patient"},
