@@ -1,5 +1,8 @@
 """The layout stays readable: the site's logic is one package, hooks are thin adapters,
-commands are package modules with --help, nothing loads code by path, no file is huge."""
+commands are package modules with --help, nothing loads code by path.
+
+There is no line cap per file: modules are split by concern, not at a count of lines
+(issue 21 dropped the 400-line cap and kept these other architecture tests)."""
 from __future__ import annotations
 
 import re
@@ -25,12 +28,6 @@ def test_no_code_is_loaded_by_path_and_sys_path_is_never_edited(path):
         text = text.replace(BY_PATH.pattern, "")
     found = [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}" for m in BY_PATH.finditer(text)]
     assert not found, "import it from the fasciasite package instead:\n" + "\n".join(found)
-
-
-@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_no_python_file_is_over_400_lines(path):
-    lines = path.read_text(encoding="utf-8").count("\n")
-    assert lines <= 400, f"{path.relative_to(ROOT)} has {lines} lines; split it by concern"
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "overrides" / "hooks").glob("*.py")), ids=lambda p: p.name)
