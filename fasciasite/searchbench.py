@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from fasciasite import searchqueries
+from fasciasite import searchqueries, sheet
 from fasciasite.serve import serve
 
 ROOT = Path(__file__).resolve().parents[1]  # the project
@@ -52,7 +52,8 @@ def build(site_dir: Path) -> None:
 
 def article_count(site: Path) -> int:
     sections = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["article_sections"]
-    return sum(1 for s in sections for _ in (site / s).rglob("index.html"))
+    return sum(1 for s in sections for page in (site / s).rglob("index.html")
+               if sheet.DIR not in page.relative_to(site).parts)  # take-home sheets are not articles
 
 
 def measure(site: Path, files: list[Path], chromium: Path) -> dict:
