@@ -12,6 +12,8 @@
 #   make ref ID=... print a references.bib entry for a DOI or PMID from Crossref/PubMed
 #                   (WRITE=1 appends it; then read the paper's page and write findings)
 # Every command is also `.venv/bin/fasciasite COMMAND` (`.venv/bin/fasciasite --help` lists them).
+#   make review PAGE=docs/SECTION/PAGE.md
+#                   a printable clinical review pack for one article (.cache/review/; fasciasite/review_pack.py)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -30,7 +32,7 @@ export NO_MKDOCS_2_WARNING := true
 export DISABLE_MKDOCS_2_WARNING := true
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
 
-.PHONY: serve serve-fast build test test-fast check lint linkcheck bench clean distclean venv ref
+.PHONY: serve serve-fast build test test-fast check lint linkcheck bench clean distclean venv ref review
 
 # The virtual environment is made once and reused; a changed requirements file
 # reinstalls. A missing or half-installed .venv is repaired, not reported.
@@ -52,12 +54,14 @@ serve: venv
 serve-fast: venv
 	$(BIN)/$(ENGINE) serve --dirty --no-strict -a 127.0.0.1:8000
 
-# After every build: no page may carry raw citation syntax, whatever the engine did, and
-# nothing third-party, active or oversized is published (fasciasite.outputcheck).
+# After every build: no page may carry raw citation syntax, whatever the engine did,
+# nothing third-party, active or oversized is published (fasciasite.outputcheck), and the
+# structured data uses only schema.org terms where schema.org allows them (fasciasite.schemaorg).
 build: venv
 	$(BIN)/$(ENGINE) build --strict --site-dir $(SITE)
 	$(BIN)/python -m fasciasite.rawcites $(SITE)
 	$(BIN)/python -m fasciasite.outputcheck $(SITE)
+	$(BIN)/python -m fasciasite.schemaorg $(SITE)
 
 test: venv
 	$(BIN)/python -m pytest
@@ -87,3 +91,7 @@ distclean: clean
 ref: venv
 	@test -n "$(ID)" || { echo "usage: make ref ID=10.xxxx/... (a DOI, PMID or PMCID) [WRITE=1]"; exit 2; }
 	$(BIN)/python -m fasciasite.add_reference "$(ID)" $(if $(WRITE),--write)
+
+review: venv
+	@test -n "$(PAGE)" || { echo "usage: make review PAGE=docs/SECTION/PAGE.md (an article; python -m fasciasite.review_status --awaiting lists them)"; exit 2; }
+	$(BIN)/python -m fasciasite.review_pack "$(PAGE)"

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review-status": ("fasciasite.review_status", "articles by next review date; overdue ones flagged"),
     "newsletter": ("fasciasite.newsletter", "an e-mail newsletter of chosen articles"),
     "markdown-lint": ("fasciasite.markdown_lint", "PyMarkdown with the project's settings, BOM-safe"),
+    "review": ("fasciasite.review_pack", "a printable clinical review pack for one article"),
     # References and content data
     "bib": ("fasciasite.bib", "references.bib and the citations in docs/"),
     "ref": ("fasciasite.add_reference", "a references.bib entry for a DOI, PMID or PMCID"),
@@ -46,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "links": ("fasciasite.links.cli", "every link of a built site (--external for the web)"),
     "rawcites": ("fasciasite.rawcites", "raw citation syntax left in a built site"),
     "output": ("fasciasite.outputcheck", "what a built site may not publish (third-party, active, oversized)"),
+    "schemaorg": ("fasciasite.schemaorg", "every schema.org type and property in a built site's JSON-LD exists"),
     # Benchmarks
     "bench": ("fasciasite.bench.__main__", "build and page-weight benchmarks"),
     "bench-links": ("fasciasite.bench.links", "the link checker against its peers"),

@@ -168,8 +168,12 @@ def _explain(error, field: str, authors: list, tags: list) -> str:
     if kind == "uniqueItems":
         twice = sorted({v for v in value if value.count(v) > 1}, key=str)
         return f"lists {', '.join(map(repr, twice))} more than once; list each once."
+    if kind == "minItems" and field == "about":
+        return "is empty; name the condition(s) the article is about, e.g. about: [Low back pain]."
     if kind == "minItems":
         return f"is empty; give 1 to 6 tags from extra.tags_allowed in mkdocs.yml: {', '.join(tags)}."
+    if kind == "maxItems" and field == "about":
+        return f"names {len(value)} conditions, the limit is {error.validator_value}; keep the ones the article is mainly about."
     if kind == "maxItems":
         return f"has {len(value)} tags, the limit is {error.validator_value}; keep the most relevant."
     return f"{error.message}."

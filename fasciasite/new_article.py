@@ -81,6 +81,7 @@ def front_matter(title: str, author: str, tags: list[str], today: dt.date) -> st
         f"last_reviewed: {today}\n"
         f"next_review: {next_review}\n"
         + _yaml("tags", tags)
+        + "about: [Low back pain]  # the condition(s) it is about (fasciasite/schema/front-matter.schema.json lists the names)\n"
         + "---\n"
     )
 

@@ -186,8 +186,6 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
                           or any(absolute.endswith("/" + o) for o in s.own_scripts)):
                     add(src, f"script {src} is neither the theme's bundle nor one of ours (mkdocs.yml extra_javascript); "
                         "remove it, or add it to extra_javascript after review")
-            elif (el.get("type") or "").strip().lower() == "application/ld+json":
-                pass  # structured data (fasciasite/structured.py): a data block the browser never runs or fetches
             else:
                 for m in ANY_URL.finditer(el.text or ""):
                     if m.group(1) not in s.own_hosts and m.group(1) != "www.w3.org":

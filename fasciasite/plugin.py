@@ -24,11 +24,15 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_page_markdown | P100 the page pipeline (fasciasite.pipeline: checks on the author's text,  |
 |                  | then shortcodes, then citations for mkdocs-bibtex) → [bibtex P0] → P0 page |
 |                  | metadata, glossary, cards → P-100 the '@' hidden from bibtex restored       |
-| on_page_content  | P0 References page list, first glossary use only, urgent help excluded     |
+| on_page_content  | P0 References page list, first glossary use only, JSON-LD, urgent help     |
+|                  | excluded from search                                                       |
 | on_page_context  | P100 reference lists hidden → [Material search P0 indexes] → P0 feed card  |
-|                  | → P-100 restored → P-110 urgent help's exclusion mark removed              |
-| on_env           | P50 anchors checked → P0 related articles, sidebar → all problems: fail    |
-| on_post_build    | [search, rss P0] → P0 cards written, feed items → P-100 search lay words    |
+|                  | → P-100 restored → P-110 urgent help's exclusion mark removed → P-200 the  |
+|                  | take-home sheet read from the finished page                                |
+| on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
+|                  | sidebar, sheets' template environment                                      |
+| on_post_build    | [search, rss P0] → P0 cards written, feed items, take-home sheets written  |
+|                  | → P-100 search lay words                                                   |
 """
 from __future__ import annotations
 
@@ -55,6 +59,8 @@ from fasciasite.nav import Sidebar
 from fasciasite.pagesteps import Numbers, UrgentHelp
 from fasciasite.problems import ProblemLog
 from fasciasite.search import SearchIndex
+from fasciasite.sheet import TakeHomeSheets
+from fasciasite.structured import StructuredData
 
 log = logging.getLogger("mkdocs.plugins.fasciasite")
 
@@ -79,6 +85,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.sidebar = Sidebar()
         self.feed = Feed()
         self.search = SearchIndex()
+        self.structured = StructuredData()
+        self.sheets = TakeHomeSheets()
         self.urgent: UrgentHelp | None = None
         self.numbers: Numbers | None = None
 
@@ -103,6 +111,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.numbers = Numbers(config)
         self.glossary.on_config(config, self.config.glossary_file)
         self.articles.on_config(config, self.config.words_per_minute, self.config.related)
+        self.structured.on_config(config)
         self.feed.on_config(config)
         self.search.on_config(config, self.config.glossary_file)
         return config
@@ -154,6 +163,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if self.citations is not None:
             html = self.citations.on_page_content(html, page, config, files)
         html = self.glossary.on_page_content(html, page, config, files)
+        html = self.structured.on_page_content(html, page, config, files)  # JSON-LD: needs the rendered reference list
         return self.search.on_page_content(html, page, config, files)
 
     @event_priority(100)  # before Material's search plugin (0) indexes page.content
@@ -179,7 +189,13 @@ class SitePlugin(BasePlugin[SiteConfig]):
                            nav: Navigation) -> TemplateContext:
         return self.search.on_page_context(context, page, config, nav)
 
-    on_page_context = CombinedEvent(_page_context_first, _page_context, _page_context_after_search, _page_context_last)
+    @event_priority(-200)  # last: the take-home sheet reads the finished content (references restored, marks out)
+    def _page_context_sheet(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                            nav: Navigation) -> TemplateContext:
+        return self.sheets.on_page_context(context, page, config, nav)
+
+    on_page_context = CombinedEvent(_page_context_first, _page_context, _page_context_after_search, _page_context_last,
+                                    _page_context_sheet)
 
     # ── After every page is rendered ─────────────────────────────────────────
 
@@ -190,13 +206,15 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def _env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.problems.fail_if_any()  # the one place a build stops for its pages' problems, all listed
         env = self.articles.on_env(env, config, files)
-        return self.sidebar.on_env(env, config, files)
+        env = self.sidebar.on_env(env, config, files)
+        return self.sheets.on_env(env, config, files)
 
     on_env = CombinedEvent(_env_first, _env)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.cards.on_post_build(config)  # before the feed: its items point at the cards
         self.feed.on_post_build(config)
+        self.sheets.on_post_build(config)
 
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """List articles by their next review date and flag OVERDUE and DUE SOON ones.
 
-Usage: python -m fasciasite.review_status [--docs docs] [--today YYYY-MM-DD] [--soon DAYS] [--json]
+Usage: python -m fasciasite.review_status [--docs docs] [--today YYYY-MM-DD] [--soon DAYS] [--json] [--awaiting]
 
 An article here is a page whose front matter has next_review (the front-matter
 hook makes every article have one). Overdue: next_review has passed. Due soon:
 next_review is within --soon days (default 30). The reviewer column says
 "awaiting clinical review" while reviewer is empty. Case studies whose front matter
 says consent: pending (the client's written permission to publish is not yet held) are
-listed after the table as CONSENT PENDING.
+listed after the table as CONSENT PENDING. --awaiting lists only the articles awaiting clinical
+review (reviewer empty), each with the command that builds its review pack (make review PAGE=...;
+fasciasite/review_pack.py); a clinician signs one off in a pull request by setting reviewer:
+and last_reviewed:.
 
 Exit 1 when an article is overdue, a case study's consent is pending, or a
 next_review is not a date (so CI can warn), 0 otherwise, 2 on bad usage. review_state() is reusable by templates/hooks.
@@ -94,12 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="count days from this date, YYYY-MM-DD (default today)")
     ap.add_argument("--soon", type=int, default=DUE_SOON_DAYS, metavar="DAYS", help=f"due soon within this many days (default {DUE_SOON_DAYS})")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--awaiting", action="store_true", help="list only the articles awaiting clinical review, with the "
+                    "command that builds each one's review pack")
     args = ap.parse_args(argv)
     docs = Path(args.docs)
     if not docs.is_dir():
         print(f"review_status: no such folder: {docs}; run from the project root or pass --docs", file=sys.stderr)
         return 2
     rows, problems = collect(docs, args.today, args.soon)
+    if args.awaiting:
+        awaiting = [r for r in rows if not r["reviewer"]]
+        for r in sorted(awaiting, key=lambda r: r["file"]):
+            print(f"AWAITING CLINICAL REVIEW  {r['file']}: make review PAGE={r['file']}")
+        print(f"{len(awaiting)} of {len(rows)} articles await clinical review")
+        return 0
     overdue = sum(r["state"] == "overdue" for r in rows)
     if args.json:
         print(json.dumps(rows, indent=2))

@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fasciasite import searchqueries
+from fasciasite import searchqueries, sheet
 from fasciasite.config import find_root, load_mkdocs_yml
 from fasciasite.serve import serve
 
@@ -51,7 +51,8 @@ def build(site_dir: Path) -> None:
 
 def article_count(site: Path) -> int:
     sections = load_mkdocs_yml(ROOT)["extra"]["article_sections"]
-    return sum(1 for s in sections for _ in (site / s).rglob("index.html"))
+    return sum(1 for s in sections for page in (site / s).rglob("index.html")
+               if sheet.DIR not in page.relative_to(site).parts)  # take-home sheets are not articles
 
 
 def measure(site: Path, files: list[Path], chromium: Path) -> dict:

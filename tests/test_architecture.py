@@ -98,6 +98,15 @@ def test_every_subcommand_of_the_one_cli_has_help(name, capsys):
     assert out.lower().startswith("usage:"), out[:300]
 
 
+def test_every_command_module_is_a_subcommand_of_the_one_cli():
+    """A module with main(argv) is a command: `fasciasite NAME` must reach it."""
+    commands = {p.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".") for p in (ROOT / "fasciasite").rglob("*.py")
+                if re.search(r"^def main\(", p.read_text(encoding="utf-8"), re.M)}
+    reached = {module for module, _what in cli.COMMANDS.values()}
+    forwarded = {"fasciasite.bibcheck": "fasciasite.bib runs it", "fasciasite.cli": "the command itself"}
+    assert commands - reached - set(forwarded) == set(), "add each to fasciasite/cli.py COMMANDS"
+
+
 def test_the_cli_lists_its_commands_and_refuses_an_unknown_one(capsys):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out

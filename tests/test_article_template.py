@@ -88,9 +88,13 @@ Text.
 
 
 def test_overdue_review_shows_a_notice(tmp_path, monkeypatch):
-    new = OLD.replace("2021-01-01", "2099-01-01").replace("An old", "A new")
+    # A valid pair (next review at most 12 months after the last, the editorial policy's rule)
+    # that is still ahead of the injected day, so only the old article is overdue.
+    new = (OLD.replace("last_reviewed: 2020-01-01", "last_reviewed: 2025-06-01")
+           .replace("next_review: 2021-01-01", "next_review: 2026-06-01").replace("An old", "A new"))
     config = make_fixture_site(tmp_path, {"fascia/old.md": OLD, "fascia/new.md": new})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # the build's "today": 24 November 2025
+    monkeypatch.setenv("FASCIASITE_TODAY", "2025-11-24")  # the same day for the front-matter date checks
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-2000:]
     old = html.fromstring((tmp_path / "site/fascia/old/index.html").read_bytes())

@@ -16,9 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
-from test_bad_input_cases import BIB, DESC, PAGES, PASS, TARGET, WIKI, article, page
+from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, DESC, PAGES, PASS, TARGET, WIKI, article, page
+
+from fasciasite import bibcheck
 
 REAL_BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
+BAD_BIB_BASE = BIB_HEAD + REAL_BIB  # the placeholder entry the references.bib rows plant into, then the real file
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -64,20 +67,28 @@ def test_each_page_mistake_fails_the_build_with_file_line_and_fix(pages_build, c
 @pytest.fixture(scope="module")
 def bib_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad-bib")
-    config = make_fixture_site(root, {"index.md": page("Home", "A claim [@willard2012thoracolumbar].")})
+    config = make_fixture_site(root, {"index.md": page("Home", f"A claim [@{BIB_KEY}].")})
     return root, config
+
+
+def test_the_bib_rows_plant_into_a_base_with_no_problem(tmp_path):
+    """Each row's failure is its own fault: the base it plants into passes every build rule."""
+    (tmp_path / "references.bib").write_text(BAD_BIB_BASE, encoding="utf-8")
+    assert [str(p) for p in bibcheck.build_problems(tmp_path / "references.bib")] == []
 
 
 @pytest.mark.parametrize("case", BIB, ids=[c[0] for c in BIB])
 def test_each_references_bib_mistake_fails_the_build_with_line_and_fix(bib_site, case):
     root, config = bib_site
-    (root / "references.bib").write_bytes(case[1](REAL_BIB).encode("utf-8", errors="surrogateescape"))
+    planted = case[1](BAD_BIB_BASE)
+    assert planted != BAD_BIB_BASE, f"{case[0]}: the plant changed nothing; its anchor text is not in BIB_HEAD"
+    (root / "references.bib").write_bytes(planted.encode("utf-8", errors="surrogateescape"))
     assert_clear(mkdocs_build(config, root / "site"), case[2])
 
 
 def test_a_bib_that_is_not_utf8_gives_one_problem_not_one_per_citation(bib_site):
     root, _ = bib_site
-    (root / "references.bib").write_bytes(REAL_BIB.replace("Müller", "M\udcfcller", 1).encode("utf-8", "surrogateescape"))
+    (root / "references.bib").write_bytes(BAD_BIB_BASE.replace("Müller", "M\udcfcller", 1).encode("utf-8", "surrogateescape"))
     result = run(root, "-m", "fasciasite.bib")
     assert result.returncode == 1 and result.stdout.count("\n") == 2, result.stdout[-2000:]
 

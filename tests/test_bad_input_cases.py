@@ -148,32 +148,54 @@ PAGES.append(("O41 four faults at once", {}, ["docs/c1a.md:8: unknown citation k
 TARGET = {"target.md": page("Target", "## Saddle numbness\n\nText."), "assets/layers.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
 
 # ── references.bib faults: each its own build (a bad .bib stops the build at once) ──
-WILLARD_TITLE = "title   = {The thoracolumbar fascia: anatomy, function and clinical considerations},"
+# Each fault is planted in one placeholder entry placed first in the file, in front of the real
+# references.bib (whose entries includes/ cites): the rows' anchors and line numbers are this text,
+# never the layout of a real entry, which people edit (when design, certainty and checked were added
+# after willard2012thoracolumbar's last field, "3a entry not closed" planted nothing and passed).
+BIB_KEY = "example2012fascia"
+BIB_TITLE = "title     = {The thoracolumbar fascia: a placeholder article (test data)},"
+BIB_HEAD = (
+    "% Test data: the bad-input rows plant their faults in the entry below.\n"  # line 1
+    "\n"
+    f"@article{{{BIB_KEY},\n"                                                   # line 3
+    "  author    = {Example, A. and Müller, B.},\n"                             # line 4
+    f"  {BIB_TITLE}\n"                                                          # line 5
+    "  journal   = {Example Journal},\n"                                         # line 6
+    "  year      = {2012},\n"                                                    # line 7
+    "  volume    = {1},\n"                                                       # line 8
+    "  pages     = {1--2},\n"                                                    # line 9
+    "  doi       = {10.1000/example.2012.fascia},\n"                             # line 10
+    "  design    = {narrative review},\n"                                        # line 11
+    "  certainty = {not graded}\n"                                               # line 12
+    "}\n"                                                                        # line 13
+    "\n"
+)
+BIB_LAST = "  certainty = {not graded}\n}\n"
 BIB = [
-    ("3a entry not closed", lambda b: b.replace("  pmcid   = {PMC3512278}\n}", "  pmcid   = {PMC3512278}\n", 1),
-     ["references.bib:11: entry 'willard2012thoracolumbar' is not closed; add '}' after its last field"]),
-    ("3b duplicate key", lambda b: b + "\n@article{willard2012thoracolumbar,\n  title = {Again}\n}\n",
-     ["duplicate key: also defined at line 11", "rename or delete one of them"]),
-    ("3c entry with no title", lambda b: b.replace(WILLARD_TITLE + "\n", "", 1),
-     ["references.bib:11: entry 'willard2012thoracolumbar': @article needs title"]),
-    ("3d unbalanced brace", lambda b: b.replace(WILLARD_TITLE, WILLARD_TITLE.replace("{The ", "{The {"), 1),
-     ["references.bib:13: entry 'willard2012thoracolumbar': field 'title' has one '{' more than '}'",
+    ("3a entry not closed", lambda b: b.replace(BIB_LAST, "  certainty = {not graded}\n", 1),
+     [f"references.bib:3: entry '{BIB_KEY}' is not closed; add '}}' after its last field"]),
+    ("3b duplicate key", lambda b: b + f"\n@article{{{BIB_KEY},\n  title = {{Again}}\n}}\n",
+     ["duplicate key: also defined at line 3", "rename or delete one of them"]),
+    ("3c entry with no title", lambda b: b.replace(f"  {BIB_TITLE}\n", "", 1),
+     [f"references.bib:3: entry '{BIB_KEY}': @article needs title"]),
+    ("3d unbalanced brace", lambda b: b.replace(BIB_TITLE, BIB_TITLE.replace("{The ", "{The {"), 1),
+     [f"references.bib:5: entry '{BIB_KEY}': field 'title' has one '{{' more than '}}'",
       "remove the stray '{'", "do not add '}' at the end of the entry"]),
-    ("O1 3d with '}' added at the end", lambda b: b.replace(WILLARD_TITLE, WILLARD_TITLE.replace("{The ", "{The {"), 1)
-     .replace("  pmcid   = {PMC3512278}\n}", "  pmcid   = {PMC3512278}\n}}", 1),
-     ["references.bib:13: entry 'willard2012thoracolumbar': field 'title' has one '{' more than '}'", "(journal = ...)"]),
+    ("O1 3d with '}' added at the end", lambda b: b.replace(BIB_TITLE, BIB_TITLE.replace("{The ", "{The {"), 1)
+     .replace(BIB_LAST, "  certainty = {not graded}\n}}\n", 1),
+     [f"references.bib:5: entry '{BIB_KEY}': field 'title' has one '{{' more than '}}'", "(journal = ...)"]),
     ("O2 a '}' too many", lambda b: b.replace("{The thoracolumbar fascia:", "{The thoracolumbar} fascia:", 1),
-     ["references.bib:13: entry 'willard2012thoracolumbar': field 'title' has one '}' too many on line 13", "remove the stray '}'"]),
-    ("O3 comma missing", lambda b: b.replace("journal = {Journal of Anatomy},", "journal = {Journal of Anatomy}", 1),
-     ["references.bib:14:", "field 'journal' must be followed by ',' or '}'; add a comma at its end"]),
-    ("O4 % comment inside an entry", lambda b: b.replace("  year    = {2012},", "  % checked on PubMed\n  year    = {2012},", 1),
-     ["references.bib:15: a % comment inside an entry breaks pybtex"]),
-    ("3e not UTF-8", lambda b: b.replace("Müller", "M\udcfcller", 1), ["references.bib:24: is not UTF-8; save the file as UTF-8"]),
+     [f"references.bib:5: entry '{BIB_KEY}': field 'title' has one '}}' too many on line 5", "remove the stray '}'"]),
+    ("O3 comma missing", lambda b: b.replace("journal   = {Example Journal},", "journal   = {Example Journal}", 1),
+     ["references.bib:6:", "field 'journal' must be followed by ',' or '}'; add a comma at its end"]),
+    ("O4 % comment inside an entry", lambda b: b.replace("  year      = {2012},", "  % checked on PubMed\n  year      = {2012},", 1),
+     ["references.bib:7: a % comment inside an entry breaks pybtex"]),
+    ("3e not UTF-8", lambda b: b.replace("Müller", "M\udcfcller", 1), ["references.bib:4: is not UTF-8; save the file as UTF-8"]),
     ("3f empty file", lambda b: "", ["references.bib:1: has no entries (is the file empty?)"]),
-    ("4a javascript: url", lambda b: b.replace("  pmcid   = {PMC3512278}", "  pmcid   = {PMC3512278},\n  url = {javascript:alert(1)}", 1),
-     ["references.bib:21: entry 'willard2012thoracolumbar': url must be an http(s):// address, found 'javascript:alert(1)'"]),
-    ("4b doi with a URL prefix", lambda b: b.replace("doi     = {10.1111/", "doi     = {https://doi.org/10.1111/", 1),
-     ["references.bib:19: entry 'willard2012thoracolumbar': doi has a URL prefix; write it bare: 10.1111/j.1469-7580.2012.01511.x"]),
+    ("4a javascript: url", lambda b: b.replace(BIB_LAST, "  certainty = {not graded},\n  url = {javascript:alert(1)}\n}\n", 1),
+     [f"references.bib:13: entry '{BIB_KEY}': url must be an http(s):// address, found 'javascript:alert(1)'"]),
+    ("4b doi with a URL prefix", lambda b: b.replace("doi       = {10.1000/", "doi       = {https://doi.org/10.1000/", 1),
+     [f"references.bib:10: entry '{BIB_KEY}': doi has a URL prefix; write it bare: 10.1000/example.2012.fascia"]),
     ("O6 @inproceedings", lambda b: b + "\n@inproceedings{smith2021fascia,\n  title = {T},\n  year = {2021},\n  uncited = {x}\n}\n",
      ["entry 'smith2021fascia': type @inproceedings has no rules here"]),
 ]

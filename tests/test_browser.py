@@ -356,3 +356,61 @@ def test_the_privacy_check_catches_attempted_requests_that_never_complete(browse
         page.wait_for_timeout(300)
     hosts = {urlsplit(u).hostname for u in elsewhere}
     assert {"tags.example.invalid", "video.example.invalid", "img.example.invalid", "beacon.example.invalid"} <= hosts, hosts
+
+
+# ── What to do comes first (issue 26): the 999 box on a small phone's first screen ──
+
+SMALL_PHONE = {"width": 360, "height": 640}
+# A4 (210 x 297 mm at 96 dpi: 794 x 1123 px) less Chromium's default print margins of 1 cm.
+A4_PRINTABLE = {"width": 718, "height": 1047}
+FIRST_TIERS = [("back-pain/red-flags/", "red-flags"), ("", "home")]
+
+
+@pytest.mark.parametrize("path", [p for p, _ in FIRST_TIERS], ids=[i for _, i in FIRST_TIERS])
+def test_the_999_box_starts_on_the_first_screen_of_a_small_phone(browser, site_url, path):
+    with new_context(browser, viewport=SMALL_PHONE) as context:
+        page = context.new_page()
+        page.goto(site_url + path)
+        title = page.locator(".md-content .urgent-emergency .admonition-title").first
+        expect(title).to_be_visible()
+        box = title.bounding_box()
+        assert page.evaluate("scrollY") == 0
+        assert box["y"] + box["height"] <= SMALL_PHONE["height"], (
+            f"the 999 box's title ends at y={box['y'] + box['height']:.0f}, below the first screen "
+            f"({SMALL_PHONE['height']} px): move it up, or what stands above it down")
+
+
+def test_the_red_flags_page_shows_the_three_tiers_before_its_byline_and_key_points(browser, site_url):
+    with new_context(browser, viewport=SMALL_PHONE) as context:
+        page = context.new_page()
+        page.goto(site_url + "back-pain/red-flags/")
+        tops = page.evaluate("""() => ['.urgent-emergency', '.urgent-urgent', '.urgent-gp', '.article-byline',
+                                       '.admonition.abstract'].map(s => document.querySelector('.md-content ' + s)
+                                       .getBoundingClientRect().top)""")
+        assert tops == sorted(tops), f"top edges (999, 111, GP, byline, key points): {tops}"
+        # Each tier ends with how to reach it; 111 online is a link, 999 never a tap-to-call link.
+        expect(page.locator(".md-content .urgent-urgent a[href='https://111.nhs.uk/']").first).to_have_text("111 online")
+        for tier, words in (("emergency", "call 999"), ("urgent", "call 111 or use 111 online"), ("gp", "contact your GP practice")):
+            expect(page.locator(f".md-content .urgent-{tier} > p").last).to_contain_text(words)
+        expect(page.locator("a[href^='tel:']")).to_have_count(0)
+
+
+def test_printing_the_red_flags_page_puts_all_three_tiers_on_the_first_page(browser, site_url):
+    with new_context(browser, viewport=A4_PRINTABLE) as context:
+        page = context.new_page()
+        page.goto(site_url + "back-pain/red-flags/")
+        page.emulate_media(media="print")
+        bottom = page.locator(".md-content .urgent-gp").first.evaluate("e => e.getBoundingClientRect().bottom + scrollY")
+        assert bottom <= A4_PRINTABLE["height"], f"the GP box ends at {bottom:.0f} px, past the first printed page"
+
+
+def test_the_first_screens_pass_axe_on_a_small_phone(browser, site_url):
+    problems = []
+    with new_context(browser, viewport=SMALL_PHONE) as context:
+        context.add_init_script(path=AXE_FILE_PATH)
+        context.route("**/search/search_index.json", lambda route: route.abort())
+        page = context.new_page()
+        for path, name in FIRST_TIERS:
+            page.goto(site_url + path)
+            problems += [f"{name}: {problem}" for problem in page.evaluate(AUDIT_PAGE, AXE_TAGS)]
+    assert not problems, "\n".join(problems)

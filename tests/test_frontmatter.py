@@ -92,8 +92,9 @@ def test_each_rule_names_line_field_and_fix():
         "(extra.tags_allowed in mkdocs.yml).",
         "docs/fascia/x.md:9: front matter 'tags': lists 'exercise', 'fascia' more than once; list each once.",
         "docs/fascia/x.md:9: front matter 'tags': has 7 tags, the limit is 6; keep the most relevant.",
-        "docs/fascia/x.md:10: front matter 'colour': is not a front matter field here; allowed: title, description, author, reviewer, "
-        "published, last_reviewed, next_review, tags, hide, search, status, og_image_alt, consent. Remove it or fix its spelling.",
+        "docs/fascia/x.md:10: front matter 'colour': is not a front matter field here; allowed: "
+        + ", ".join(json.loads((ROOT / "fasciasite" / "schema" / "front-matter.schema.json").read_text(encoding="utf-8"))["properties"])
+        + ". Remove it or fix its spelling.",
     ]
 
 

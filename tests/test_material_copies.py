@@ -9,7 +9,6 @@ from pathlib import Path
 
 import material
 import pytest
-
 from conftest import ROOT
 
 MATERIAL = Path(material.__file__).parent / "templates"

@@ -72,6 +72,7 @@ def test_creates_article_with_front_matter_and_skeleton(site, capsys):
         "last_reviewed": dt.date(2026, 11, 24),
         "next_review": dt.date(2027, 11, 24),
         "tags": ["fascia", "sleep"],
+        "about": ["Low back pain"],  # the writer changes it to the article's condition(s)
     }
     assert body.startswith("# Fascia & sleep: what's known?\n")
     for part in ('!!! abstract "Key points"', "<!-- write 3–5 key points", '!!! info "How strong is the evidence?"',

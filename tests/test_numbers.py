@@ -77,20 +77,25 @@ def test_the_real_site_passes_and_covers_its_numbers():
 
 
 def test_the_build_fails_on_a_planted_wrong_number(tmp_path):
-    bib = textwrap.dedent("""\
-        @article{langevin2011shear,
-          author = {Langevin, Helene M.}, title = {Reduced thoracolumbar fascia shear strain},
-          journal = {BMC Musculoskeletal Disorders}, year = {2011}, volume = {12}, pages = {203},
-          doi = {10.1186/1471-2474-12-203},
+    # A placeholder entry with fixed findings, beside the real references.bib (the sources includes/
+    # cites), with the design and certainty every cited entry needs since the evidence rules of
+    # issue 20: the planted figure is then the build's only fault.
+    entry = textwrap.dedent("""\
+        @article{example2011shear,
+          author = {Example, A.}, title = {A placeholder study of fascia shear strain (test data)},
+          journal = {Example Journal}, year = {2011}, volume = {12}, pages = {203},
+          doi = {10.1000/example.2011.shear},
+          design = {cross-sectional}, certainty = {not graded},
           findings = {121 adults; shear strain 56.4\\% vs 70.2\\%.}
         }
         """)
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8") + "\n" + entry
     page = ("---\ntitle: Planted\ndescription: A page with one wrong figure, planted to prove the numbers check bites.\n---\n\n"
-            "# Planted\n\nShear strain was 55.4% [@langevin2011shear].\n")
+            "# Planted\n\nShear strain was 55.4% [@example2011shear].\n")
     config = make_fixture_site(tmp_path, {"index.md": page}, bib=bib)
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/index.md:8: states 55.4, which is in none of the findings of [@langevin2011shear]" in result.stderr
+    assert "docs/index.md:8: states 55.4%, which is in none of the findings of [@example2011shear]" in result.stderr  # with its unit
 
 
 def test_the_references_page_shows_what_each_source_found(built_site):

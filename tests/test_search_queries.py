@@ -14,7 +14,7 @@ from conftest import ROOT
 from playwright.sync_api import expect
 from test_browser import AXE_TAGS, browser, new_context, site_url  # noqa: F401 (fixtures)
 
-from fasciasite import searchqueries
+from fasciasite import searchqueries, sheet
 
 pytestmark = pytest.mark.browser
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -32,7 +32,8 @@ def test_the_public_query_set_is_big_and_covers_every_article(mkdocs_config, bui
     assert len(queries) >= 40
     assert searchqueries.unknown_pages(queries, built_site) == []
     sections = mkdocs_config["extra"]["article_sections"]
-    articles = {p.parent.relative_to(built_site).as_posix() + "/" for s in sections for p in (built_site / s).rglob("index.html")}
+    articles = {p.parent.relative_to(built_site).as_posix() + "/" for s in sections for p in (built_site / s).rglob("index.html")
+                if sheet.DIR not in p.relative_to(built_site).parts}  # take-home sheets are not articles
     covered = {page for q in queries for page in q.pages}
     assert articles - covered == set(), "add a query or two for each new article (CONTRIBUTING.md, Search)"
     urgent = searchqueries.site_path(mkdocs_config["extra"]["urgent_page"])

@@ -10,6 +10,23 @@
  * (quotes, + - ~ ^ * :), is passed on as typed. Typographic apostrophes become ' (phones
  * type "can’t"). A misspelt word that starts no word in the index is searched with lunr's
  * fuzzy match ("painkilers" finds "painkillers"). Checked by tests/test_search_queries.py.
+ *
+ * Then Material's answer is re-ranked (rerank() below, before it leaves the worker), because
+ * lunr scores each word on its own: a common word in a title ("back" in "Why back pain can
+ * last", boost 1000) outweighed the word that tells pages apart in the text ("rugby"), and
+ * lunr cannot see word order, so "bed rest" ranked pages with "bed" and "rest" far apart above
+ * the page that says "bed rest". Each article (its page and section entries together) gets
+ * three measures, each weighted by how rare the words are among the site's pages (idf):
+ *   coverage  the share of the query's words the article contains ("rugby back injury"),
+ *   phrase    the share of the query's adjacent word pairs, as typed (stop words included:
+ *             "at work", "bed rest") or two content words at most two words apart
+ *             ("posture ... work"), that the article has in that order,
+ *   title     the share of the query's words its title names ("pilates back").
+ * Material's score is damped (its square root: one heading that starts with a query word,
+ * "rest" in "restrictions", scored 350 times a page that says "bed rest") and multiplied by
+ * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title). Words are compared by lunr's stemmer, a query word as a prefix
+ * (Material's trailing wildcard). Material has no phrase or proximity search, and its
+ * page boost (front matter search.boost) is per page, not per query: hence this code.
  */
 const STOP = new Set(("a able about across after all almost also am among an and any are as at be because " +
   "been but by can cannot could dear did do does either else ever every for from get got had has have he " +
@@ -35,6 +52,7 @@ function learn(index) {
     for (const field of [doc.title, doc.text, doc.keywords || ""])
       for (const word of field.replace(/<[^>]+>/g, " ").toLowerCase().split(separator)) if (word) seen.add(word)
   words = [...seen].sort()
+  learnPages(index, separator)
 }
 function known(word) {
   let lo = 0, hi = words.length
@@ -45,12 +63,141 @@ function fuzzy(query) {
   return query.split(" ").map(word => /^[a-z]{5,}$/i.test(word) && !known(word.toLowerCase()) ? `${word}~1` : word).join(" ")
 }
 
+// ── Re-ranking (see the header) ──────────────────────────────────────────────
+const COVERAGE = 3, PHRASE = 2, TITLE = 1, NEAR = 2  // NEAR: words allowed between two content words
+const DAMPING = 0.5  // Material's score is raised to this power first: see the header
+
+let pages = new Map(), pageCount = 0, separatorRe = /\s+/
+const stems = new Map()
+function stem(word) {  // lunr's English stemmer, as Material's index uses it (cached)
+  let out = stems.get(word)
+  if (out === undefined) {
+    out = self.lunr ? self.lunr.stemmer(new self.lunr.Token(word)).toString() : word
+    stems.set(word, out)
+  }
+  return out
+}
+function tokens(text) {
+  return text.replace(/<[^>]+>/g, " ").toLowerCase().split(separatorRe).filter(Boolean).map(stem)
+}
+
+// Each article: its words in order (page and sections, with a break between entries so no
+// pair spans two), its sorted distinct words, and its title's words.
+function learnPages(index, separator) {
+  separatorRe = separator
+  const seq = new Map()
+  for (const doc of index.docs) {
+    const path = doc.location.split("#")[0]
+    let page = seq.get(path)
+    if (!page) seq.set(path, page = { order: [], title: [] })
+    if (!doc.location.includes("#")) page.title = tokens(doc.title)
+    for (const field of [doc.title, doc.text, doc.keywords || "", (doc.tags || []).join(" ")])
+      page.order.push(...tokens(field), "")
+  }
+  pages = new Map()
+  for (const [path, page] of seq) {
+    const at = new Map()
+    page.order.forEach((word, i) => { if (word) (at.get(word) || at.set(word, []).get(word)).push(i) })
+    pages.set(path, { at, sorted: [...at.keys()].sort(), title: page.title })
+  }
+  pageCount = pages.size
+}
+
+function prefixed(sorted, prefix) {  // the words of `sorted` that start with `prefix`
+  let lo = 0, hi = sorted.length
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < prefix) lo = mid + 1; else hi = mid }
+  const out = []
+  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i])
+  return out
+}
+function positions(page, word) {  // where the article has a word starting with `word`
+  const out = new Set()
+  for (const w of prefixed(page.sorted, word)) for (const i of page.at.get(w)) out.add(i)
+  return out
+}
+function ordered(page, a, b, within) {  // a word a, then b at most `within` words later
+  const first = positions(page, a)
+  if (!first.size) return false
+  const second = positions(page, b)
+  for (const i of first) for (let k = 1; k <= within + 1; k++) if (second.has(i + k)) return true
+  return false
+}
+
+// The query as typed (stop words included), stemmed: [{word, stop}], search syntax removed.
+function parse(typed) {
+  return typed.replace(/[\u2018\u2019]/g, "'").replace(/~\d*|[+*^:"]/g, " ").toLowerCase().split(separatorRe)
+    .filter(Boolean).map(word => ({ word: stem(word), stop: STOP.has(word) }))
+}
+
+// The weighted measures: [{test(page) -> bool, kind}] with an idf weight each.
+function measures(typed) {
+  const words = parse(typed), content = words.filter(w => !w.stop)
+  const found = []
+  const add = (kind, test) => {
+    let df = 0
+    for (const page of pages.values()) if (test(page)) df++
+    if (df) found.push({ kind, test, idf: Math.log(1 + pageCount / df) })
+  }
+  for (const w of new Set(content.map(c => c.word))) {
+    add("coverage", page => prefixed(page.sorted, w).length > 0)
+    add("title", page => page.title.some(t => t.startsWith(w)))
+  }
+  for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a content word
+    if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i].word, words[i + 1].word, 0))
+  let last = -1
+  words.forEach((w, i) => {  // two content words with stop words between them as typed
+    if (w.stop) return
+    if (last >= 0 && i - last > 1) {
+      const a = words[last].word
+      add("phrase", page => ordered(page, a, w.word, NEAR))
+    }
+    last = i
+  })
+  return found
+}
+
+function rerank(groups, typed) {
+  if (!pageCount || groups.length < 2) return groups
+  const found = measures(typed)
+  const total = kind => found.filter(m => m.kind === kind).reduce((sum, m) => sum + m.idf, 0)
+  const totals = { coverage: total("coverage"), phrase: total("phrase"), title: total("title") }
+  const share = (page, kind) => totals[kind] ? found.filter(m => m.kind === kind && m.test(page))
+    .reduce((sum, m) => sum + m.idf, 0) / totals[kind] : 0
+  const scored = groups.map((items, order) => {
+    const path = items[0].location.split("#")[0], page = pages.get(path)
+    const best = Math.max(...items.map(item => item.score || 0)) ** DAMPING
+    // The home page lists every article, so it "contains" every query: Material's score only.
+    if (!page || path === "") return { items, order, score: best }
+    const factor = (1 + COVERAGE * share(page, "coverage") ** 2) * (1 + PHRASE * share(page, "phrase"))
+      * (1 + TITLE * share(page, "title"))
+    return { items, order, score: best * factor }
+  })
+  scored.sort((a, b) => b.score - a.score || a.order - b.order)
+  return scored.map(s => s.items)
+}
+
+// Material's answers leave through postMessage: re-rank them on the way out, for the query
+// they answer (the worker answers queries in the order they come).
+const pending = []
+const post = self.postMessage.bind(self)
+self.postMessage = function (message, ...rest) {
+  if (message && message.type === 3 && message.data && Array.isArray(message.data.items)) {  // RESULT
+    const typed = pending.shift()
+    if (typed !== undefined) {
+      try { message.data.items = rerank(message.data.items, typed) }
+      catch (error) { console.warn("search re-ranking skipped:", error) }  // Material's order stands
+    }
+  }
+  return post(message, ...rest)
+}
+
 // Registered before Material's listener, so it runs first and rewrites the query in place.
 addEventListener("message", event => {
   const message = event.data
   if (message && message.type === 0 && message.data && message.data.docs)  // SearchMessageType.SETUP
     learn(message.data)
   if (message && message.type === 2 && typeof message.data === "string") {  // SearchMessageType.QUERY
+    pending.push(message.data)
     const query = readable(message.data)
     message.data = /["+~^*:]|(^|\s)-/.test(query) ? query : fuzzy(query)  // search syntax: as typed
   }
