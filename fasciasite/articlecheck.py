@@ -10,7 +10,7 @@ site's scale; a "When to get help" section showing the shared urgent-help tiers
 (<!-- md:urgent-help -->) and linking to the red-flags page; alt text on
 every image; a Flesch-Kincaid grade at or below the limit; no skeleton text left from
 fasciasite new. Front matter is checked by
-the build (overrides/hooks/frontmatter.py).
+the build (fasciasite/frontmatter.py, a step of the plugin).
 
 Every problem is one line: FILE:LINE: what is wrong; how to fix it.
 Exit 0 when all articles pass, 1 when one fails, 2 on bad usage.

@@ -9,7 +9,7 @@ Events:
   on_env           related articles by shared tags (needs every page's tags, so it runs
                    once all pages are read); review status; the `long_date` filter.
 
-The templates (overrides/main.html) only display what this hook puts in page.meta.
+The templates (overrides/main.html) only display what this step puts in page.meta.
 """
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Author mistakes the build refuses, each with file, line and the fix (issue 17).
 
-Events (overrides/hooks/authoring.py; listed first under hooks: in mkdocs.yml):
+Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_config         read site_url and the snippet folders; forget an earlier build's problems.
-  on_files          (first of all hooks) every page must be UTF-8: a Windows-1252 file stops
+  on_files          (before any other plugin) every page must be UTF-8: a Windows-1252 file stops
                     the build here, naming the file, the line and the byte, before any other
-                    hook reads it; file names without spaces or non-ASCII letters (the name
+                    step reads it; file names without spaces or non-ASCII letters (the name
                     is the address); no two pages with one title; every nav entry a file
                     (named with its line in mkdocs.yml).
   on_page_markdown  (first, on the author's text) the rules of fasciasite.pagelint, a

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from fasciasite import problems
+
 MONTHS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 NAME = re.compile(r"[A-Za-z_][\w.:+/-]*")
 ENTRY_KEY = re.compile(r"[^\s,{}()=\"#%]+")
@@ -54,16 +56,29 @@ class Entry:
     complete: bool = True  # False when a syntax error cut the entry short
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
+class Problem(problems.Problem):
+    """A problem of a references.bib entry: the one Problem type (fasciasite.problems), with the
+    entry's key, printed first ("entry 'key': ...") and kept apart for the checks that filter by it."""
+
     key: str | None
-    message: str
+
+    def __init__(self, file: str, line: int, key: str | None, message: str, fix: str = "") -> None:
+        super().__init__(file, line, message, fix)
+        object.__setattr__(self, "key", key)
 
     def __str__(self) -> str:
         entry = f"entry '{self.key}': " if self.key else ""
-        return f"{self.file}:{self.line}: {entry}{self.message}"
+        return f"{self.file}:{self.line}: {entry}{self.message}" + (f"; {self.fix}" if self.fix else "")
+
+    def __repr__(self) -> str:
+        return f"bib.Problem({self.file!r}, {self.line!r}, {self.key!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.file, self.line, self.key, self.message, self.fix) == (
+            other.file, other.line, other.key, other.message, other.fix)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line, self.key, self.message, self.fix))
 
 
 class Citation(NamedTuple):

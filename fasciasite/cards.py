@@ -192,7 +192,11 @@ def fail(errors: str):
                       "If .cache/cards is damaged, delete it (make clean) and build again.")
 
 
-if __name__ == "__main__":  # the worker
+if __name__ == "__main__":  # the worker: what went wrong in one line (the build shows it), never a traceback
     for line in sys.stdin:
         path, *card_text = json.loads(line)
-        draw_to(Path(path), *card_text)
+        try:
+            draw_to(Path(path), *card_text)
+        except Exception as exc:  # any failure to draw or save: name it, then stop
+            print(f"{path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            sys.exit(1)

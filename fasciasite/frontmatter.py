@@ -251,7 +251,7 @@ class FrontMatterChecks:
         return config
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # Parse the file itself, not page.meta: other hooks add their own keys to page.meta.
+        # Parse the file itself, not page.meta: other steps add their own keys to page.meta.
         if page.file.abs_src_path:
             text, _, meta = pagesource.read(page.file.abs_src_path)
         else:  # a page a plugin generated

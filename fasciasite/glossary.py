@@ -6,7 +6,7 @@ optionally followed by an indented line of the everyday words readers use for it
     *[disc herniation]: When the soft centre of a spinal disc bulges or pushes out ...
       lay words: slipped disc, prolapsed disc, bulging disc
 
-This hook hands the terms to the abbr extension's `glossary` option, so every page gets
+This step hands the terms to the abbr extension's `glossary` option, so every page gets
 hover definitions, and turns the same file into the Glossary page, so the two never
 drift apart. The lay words are never shown: fasciasite/search.py adds them to the search
 entries of the pages that discuss the term. (Appending the file to every page with

@@ -187,7 +187,7 @@ def add_url(text: str, url: str) -> str:
     return "".join(lines)
 
 
-def _load_frontmatter_hook():
+def _front_matter_rules():
     from fasciasite import frontmatter  # the build's own front-matter rules
 
     return frontmatter
@@ -231,8 +231,8 @@ def plan(args) -> tuple[dict[Path, str], list[str]]:
         urls_path: add_url(urls_path.read_text(encoding="utf-8"), f"/{args.section}/{slug}/"),
         target: article,
     }
-    hook = _load_frontmatter_hook()
-    todo = hook.validate_front_matter(get_data(article)[1], is_article=True, authors=list(authors), tags=tags_allowed,
+    rules = _front_matter_rules()
+    todo = rules.validate_front_matter(get_data(article)[1], is_article=True, authors=list(authors), tags=tags_allowed,
                                       text=article, path=f"docs/{page}")
     return writes, todo
 

@@ -43,7 +43,7 @@ def article_url(site_url: str, src: str) -> str:
 
 
 def card_url(site_url: str, src: str) -> str:
-    """The link-preview card drawn by overrides/hooks/cards.py for this page."""
+    """The link-preview card drawn by fasciasite/cards.py for this page."""
     return f"{site_url}assets/cards/{src[: -len('.md')]}.png"
 
 

@@ -86,7 +86,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.feed = Feed()
         self.search = SearchIndex()
         self.structured = StructuredData()
-        self.sheets = TakeHomeSheets()
+        self.sheets: TakeHomeSheets | None = TakeHomeSheets() if self.config.get("take_home_sheets", True) else None
         self.urgent: UrgentHelp | None = None
         self.numbers: Numbers | None = None
 
@@ -105,6 +105,9 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.extra = validate_extra(dict(config.extra), config.config_file_path)
+        for name in self.extra:  # a fact left out gets its default, so no step or template meets a missing key
+            if name not in config.extra and self.extra[name] is not None:
+                config.extra[name] = self.extra[name]
         self.authoring.on_config(config)
         self.frontmatter.on_config(config)
         self.urgent = UrgentHelp(config)
@@ -192,7 +195,9 @@ class SitePlugin(BasePlugin[SiteConfig]):
     @event_priority(-200)  # last: the take-home sheet reads the finished content (references restored, marks out)
     def _page_context_sheet(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                             nav: Navigation) -> TemplateContext:
-        return self.sheets.on_page_context(context, page, config, nav)
+        if self.sheets is not None:
+            context = self.sheets.on_page_context(context, page, config, nav)
+        return context
 
     on_page_context = CombinedEvent(_page_context_first, _page_context, _page_context_after_search, _page_context_last,
                                     _page_context_sheet)
@@ -207,14 +212,17 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.problems.fail_if_any()  # the one place a build stops for its pages' problems, all listed
         env = self.articles.on_env(env, config, files)
         env = self.sidebar.on_env(env, config, files)
-        return self.sheets.on_env(env, config, files)
+        if self.sheets is not None:
+            env = self.sheets.on_env(env, config, files)
+        return env
 
     on_env = CombinedEvent(_env_first, _env)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.cards.on_post_build(config)  # before the feed: its items point at the cards
         self.feed.on_post_build(config)
-        self.sheets.on_post_build(config)
+        if self.sheets is not None:
+            self.sheets.on_post_build(config)
 
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:

@@ -7,8 +7,8 @@ A page shows a treatment's advice with a shortcode on its own line:
 rendered as a warning box "Safety: <title>": who should not use it or should ask first,
 then what after it needs help, grouped by service, most urgent first (999, 111, stop and
 tell your GP or pharmacist, GP), then its optional note. Citations are ordinary [@key]
-citations, so they join the page's reference list (the hook expands shortcodes before the
-citation hook runs).
+citations, so they join the page's reference list (the page pipeline expands shortcodes before the
+citation step runs).
 
 Rules (fasciasite.evidence runs them; each problem `file:line: what; fix`):
   * the data file: valid YAML, known keys only, every item cited, every cite a key of

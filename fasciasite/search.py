@@ -21,7 +21,7 @@ after it, changes what is indexed, never what a page shows:
    help" section of every article. (On the other pages the block gets Material's
    `data-search-exclude`, taken out of the HTML again once the page is indexed.)
 
-Events (overrides/hooks/search.py):
+Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_config      read the lay words; check the keywords field and the urgent page exist.
   on_page_content  mark the urgent-help block excluded from search on the other pages.
   on_page_context  (after Material indexed the page) take the mark out of the HTML again.

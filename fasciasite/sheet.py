@@ -15,12 +15,12 @@ cannot serve both. Why not a MkDocs page: written in on_post_build, the sheet is
 page of the site, so it is in neither the sitemap nor the search index nor the feed, with
 no extra configuration; it also carries `noindex`. It has no scripts and loads only
 its own stylesheet (no third-party requests). The content comes from the article's own
-rendered HTML (page.content, after every other hook), so the sheet can never say
+rendered HTML (page.content, after every other step), so the sheet can never say
 something the page does not. Citation markers are left out (the sheet has no reference
 list: the QR code leads to it); glossary hover definitions and links within the site are
 reduced to their text, which is what paper can show.
 
-Events (overrides/hooks/sheet.py):
+Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_env           keep the template environment (for overrides/sheet.html).
   on_page_context  (last) take the parts of each article's final HTML.
   on_post_build    write the sheets.
@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import segno
 from lxml import html as lxml_html
 
-log = logging.getLogger("mkdocs.hooks.sheet")
+log = logging.getLogger("mkdocs.plugins.fasciasite.sheet")
 
 DIR = "take-home"                 # the sheet of docs/x/y.md is at x/y/take-home/
 TEMPLATE = "sheet.html"           # in overrides/

@@ -23,7 +23,7 @@ Every type and property is checked against the pinned schema.org vocabulary
 Why our own code: neither MkDocs nor Material writes JSON-LD, and the plugins that do
 (e.g. for blogs) know nothing of reviewers, conditions or a bibliography.
 
-Events (overrides/hooks/structured.py):
+Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_config        read references.bib and the reviewers once per build.
   on_page_content  the page's reference list is known once Markdown has run: its footnote
                    ids (fn:KEY) are the keys, in the order the reader sees them.

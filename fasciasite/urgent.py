@@ -23,12 +23,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from fasciasite.config import load_mkdocs_yml
+from fasciasite.problems import Problem  # the one problem type: file, line, message, fix
 from fasciasite.tiers import (  # noqa: F401  (part of this module's API)
     DATA_FILE,
     LEVELS,
@@ -62,16 +62,6 @@ INLINE_CODE = re.compile(r"`[^`\n]+`")
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"'(\[])")
 HELP_HEADING = re.compile(r"^##[ \t]+When to get help[ \t]*$", re.M)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 # ── The lint ─────────────────────────────────────────────────────────────────

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
-from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, DESC, PAGES, PASS, TARGET, WIKI, article, page
+from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, PAGES, PASS, TARGET, WIKI, article, page
 
 from fasciasite import bibcheck
 
@@ -125,6 +125,9 @@ def test_valid_input_builds_and_renders(pass_site, case):
         html = (pass_site / "site" / name.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
         for text in case[2]:
             assert text in html, (name, text)
+
+
+def test_the_valid_input_site_has_no_raw_citation_syntax(pass_site):  # once for the site, not once per case
     rawcites = run(pass_site, "-m", "fasciasite.rawcites", "site")
     assert rawcites.returncode == 0, rawcites.stdout
 
@@ -226,4 +229,5 @@ def test_new_article_refuses_clearly_or_writes_a_valid_page(project, args, statu
         assert again.returncode == 2 and "Nothing was written" in output(again)
         new = next((project / "docs" / "fascia").glob(f"*{says[0]}.md"))
         front = yaml.safe_load(new.read_text(encoding="utf-8").split("---")[1])
-        assert front["title"] == args[0] and front["reviewer"] == "" and DESC  # valid YAML, reviewer empty
+        assert front["title"] == args[0] and front["reviewer"] == ""  # valid YAML, reviewer empty
+        assert set(front) >= {"description", "author", "published", "last_reviewed", "next_review", "tags"}  # every field to fill in

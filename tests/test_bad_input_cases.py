@@ -8,8 +8,14 @@ for the "pass" group the build must succeed. New kinds of mistakes get a row her
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 DESC = "A page of the bad-input fixture site, with a description long enough to pass."
 W, S = "adstrum2017defining", "schleip2012nomenclatures"  # two keys of the real references.bib
+# The first entry of references.bib: the one a BOM at the start of the file would hide (O5).
+FIRST = re.search(r"^@\w+\{([^,\s]+),", (Path(__file__).resolve().parents[1] / "references.bib").read_text(encoding="utf-8"),
+                  re.M).group(1)
 
 
 def page(title: str, body: str) -> str:
@@ -209,7 +215,7 @@ PASS = [
      ["[hello@mysportinjury.co.uk]", "[Contact: bookings@example.org; info@example.org]"]),
     ("12a CRLF line endings", {"p12a.md": page("P12a", f"A claim [@{W}].").replace("\n", "\r\n")}, ["fn:" + W]),
     ("12b UTF-8 BOM", {"p12b.md": "\ufeff" + page("P12b", f"A claim [@{W}].")}, ["fn:" + W]),
-    ("O5 references.bib with a BOM", {}, []),
+    ("O5 references.bib with a BOM", pg("p-o5.md", f"A claim [@{FIRST}]."), ["fn:" + FIRST]),
     ("O7 url with parentheses", pg("p-o7.md", "See [@wiki2024fascia]."), ['href="https://en.wikipedia.org/wiki/Fascia_(anatomy)"']),
     ("O34b locator shown with the marker", pg("p-o34b.md", f"A claim [@{W}, p. 175] and [@{S}, chap. 3; @{W}, pp. 3-5]."),
      ['<sup class="cite-locator">(p. 175)</sup>', '<sup class="cite-locator">(chap. 3)</sup>', "(pp. 3-5)"]),

@@ -144,7 +144,8 @@ def make_site(root: Path, pages: dict[str, str]) -> Path:
         "site_name": "Fixture",
         "site_url": "https://example.org/",
         "theme": {"name": "mkdocs"},
-        "plugins": [{"fasciasite": {"citations": False}}],  # the site's plugin, without citations (no bibtex here)
+        # the site's plugin, without citations (no bibtex here) and take-home sheets (another theme)
+        "plugins": [{"fasciasite": {"citations": False, "take_home_sheets": False}}],
         "extra": {"article_sections": ["fascia"], "authors": {a: {"name": a} for a in AUTHORS}, "tags_allowed": TAGS,
                   "booking_url": "https://example.org/book", "urgent_page": "index.md"},
     }

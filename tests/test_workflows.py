@@ -41,3 +41,20 @@ def test_ci_and_deploy_run_in_debian_where_apt_chromium_is_a_real_browser():
 def test_ci_tests_both_engines():
     config = yaml.safe_load((WORKFLOWS / "ci.yml").read_text(encoding="utf-8"))["jobs"]["test"]
     assert config["strategy"]["matrix"]["engine"] == ["mkdocs", "properdocs"]
+
+
+def test_the_article_sections_are_the_same_in_mkdocs_yml_the_feed_and_pre_commit():
+    """extra.article_sections, the rss plugin's match_path and the check-articles hook's files:
+    pattern name the same folders (a new section added to one only is caught here)."""
+    import re
+
+    from fasciasite.config import load_mkdocs_yml
+
+    config = load_mkdocs_yml(ROOT)
+    sections = set(config["extra"]["article_sections"])
+    rss = next(p["rss"] for p in config["plugins"] if isinstance(p, dict) and "rss" in p)
+    in_feed = set(re.fullmatch(r"\((.*)\)/\.\*", rss["match_path"]).group(1).split("|"))
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    pattern = next(h["files"] for r in hooks["repos"] for h in r["hooks"] if h["id"] == "check-articles")
+    in_pre_commit = set(re.fullmatch(r"\^docs/\((.*)\)/\.\*\\\.md\$", pattern).group(1).split("|"))
+    assert sections == in_feed == in_pre_commit, (sections, in_feed, in_pre_commit)
