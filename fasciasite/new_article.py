@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.meta import get_data
 
-from fasciasite.config import find_root
+from fasciasite.config import find_root, load_mkdocs_yml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG = 60
@@ -40,12 +40,6 @@ RED_FLAGS = "back-pain/red-flags.md"
 class Refusal(Exception):
     """One line saying what is wrong and what to do; nothing has been written."""
 
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its !!python/name or !ENV tags."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def slugify(title: str) -> str:
@@ -201,7 +195,7 @@ def plan(args) -> tuple[dict[Path, str], list[str]]:
         if not path.is_file():
             raise Refusal(f"{path} not found; run from the project root or pass --root DIR")
     config_text = config_path.read_text(encoding="utf-8")
-    extra = (yaml.load(config_text, _Loader) or {}).get("extra") or {}
+    extra = load_mkdocs_yml(config_path).get("extra") or {}
     sections, tags_allowed, authors = extra.get("article_sections") or [], extra.get("tags_allowed") or [], extra.get("authors") or {}
     if args.section not in sections:
         raise Refusal(f"unknown section '{args.section}'; use one of: {', '.join(sections)} (extra.article_sections in mkdocs.yml)")

@@ -5,11 +5,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
 from fasciasite import new_article  # noqa: E402
+from fasciasite.config import load_mkdocs_yml  # noqa: E402
 
 MKDOCS_YML = """\
 # Fixture config: the comments must survive the nav edit.
@@ -90,8 +90,8 @@ def test_skeleton_passes_the_front_matter_check_once_described(site):
     text = (site / "docs" / "back-pain" / "sleep-and-back-pain.md").read_text(encoding="utf-8")
     assert "[signs that need urgent help](red-flags.md)" in text
     text = text.replace('description: ""', "description: How sleep and back pain affect each other, and what the research says helps with both.")
-    hook = new_article._load_frontmatter_hook()
-    problems = hook.validate_front_matter(get_data(text)[1], is_article=True, authors=["editorial-team"],
+    rules = new_article._front_matter_rules()
+    problems = rules.validate_front_matter(get_data(text)[1], is_article=True, authors=["editorial-team"],
                                           tags=["fascia", "low back pain", "sleep", "exercise"], text=text, path="x.md")
     assert problems == []
 
@@ -102,7 +102,9 @@ def test_nav_entry_goes_after_the_sections_last_page_and_comments_stay(site):
     old = MKDOCS_YML.splitlines()
     at = old.index("      - Fascia and pain: fascia/fascia-and-low-back-pain.md   # keep second") + 1
     assert new == old[:at] + ["      - fascia/fascia-myths.md"] + old[at:]
-    assert yaml.load("\n".join(new), new_article._Loader)["nav"][1]["Fascia"][-1] == "fascia/fascia-myths.md"
+    edited = site / "edited.yml"  # read back as every command reads mkdocs.yml (its !!python/name tag too)
+    edited.write_text("\n".join(new), encoding="utf-8")
+    assert load_mkdocs_yml(edited)["nav"][1]["Fascia"][-1] == "fascia/fascia-myths.md"
 
 
 def test_published_url_is_added_in_sorted_place(site):

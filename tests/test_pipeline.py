@@ -2,6 +2,7 @@
 after a shortcode that expands into many lines, and one dispatcher knows every shortcode."""
 from __future__ import annotations
 
+import pytest
 from conftest import build_in_process, make_fixture_site
 
 from fasciasite import shortcodes
@@ -49,3 +50,29 @@ def test_the_dispatcher_expands_known_names_and_leaves_code_and_deferred_ones():
     out = shortcodes.expand(text, {"a": lambda whole, args: "A", "later": lambda whole, args: None,
                                    "b": lambda whole, args: f"B({args})"})
     assert out == "A\n`<!-- md:a -->`\n<!-- md:later -->\nB(x=1)"
+
+
+def test_a_rebuild_by_the_same_plugin_starts_clean(tmp_path, monkeypatch):
+    """`mkdocs serve` keeps the plugin instance across rebuilds: a problem fixed between two builds
+    is gone from the second, and nothing of the first build's pages is left in the plugin's steps."""
+    from conftest import build_env
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    bad = HOME + "# Home\n\nA claim [@nosuchkey2020].\n"
+    config_file = make_fixture_site(tmp_path, {"index.md": bad})
+    for name, value in build_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    config = load_config(str(config_file), site_dir=str(tmp_path / "site"))
+    plugin = config.plugins["fasciasite"]
+    with pytest.raises(Abort):  # the planted unknown key fails the first build
+        build(config)
+    assert [str(p) for _kind, p in plugin.problems.found] == [
+        "docs/index.md:8: unknown citation key 'nosuchkey2020'; add it to references.bib or fix the key."]
+    (tmp_path / "docs" / "index.md").write_text(HOME + "# Home\n\nA claim [@adstrum2017defining].\n", encoding="utf-8")
+    config = load_config(str(config_file), site_dir=str(tmp_path / "site"))
+    assert config.plugins["fasciasite"] is plugin  # MkDocs' plugin cache, as in serve
+    build(config)
+    assert not plugin.problems.found
