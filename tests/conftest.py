@@ -32,8 +32,16 @@ def build_env() -> dict[str, str]:
 ENGINE = os.environ.get("SITE_ENGINE", "mkdocs")
 
 
-def mkdocs_build(config_file: Path, site_dir: Path, *extra: str, engine: str | None = None) -> subprocess.CompletedProcess:
-    """A strict build, as `make build` runs it; returns the finished process (never raises)."""
+# Fixture sites are built in the test's own process (no interpreter start and no import of MkDocs,
+# Material and the plugin per build); FASCIASITE_TEST_SUBPROCESS=1 builds each in a subprocess instead.
+IN_PROCESS = os.environ.get("FASCIASITE_TEST_SUBPROCESS") != "1"
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, *extra: str, engine: str | None = None):
+    """A strict build, as `make build` runs it; returns the finished process or an InProcessBuild
+    (returncode, stdout, stderr; never raises)."""
+    if IN_PROCESS and not extra and (engine or ENGINE) == "mkdocs":
+        return build_in_process(config_file, site_dir)
     return subprocess.run(
         [sys.executable, "-m", engine or ENGINE, "build", "--strict", "-f", str(config_file), "-d", str(site_dir), *extra],
         cwd=config_file.parent,
@@ -56,6 +64,7 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
     mkdocs_build), as `mkdocs build --strict` runs it; returns what it logged and 0 or 1."""
     import io
     import logging
+    import traceback
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -66,20 +75,29 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    level, logger.level = logger.level, logging.INFO  # as the command line shows it
     old = {k: os.environ.get(k) for k in build_env()}
     os.environ.update(build_env())
     cwd = os.getcwd()
     try:
         os.chdir(config_file.parent)
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-        build(config)
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does around build()
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
         code = 0
     except (MkDocsException, SystemExit) as exc:
         stream.write(f"ERROR   -  {exc}\n")
         code = 1
+    except Exception:  # what `mkdocs build` would print as a traceback (tests assert there is none)
+        stream.write(traceback.format_exc())
+        code = 1
     finally:
         os.chdir(cwd)
         logger.removeHandler(handler)
+        logger.setLevel(level)
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
