@@ -67,7 +67,7 @@ test: venv
 	$(BIN)/python -m pytest
 
 test-fast: venv
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
 
 lint: venv
 	$(BIN)/ruff check fasciasite tests scripts
