@@ -136,3 +136,13 @@ def test_an_article_without_urgent_first_keeps_its_byline_under_the_title(built_
     order = [_label(el) for el in _article_children(built_site, "fascia/what-is-fascia/index.html")][:2]
     assert order == ["h1", "article-byline"]
     assert "<!-- byline -->" not in (built_site / "back-pain/red-flags/index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_with_tooltips_false_starts_without_material_tooltips(built_site):
+    """The red-flags page loads fast (issue 26): no tooltip or citation-preview feature in the
+    config Material reads at start; other pages keep them."""
+    def features_script(page: str) -> str:
+        text = (built_site / page).read_text(encoding="utf-8")
+        return text[text.index('id="__config"'):text.index("</script>", text.index("config.search ="))]
+    assert 'config.features = config.features.filter' in features_script("back-pain/red-flags/index.html")
+    assert 'config.features = config.features.filter' not in features_script("fascia/what-is-fascia/index.html")
