@@ -18,7 +18,7 @@ import yaml
 
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
 from fasciasite import bibcheck
-from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, DESC, PAGES, PASS, TARGET, WIKI, article, page
+from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, DESC, PAGES, PASS, TARGET, PAREN, article, page
 
 REAL_BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
 BAD_BIB_BASE = BIB_HEAD + REAL_BIB  # the placeholder entry the references.bib rows plant into, then the real file
@@ -113,7 +113,7 @@ def pass_site(tmp_path_factory):
     pages = {"index.md": page("Home", "Text.")}
     for _case, planted, _expected in PASS:
         pages.update(planted)
-    config = make_fixture_site(root, pages, bib="\ufeff" + REAL_BIB + WIKI)  # O5: a BOM in references.bib
+    config = make_fixture_site(root, pages, bib="\ufeff" + REAL_BIB + PAREN)  # O5: a BOM in references.bib
     result = mkdocs_build(config, root / "site")
     assert result.returncode == 0, output(result)[-4000:]
     return root
