@@ -8,11 +8,13 @@ into HTML once, and a small Markdown extension swaps stand-ins for the finished 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import re
 import threading
 from pathlib import Path
+from typing import TextIO
 
 import markdown
 from markdown.extensions import Extension
@@ -20,6 +22,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.exceptions import PluginError
+from pybtex.database import BibliographyData
+from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.citations")
 
@@ -32,6 +36,31 @@ SEPARATOR = '<sup class="cite-sep">,</sup>'
 HTTP = re.compile(r"^https?://", re.I)
 AUTOLINK = re.compile(r"<https?://[^>\s]+>|\[https?://[^\]\s]+\]|\]\(https?://[^)\s]+\)")
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")  # pandoc keeps {.nocase} spans from BibTeX braces
+VERBATIM_FIELDS = frozenset({"url", "doi"})  # pandoc reads these as they are written (no LaTeX)
+
+
+class _PandocBibWriter(BibTeXWriter):
+    """pybtex's BibTeX writer, except that url and doi are written as they are.
+
+    mkdocs-bibtex hands pandoc the entries re-written by pybtex, which LaTeX-encodes every
+    field ('&' -> '\\&', '_' -> '\\_', '%' -> '\\%', '~' -> '\\textasciitilde '). Pandoc reads
+    url and doi verbatim, so those backslashes reached the reader's link and its text
+    (an NHS address with '?a=1&b=2' was published as '...1\\&b=2'). Overriding pybtex's
+    per-field hook (mkdocs-bibtex and pybtex are pinned) is the smallest fix at the source.
+    """
+
+    def _write_field(self, stream: TextIO, type: str, value: str) -> None:
+        if type.lower() in VERBATIM_FIELDS:
+            stream.write(f",\n    {type} = {self.quote(value)}")
+        else:
+            super()._write_field(stream, type, value)
+
+
+def bibtex_for_pandoc(bib_data: BibliographyData) -> str:
+    """The entries as BibTeX for pandoc: LaTeX-encoded fields, verbatim url and doi."""
+    out = io.StringIO()
+    _PandocBibWriter().write_stream(bib_data, out)
+    return out.getvalue()
 
 
 class FormatOnceRegistry:
@@ -52,6 +81,9 @@ class FormatOnceRegistry:
             url = entry.fields.get("url")
             if url and not HTTP.match(str(url)):
                 del entry.fields["url"]  # inert: a non-http(s) url is never rendered as a link
+        # mkdocs-bibtex's PandocRegistry writes the file pandoc reads from its cached property
+        # bib_data_bibtex (pybtex's output); this sets it to the same with verbatim url and doi.
+        inner.__dict__["bib_data_bibtex"] = bibtex_for_pandoc(self.bib_data)
         keys = list(self.bib_data.entries)
         self._text, self._html, self._error = _read_cache(cache, keys), None, None
 

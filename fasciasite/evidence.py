@@ -62,14 +62,18 @@ class Project:
         e, f = self.entries, self.bib_file
         _, tier_cites, tiers_file = _urgent_cites(self.root)
         owner = lambda url: sources.owner_class(url, self.hosts)  # noqa: E731
+        # A data file that does not read is one problem at its line, not a cascade: every url
+        # "not authoritative" while the allow-list is unread, every block "unknown" while safety.yml is.
+        unread_hosts = bool(self.hosts_problems) and not self.hosts.allowed
         return {
-            "sources": self.hosts_problems + sources.check_urls(e, f, self.hosts),
+            "sources": self.hosts_problems + ([] if unread_hosts else sources.check_urls(e, f, self.hosts)),
             "findings": bibfields.findings_problems(e, f),
             "fields": bibfields.field_problems(e, f),
             "searches": list(self.searches_problems),
             "safety-data": list(self.safety_problems),
-            "safety-sources": safety.authoritative_cites(tier_cites, tiers_file, e, owner)
-            + safety.authoritative_cites(self.safety.cite_lines, safety.DATA_FILE, e, owner),
+            "safety-sources": [] if unread_hosts else safety.authoritative_cites(tier_cites, tiers_file, e, owner)
+            + safety.authoritative_cites(self.safety.cite_lines, safety.DATA_FILE, e, owner)
+            + _pin_sources(self.root, e, owner),
         }
 
     def warnings(self) -> list[Problem]:
@@ -82,7 +86,8 @@ class Project:
         return {
             "ratings": ratings.check_rows(markdown, self.entries, file, offset),
             "searches": ratings.check_absence(markdown, file, self.searches, offset),
-            "safety-pages": safety.check_page(markdown, self.safety, file, offset=offset, is_article=is_article),
+            "safety-pages": [] if (self.safety_problems and not self.safety.treatments)
+            else safety.check_page(markdown, self.safety, file, offset=offset, is_article=is_article),
         }
 
     def all_problems(self) -> dict[str, list[Problem]]:
@@ -126,6 +131,14 @@ def _urgent_cites(root: Path) -> tuple[list[Problem], dict[str, int], str]:
     except urgent.DataError:
         return [], {}, urgent.DATA_FILE  # the urgent-help check reports it
     return [], {k: tiers.lines.get(k, 1) for k in tiers.cited_keys()}, urgent.DATA_FILE
+
+
+def _pin_sources(root: Path, entries: dict, owner) -> list[Problem]:
+    """includes/urgent-pins.yml: each pin's source is an NHS-, NICE-, MHRA- or GOV.UK-owned page
+    (a tier is pinned to what such a page says), like the tiers' own cites."""
+    from fasciasite import tiers
+
+    return safety.authoritative_cites(tiers.pin_sources(root), tiers.PINS_FILE, entries, owner)
 
 
 # ── What the build calls (only enforced rules) ──────────────────────────────

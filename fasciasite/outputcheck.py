@@ -10,10 +10,14 @@ otherwise the built file):
   * a <script> but the theme's bundle and ours (extra_javascript); any script or inline CSS
     in an article; an inline script naming another host; <iframe>, <object>, <embed>;
   * a resource from another host (src, srcset, poster, data, <link> stylesheet/font/icon/
-    preload, CSS url() or @import), a form or a redirect to another host;
-  * an event handler (onclick=) or a javascript: URL; a raw <img> without alt;
+    preload, CSS url() or @import, an inline SVG's href), a form or a redirect to another host,
+    a ping= to another host, a <base>; mkdocs.yml settings that load another host on every page
+    (extra_javascript, extra_css, Material's theme font), named at their line;
+  * an event handler (onclick=) or a javascript: URL; a raw <img> without alt; an HTML comment
+    (drafting notes and provenance reach the page's source);
   * in an SVG: <script>, <foreignObject>, handlers, entities, references outside the file;
-  * an image over mkdocs.yml extra.output_limits (bytes, pixels), with the shrink command;
+  * an image over mkdocs.yml extra.output_limits (bytes, pixels), or carrying a GPS position in
+    its metadata, with the shrink command (which re-saves it without metadata);
   * a tel: link a phone cannot dial, a mailto: with no address, http:// to our own domain.
 
 Why our own code: MkDocs and Material publish whatever raw HTML and files docs/ holds; no
@@ -45,6 +49,10 @@ RESOURCE_ATTRS = ("src", "srcset", "poster", "data", "background", "lowsrc", "dy
 RESOURCE_LINKS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "prefetch", "modulepreload",
                   "manifest", "preconnect", "dns-prefetch", "mask-icon", "import"}
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|livescript)\s*:", re.I)
+# How a browser reads a URL attribute (WHATWG URL parsing): leading and trailing C0 controls and
+# spaces are dropped and every tab and newline removed, so "java&#x09;script:" runs as "javascript:".
+_URL_JUNK = re.compile(r"[\t\n\r]")
+NAVIGATION = {"a", "area", "link", "base"}  # where href is a link or handled below, not a resource
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.I)
 ANY_URL = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[/'"?#]""", re.I)
 TEL_OK = re.compile(r"^(\+[1-9]\d{6,14}|0\d{9,10}|999|111|112|116\d{3})$")
@@ -69,6 +77,7 @@ class Settings:
     limits: dict[str, int]
     docs: Path
     base: str = ""  # site_url's path, without slashes ("fascia-back-pain")
+    config: Path | None = None  # mkdocs.yml, to name the setting that puts a problem on every page
 
 
 def settings(config_path: Path, docs: Path) -> Settings:
@@ -81,7 +90,7 @@ def settings(config_path: Path, docs: Path) -> Settings:
     scripts = {str(s if isinstance(s, str) else (s or {}).get("path", "")).lstrip("/") for s in config.get("extra_javascript") or []}
     limits = dict(DEFAULT_LIMITS)
     limits.update({k: int(v) for k, v in ((config.get("extra") or {}).get("output_limits") or {}).items() if k in DEFAULT_LIMITS})
-    return Settings({h for h in hosts if h}, scripts, limits, docs, urlsplit(site_url).path.strip("/"))
+    return Settings({h for h in hosts if h}, scripts, limits, docs, urlsplit(site_url).path.strip("/"), config_path)
 
 
 # ── Where a built file came from (for file:line) ────────────────────────────
@@ -125,9 +134,14 @@ def _shown_src(path: Path, docs: Path) -> str:
 # ── Rules ────────────────────────────────────────────────────────────────────
 
 
+def as_browser(url: str) -> str:
+    """The URL as a browser reads it (see _URL_JUNK)."""
+    return _URL_JUNK.sub("", url).strip("".join(map(chr, range(0x21))))
+
+
 def _host(url: str, base: str) -> str | None:
     """The host a URL reaches, or None when it stays on the page's own site (relative)."""
-    url = url.strip()
+    url = as_browser(url)
     if url.startswith("//"):
         return urlsplit("https:" + url).hostname
     parts = urlsplit(url)
@@ -157,6 +171,11 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
         found.append(Finding(*_where(site, page, s.docs, needle), message))
 
     for el in doc.iter():
+        if el.tag is etree.Comment and (el.text or "").strip():
+            note = " ".join(el.text.split())
+            add(note[:30], f"an HTML comment is published in the page's source ('<!-- {note[:50]} -->'), where anyone can "
+                "read it with View Source; keep notes in research/ and what you read in the entry's checked field")
+            continue
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
@@ -197,8 +216,19 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
             name = attr.lower()
             if name.startswith("on"):
                 add(f"{attr}=", f"inline event handler {attr}= on <{tag}>; pages carry no scripts: remove the attribute")
-            elif name in ("href", "src", "action", "formaction", "xlink:href", "data", "poster") and SCRIPT_URL.match(value or ""):
-                add(value[:30], f"a {value.split(':')[0]}: URL in {attr}= on <{tag}>; remove it (a link goes to a page)")
+            elif name in ("href", "src", "action", "formaction", "xlink:href", "data", "poster") and SCRIPT_URL.match(as_browser(value or "")):
+                add(_needle(value), f"a {as_browser(value).split(':')[0]}: URL in {attr}= on <{tag}>; remove it (a link goes to a page)")
+            elif name == "ping":
+                for url in (value or "").split():
+                    if host := _other_host(url, s):
+                        add(url, f"<{tag} ping> reports the click to {url} on another host ({host}); remove the attribute "
+                            "(the site makes no third-party requests)")
+            elif name in ("href", "xlink:href") and tag not in NAVIGATION and (host := _other_host(value or "", s)):
+                add(value, f"<{tag} {attr}> loads {value} from another host ({host}); an inline SVG or other element must "
+                    "not load anything from another host: save the file under docs/assets/")
+        if tag == "base":
+            add("<base", f"<base href=\"{el.get('href', '')}\"> changes where every relative link and file on the page "
+                "points; remove it (links are written relative to the page)")
         for attr in RESOURCE_ATTRS:
             value = el.get(attr)
             if not value:
@@ -232,6 +262,12 @@ def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
         if tag == "a":
             found += _link_rules(el.get("href") or "", add, s)
     return found
+
+
+def _needle(value: str) -> str:
+    """Text to find a built attribute in its Markdown source: up to the first character a
+    browser ignores (the source may hold it as an entity such as &#x09;)."""
+    return _URL_JUNK.split(value or "", 1)[0][:30] or (value or "")[:30]
 
 
 def _own_style(style: str | None) -> bool:
@@ -298,6 +334,16 @@ def check_svg(site: Path, path: Path, s: Settings) -> list[Finding]:
     return found
 
 
+def has_location(path: Path) -> bool:
+    """Does the image carry a GPS position in its EXIF metadata (where a phone photo was taken)?"""
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            return bool(im.getexif().get_ifd(0x8825))
+    except Exception:  # noqa: BLE001 (an unreadable image: the link checker reports it)
+        return False
+
+
 def image_size(path: Path) -> tuple[int, int] | None:
     from PIL import Image
     try:
@@ -321,7 +367,12 @@ def check_image(site: Path, path: Path, s: Settings) -> list[Finding]:
     side, dims = s.limits["image_max_side"], image_size(path) if path.suffix.lower() in RASTER else None
     if dims and max(dims) > side:
         problems.append(f"{dims[0]}x{dims[1]} pixels, over the {side}-pixel budget for the longer side")
-    return [Finding(shown, 1, f"image is {' and '.join(problems)}; {fix}")] if problems else []
+    found = [Finding(shown, 1, f"image is {' and '.join(problems)}; {fix}")] if problems else []
+    if path.suffix.lower() in RASTER and has_location(path):
+        found.append(Finding(shown, 1, "image carries a GPS position in its metadata (where the photo was taken, such as a "
+                             "client's home); re-save it without metadata: .venv/bin/python -m fasciasite.outputcheck "
+                             f"--shrink {shown}"))
+    return found
 
 
 def check_css(site: Path, path: Path, s: Settings) -> list[Finding]:
@@ -333,8 +384,54 @@ def check_css(site: Path, path: Path, s: Settings) -> list[Finding]:
             for m in CSS_URL.finditer(text) if (host := _other_host(m.group(1), s))]
 
 
+def check_config(s: Settings) -> list[Finding]:
+    """Settings of mkdocs.yml that put a third-party request on every page, named at their line
+    (the pages then report it too, collapsed into one line by check_site)."""
+    if s.config is None or not s.config.is_file():
+        return []
+    text = s.config.read_text(encoding="utf-8-sig", errors="replace")
+    config = load_mkdocs_yml(s.config)
+    lines = text.split("\n")
+
+    def line_of(pattern: str) -> int:
+        rx = re.compile(pattern)
+        return next((i for i, line in enumerate(lines, 1) if rx.search(line) and not line.lstrip().startswith("#")), 1)
+
+    found = []
+    for key in ("extra_javascript", "extra_css"):
+        for item in config.get(key) or []:
+            url = str(item if isinstance(item, str) else (item or {}).get("path", ""))
+            if host := _other_host(url, s):
+                found.append(Finding("mkdocs.yml", line_of(re.escape(url)), f"{key} loads {url} from another host ({host}) "
+                                     "on every page; the site makes no third-party requests: remove it, or save the file "
+                                     "under docs/ and list its path"))
+    theme = config.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else theme
+    if isinstance(theme, dict) and theme.get("name") == "material" and theme.get("font", None) is not False:
+        found.append(Finding("mkdocs.yml", line_of(r"^\s*font:") if "font" in theme else line_of(r"^theme:"),
+                             "theme font is on, so Material loads Google Fonts (fonts.googleapis.com, fonts.gstatic.com) "
+                             "on every page; write font: false under theme (the site uses system fonts)"))
+    return found
+
+
+def _collapse(found: list[Finding]) -> list[Finding]:
+    """One problem repeated on many built pages (a setting, a template) is shown once, with the count."""
+    by_message: dict[str, list[Finding]] = {}
+    for f in found:
+        by_message.setdefault(f.message, []).append(f)
+    out = []
+    for message, group in by_message.items():
+        built = [f for f in group if f.file.startswith("site/")]
+        if len(built) > 3:
+            out += [f for f in group if not f.file.startswith("site/")]
+            out.append(Finding(built[0].file, built[0].line, f"{message} (and on {len(built) - 1} more built pages)"))
+        else:
+            out += group
+    return out
+
+
 def check_site(site: Path, s: Settings) -> list[Finding]:
-    found: list[Finding] = []
+    found: list[Finding] = check_config(s)
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         suffix = path.suffix.lower()
         if suffix == ".html":
@@ -345,7 +442,7 @@ def check_site(site: Path, s: Settings) -> list[Finding]:
             found += check_css(site, path, s)
         elif suffix in RASTER:
             found += check_image(site, path, s)
-    return list(dict.fromkeys(found))
+    return _collapse(list(dict.fromkeys(found)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from fasciasite.plugin import SitePlugin
 
 
+def _indent(whole: str) -> str:
+    return whole[: len(whole) - len(whole.lstrip(" \t"))]
+
+
 def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> dict[str, Handler]:
     """Every shortcode the site knows: name -> (the shortcode, its arguments) -> its text."""
     assert site.urgent is not None
@@ -38,10 +42,11 @@ def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> di
         # The urgent-help tiers and a treatment's safety block, written once in includes/.
         "urgent-help": lambda whole, _args: tiers.expand(whole, data.tiers, src),
         "safety": lambda whole, _args: safety.expand(whole, data.project.safety),
-        # A button to extra.booking_url; every article by nav section; the glossary's terms.
-        "booking": lambda _whole, _args: articles.booking_button(config),
-        "article-list": lambda _whole, _args: site.articles.article_list(page, config),
-        "glossary": lambda _whole, _args: site.glossary.definition_list(),
+        # A button to extra.booking_url; every article by nav section; the glossary's terms
+        # (after the shortcode's indentation, which stays as written).
+        "booking": lambda whole, _args: _indent(whole) + articles.booking_button(config),
+        "article-list": lambda whole, _args: _indent(whole) + site.articles.article_list(page, config),
+        "glossary": lambda whole, _args: _indent(whole) + site.glossary.definition_list(),
         # Filled in after Markdown by the citations step (fasciasite.citations.on_page_content).
         "references": lambda _whole, _args: None,
     }

@@ -76,10 +76,18 @@ def _cells(line: str) -> list[str]:
 
 def evidence_rows(markdown: str) -> list[Row]:
     """Every row of every "How strong is the evidence?" table (line numbers of markdown)."""
+    return [row for _line, _header, rows in evidence_tables(markdown) for row in rows]
+
+
+def evidence_tables(markdown: str) -> list[tuple[int, list[str], list[Row]]]:
+    """(header line, header cells, rows) of each table in each evidence box. A box may hold
+    more than one table (a paragraph between them, inside the box); a table with no Rating
+    column has no rows here and is reported by check_rows."""
     lines = markdown.split("\n")
-    rows: list[Row] = []
+    tables: list[tuple[int, list[str], list[Row]]] = []
     for m in BOX_START.finditer(markdown):
         start = markdown.count("\n", 0, m.start()) + 1
+        boxed = not m.group(0).lstrip().startswith("#")  # an admonition: its content is indented
         header: list[str] | None = None
         for i in range(start, len(lines)):
             raw = lines[i]
@@ -87,21 +95,50 @@ def evidence_rows(markdown: str) -> list[Row]:
                 break  # the box (or the section's table) has ended
             if not raw.strip().startswith("|"):
                 if header is not None and raw.strip():
-                    break
+                    if not boxed:
+                        break
+                    header = None  # a paragraph inside the box: another table may follow
                 continue
             cells = _cells(raw)
             if header is None:
                 header = [c.strip("* ").lower() for c in cells]
+                tables.append((i + 1, header, []))
                 continue
             if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
                 continue
             if "rating" not in header:
-                break
+                continue
             col = header.index("rating")
             rating = cells[col].strip("* ") if col < len(cells) else ""
             keys = list(dict.fromkeys(c.key for c in find_citations(raw)))
-            rows.append(Row(i + 1, cells[0].strip("* "), rating, keys, raw))
-    return rows
+            tables[-1][2].append(Row(i + 1, cells[0].strip("* "), rating, keys, raw))
+    return tables + _claim_tables(lines, {line for line, _h, _r in tables})
+
+
+CLAIM_HEADER = re.compile(r"^\s*\|\s*\**claim\**\s*\|", re.I)
+
+
+def _claim_tables(lines: list[str], seen: set[int]) -> list[tuple[int, list[str], list[Row]]]:
+    """A Claim | Rating table under any other title ("How good is the evidence?", a plain
+    paragraph) rates claims all the same: its rows are held to the same rules."""
+    found = []
+    for i, raw in enumerate(lines):
+        if i + 1 in seen or not CLAIM_HEADER.match(raw) or (i and lines[i - 1].strip().startswith("|")):
+            continue
+        header = [c.strip("* ").lower() for c in _cells(raw)]
+        if "rating" not in header:
+            continue
+        col, rows = header.index("rating"), []
+        for j in range(i + 1, len(lines)):
+            if not lines[j].strip().startswith("|"):
+                break
+            cells = _cells(lines[j])
+            if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+                continue
+            keys = list(dict.fromkeys(c.key for c in find_citations(lines[j])))
+            rows.append(Row(j + 1, cells[0].strip("* "), cells[col].strip("* ") if col < len(cells) else "", keys, lines[j]))
+        found.append((i + 1, header, rows))
+    return found
 
 
 def _source_rank(e: Entry | None) -> int:
@@ -135,7 +172,13 @@ def allowed(keys: list[str], entries: dict[str, Entry]) -> str:
 def check_rows(markdown: str, entries: dict[str, Entry], file: str, offset: int = 0) -> list[Problem]:
     problems = []
     policy = "see 'How we rate the evidence' in docs/about/editorial-policy.md"
-    for row in evidence_rows(prose(markdown)):
+    tables = evidence_tables(prose(markdown))
+    for line, header, _rows in tables:
+        if "rating" not in header:
+            problems.append(Problem(file, line + offset, None, (
+                f"the evidence table's header ({' | '.join(header)}) has no Rating column, so its rows are never checked "
+                "against their sources; write the header as | Claim | Rating | Why |")))
+    for row in (row for _l, _h, rows in tables for row in rows):
         line = row.line + offset
 
         def report(message: str, line=line) -> None:

@@ -40,6 +40,21 @@ SERVICES = {  # service -> heading of its group; the order is the order shown (m
     "GP": "See a GP if",
 }
 TREATMENT_KEYS = ("title", "names", "ask_first", "urgent", "note")
+# Signs the NHS sends to 999 whatever caused them: an `urgent` item that names one is service
+# "999" (the more urgent source wins). From the NHS pages this file already cites: the ambulance
+# service's "when to call 999" (secamb_999: chest pain, sudden shortness of breath, heavy
+# bleeding, unconsciousness), the medicines pages (nhs_ibuprofen: swelling of the lips, mouth,
+# tongue or throat, or difficulty breathing) and the stroke page (nwas_stroke). Kept narrow on
+# purpose: where NHS pages send a milder form to 111 ("new or worse trouble breathing" after
+# gabapentin, vomited blood that has stopped), the item's own source decides.
+EMERGENCY_999 = [
+    re.compile(r"\bchest\b(?:\s+or\s+\w+)?\s+pain", re.I),
+    re.compile(r"\b(?:short(?:ness)? of breath|breathless|(?:hard|difficult|struggling|unable) to breathe|can(?:not|'t) breathe)", re.I),
+    re.compile(r"\b(?:lips|mouth|tongue|throat)\b[^.]{0,40}\bswell", re.I),
+    re.compile(r"\bstroke\b|\bface droops|\bslurred\b", re.I),
+    re.compile(r"\bunconscious|\bseizure", re.I),
+    re.compile(r"\b(?:heavy|severe) bleeding|\b(?:cannot|can't|will not|won't) stop\b[^.]{0,20}\bbleeding", re.I),
+]
 NAME_RULE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -133,9 +148,15 @@ def _treatment(name, raw, parent, shown, known_keys, problems) -> Treatment | No
     else:
         for i, n in enumerate(names):
             try:
-                patterns.append(re.compile(str(n), re.I))
+                rx = re.compile(str(n), re.I)
             except re.error as exc:
                 report(names, i, f"names: '{n}' is not a valid regular expression ({exc}); fix it")
+                continue
+            if rx.search("") or rx.search("Rest and gentle movement help most back pain."):
+                report(names, i, f"names: '{n}' matches any sentence, so every article would be told to show this block; "
+                       "make it match only the treatment's own words")
+                continue
+            patterns.append(rx)
     if not raw.get("ask_first") and not raw.get("urgent"):
         report(raw, "title", "needs ask_first (who should not use it or should ask first) and/or urgent (what needs help)")
     lead, ask = "", []
@@ -192,6 +213,11 @@ def _items(items, parent, key, where, with_service, report, known_keys) -> list[
         if with_service and service not in SERVICES:
             report(item, "service" if "service" in item else None,
                    f"service '{item.get('service')}' is not one of {', '.join(SERVICES)} (quote \"999\" and \"111\")")
+        elif with_service and service != "999" and (sign := next((m for rx in EMERGENCY_999 if (m := rx.search(text))), None)):
+            report(item, "service",
+                   f"{where} item '{text[:50]}' names '{sign.group(0)}', which the NHS sends to 999, but its service is "
+                   f"'{service}'; write service: \"999\" (the more urgent source wins), or split the item so the milder "
+                   "sign its source sends elsewhere stands alone")
         out.append(Item(text, list(cite), line, service))
     return out
 
@@ -223,16 +249,20 @@ def render(t: Treatment) -> str:
 
 def expand(markdown: str, safety: Safety) -> str:
     """Replace each shortcode of a known treatment with its box (unknown ones are reported)."""
-    def sub(m: re.Match) -> str:
-        t = safety.treatments.get(m.group(1) or "")
-        return "\n" + render(t) + "\n" if t else m.group(0)
+    from fasciasite.tiers import replace_shortcodes
 
-    return SHORTCODE.sub(sub, markdown)
+    def sub(m: re.Match) -> str | None:
+        t = safety.treatments.get(m.group(1) or "")
+        return "\n" + render(t) + "\n" if t else None
+
+    return replace_shortcodes(SHORTCODE, markdown, sub)
 
 
 def shortcode_keys(markdown: str, safety: Safety) -> list[str]:
     """The keys a page cites through its safety shortcodes (for the References page)."""
-    keys = [k for m in SHORTCODE.finditer(markdown) if (t := safety.treatments.get(m.group(1) or "")) for k in t.cited()]
+    from fasciasite.tiers import shortcodes
+
+    keys = [k for m in shortcodes(SHORTCODE, markdown) if (t := safety.treatments.get(m.group(1) or "")) for k in t.cited()]
     return list(dict.fromkeys(keys))
 
 
@@ -251,7 +281,9 @@ def _readable(markdown: str) -> str:
 
 def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_article: bool = False) -> list[Problem]:
     problems = []
-    shown = {m.group(1) or "" for m in SHORTCODE.finditer(markdown)}
+    from fasciasite.tiers import shortcodes
+
+    shown = {m.group(1) or "" for m in shortcodes(SHORTCODE, markdown)}  # one inside a code block shows no box
     for m in SHORTCODE.finditer(markdown):
         if (m.group(1) or "") not in safety.treatments:
             line = markdown.count("\n", 0, m.start()) + 1 + offset
@@ -286,7 +318,7 @@ def authoritative_cites(cites: dict[str, int], data_file: str, entries: dict[str
         url = e.fields.get("url", "").strip()
         cls = owner(url) if url else None
         if cls not in HEALTH_OWNERS:
-            where = f"its url ({url})" if url else "it has no url"
+            where = f"its url ({url})" if url else "with no url it"
             problems.append(Problem(data_file, line, None,
                                     f"cites '{key}', but {where} is not an NHS-, NICE-, MHRA- or GOV.UK-owned page; urgent and "
                                     "safety advice cite only those (BNF on bnf.nice.org.uk counts as NICE): cite such a page"))

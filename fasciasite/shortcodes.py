@@ -21,9 +21,11 @@ from fasciasite.problems import Problem
 
 SHORTCODE = re.compile(r"<!--\s*md:([\w-]*)(.*?)-->", re.S)
 
-# name -> what it becomes: a function of (the whole shortcode, its arguments) returning the
-# replacement text, or None to leave it for a later step (md:references is filled in after
-# Markdown, by the citations step, so Python-Markdown never parses the whole list).
+# name -> what it becomes: a function of (the shortcode as written, with the indentation before it
+# on its line; its arguments) returning the replacement of both, or None to leave it for a later
+# step (md:references is filled in after Markdown, by the citations step, so Python-Markdown never
+# parses the whole list). An indented shortcode (inside an admonition or a list item) is given
+# with its indentation, so a block it renders can stay inside.
 Handler = Callable[[str, str], str | None]
 
 
@@ -58,10 +60,13 @@ def expand(markdown: str, handlers: dict[str, Handler]) -> str:
     out, last = [], 0
     for m in find(markdown):
         handler = handlers.get(m.group(1))
-        text = handler(m.group(0), m.group(2).strip()) if handler else None
+        line_start = markdown.rfind("\n", 0, m.start()) + 1
+        indent = markdown[line_start:m.start()]
+        start = line_start if not indent.strip(" \t") and line_start >= last else m.start()
+        text = handler(markdown[start:m.end()], m.group(2).strip()) if handler else None
         if text is None:
             continue
-        out += [markdown[last:m.start()], text]
+        out += [markdown[last:start], text]
         last = m.end()
     return "".join(out) + markdown[last:] if out else markdown
 

@@ -32,6 +32,13 @@ HEALTH_OWNERS = ("nhs", "nice", "govuk", "mhra")  # who may be cited for urgent 
 # A first path segment that is a language other than English: a translated copy.
 TRANSLATION = re.compile(r"^/(?!en\b|en[-_]|uk\b|gb\b)([a-z]{2}([-_][a-z]{2,4})?)(/|$)", re.I)
 FIX = "use the DOI, PubMed or the publisher's page (move the copy you read to checked = {...})"
+# Suffixes anyone can register a name under: a wildcard over one ("*.co.uk") would allow every
+# site there, pharmacies and blogs included. Restricted suffixes (nhs.uk, gov.uk, ac.uk, nhs.scot)
+# are not here: only their owners' bodies can hold a name under them.
+OPEN_SUFFIXES = frozenset({"com", "org", "net", "info", "biz", "io", "co", "me", "app", "site", "online", "health", "eu",
+                           "uk", "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "scot", "wales", "cymru", "london"})
+# DOI prefixes that a copy's host assigns to an upload, never the publisher's DOI of the work.
+COPY_DOI_PREFIXES = {"10.13140": "a DOI ResearchGate gives an upload"}
 
 
 @dataclass
@@ -75,6 +82,9 @@ def load(path: Path, shown: str = DATA_FILE) -> tuple[Hosts, list[Problem]]:
         line = yamllines.line_of(allowed, pattern)
         if not isinstance(value, dict) or set(value) != {"class", "reason"}:
             problems.append(Problem(shown, line, None, f"'{pattern}' needs exactly {{class: ..., reason: ...}}"))
+        elif str(pattern).lower().startswith("*.") and str(pattern)[2:].lower().strip(".") in OPEN_SUFFIXES:
+            problems.append(Problem(shown, line, None, f"'{pattern}' would allow every site under .{str(pattern)[2:]}, where "
+                                    "anyone can register a name; list the owner's own host (www.example.co.uk) instead"))
         elif value["class"] not in CLASSES:
             problems.append(Problem(shown, line, None, f"'{pattern}': class '{value['class']}' is not one of {', '.join(CLASSES)}"))
         elif not str(value["reason"]).strip():
@@ -136,4 +146,9 @@ def check_urls(entries: dict[str, Entry], file: str, hosts: Hosts) -> list[Probl
         url = e.fields.get("url", "").strip()
         if url and (why := url_problem(url, hosts)):
             problems.append(Problem(file, e.field_lines.get("url", e.line), e.key, why))
+        prefix = e.fields.get("doi", "").strip().split("/", 1)[0]
+        if prefix in COPY_DOI_PREFIXES:
+            problems.append(Problem(file, e.field_lines.get("doi", e.line), e.key,
+                                    f"doi {e.fields['doi'].strip()} is {COPY_DOI_PREFIXES[prefix]}, not the publisher's DOI of "
+                                    f"the work; {FIX}"))
     return problems

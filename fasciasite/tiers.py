@@ -13,8 +13,31 @@ from pathlib import Path
 
 import yaml
 
+from fasciasite.yamllines import refuse_duplicate_keys
+
 DATA_FILE = "includes/urgent-help.yml"
 SHORTCODE = re.compile(r"^[ \t]*<!--\s*md:urgent-help(?:\s+tier=([\w-]+))?\s*-->[ \t]*$", re.M)
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
+
+
+def shortcodes(rx: re.Pattern, markdown: str) -> list[re.Match]:
+    """The shortcodes of a page that render: not those inside a code block (an example shown
+    as code renders as code, so it shows no box and counts as no box)."""
+    fences = [m.span() for m in FENCE.finditer(markdown)]
+    return [m for m in rx.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
+
+
+def replace_shortcodes(rx: re.Pattern, markdown: str, render) -> str:
+    """Each rendering shortcode replaced by render(match), indented as the shortcode is (inside
+    an admonition or a list item the box stays inside it)."""
+    out, at = [], 0
+    for m in shortcodes(rx, markdown):
+        text = render(m)
+        if text is not None:
+            indent = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip(" \t"))]
+            out += [markdown[at:m.start()], "\n".join(indent + line if line.strip() else line for line in text.split("\n"))]
+            at = m.end()
+    return "".join(out) + markdown[at:]
 LEVELS = {"gp": 1, "urgent": 2, "emergency": 3}
 # What a reader calls each Material admonition type's colour ("as in the red box above").
 ADMONITION_COLOUR = {
@@ -25,6 +48,23 @@ ADMONITION_COLOUR = {
 }
 TIER_COLOUR = {"emergency": "red", "urgent": "orange", "gp": "blue"}  # what readers learn each colour means
 COLOUR_WORDS = {"red": "red", "orange": "orange", "amber": "orange", "yellow": "orange", "blue": "blue", "green": "green"}
+# What a sentence tells the reader to do, most urgent first; a sentence's level is the most urgent
+# service it names. The page lint (fasciasite.urgent) and the data file's own words (a tier's
+# title, lead and reach, a pin's `says`) are read with the same words.
+SERVICES = [
+    (3, re.compile(r"\b999\b|\bA ?& ?E\b|\bA and E\b|emergency department|\bambulance\b|"
+                   r"emergency (help|care|treatment|services?)\b", re.I)),
+    (2, re.compile(r"\b111\b|urgent (GP )?appointment|\b(GP|doctor)\b[^.]{0,40}\b(straight away|urgently|same day|today|immediately)\b|"
+                   r"\bsame[- ]day\b", re.I)),
+    (1, re.compile(r"\b(see|contact|call|ring|visit|book|speak to|talk to)\b[^.]{0,30}\b(GP|doctor)\b", re.I)),
+]
+SERVICE_NAMES = {3: "999 / A&E", 2: "an urgent GP appointment / NHS 111", 1: "a routine GP visit", 0: "no service"}
+TIER_SERVICE = {3: "999 or A&E ('Call 999 or go to A&E')", 2: "NHS 111 or an urgent GP appointment", 1: "a GP ('See a GP')"}
+
+
+def service_level(text: str) -> int:
+    """The most urgent service a text names: 3 (999/A&E), 2 (111/urgent GP), 1 (GP), 0 (none)."""
+    return max((level for level, rx in SERVICES if rx.search(text)), default=0)
 
 
 class DataError(ValueError):
@@ -93,6 +133,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Lined:
+    refuse_duplicate_keys(node)  # a second `signs:` or `tier:` would silently replace the first
     loader.flatten_mapping(node)
     result = _Lined(loader.construct_pairs(node, deep=True))
     result.line = node.start_mark.line + 1
@@ -126,6 +167,8 @@ def read_yaml(path: Path, shown: str):
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "appears twice" in problem:
+            raise DataError(f"{where}: {problem}") from None
         hint = ("replace the tab with spaces" if "\t" in problem or "tab" in problem
                 else "fix the indentation or quoting there (a value with ': ' in it needs quotes, or use >- )")
         raise DataError(f"{where}: not valid YAML ({problem}); {hint}") from None
@@ -188,6 +231,20 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
                 raise DataError(f"{shown}:{_line(raw)}: the sign '{sign.text}' is in both the '{seen[key]}' and the '{t.id}' "
                                 "tiers; a sign has one tier (the more urgent one): delete the other")
             seen[key] = t.id
+    for t, raw in zip(tiers, data["tiers"], strict=False):  # the lint finds a 999 or 111 sign on a page by its patterns
+        for sign, s in zip(t.signs, raw["signs"], strict=False):
+            if t.level >= LEVELS["urgent"] and not sign.found_in(sign.text):
+                raise DataError(f"{shown}:{_line(s)}: sign '{sign.text}': its match patterns do not find the sign's own "
+                                "words, so the lint cannot see a page that sends this sign to a less urgent service; add "
+                                f"a pattern that matches '{sign.text}' (and the words readers use for it)")
+    wrong_words = [f"{shown}:{_line(raw, key)}: tier '{t.id}': its {key} '{value}' sends readers to "
+                   f"{SERVICE_NAMES[service_level(value)]}, but the {t.id} box is for {TIER_SERVICE[t.level]}; write "
+                   "the service its NHS source gives (change a tier only with that source and includes/urgent-pins.yml)"
+                   for t, raw in zip(tiers, data["tiers"], strict=False)
+                   for key, value in (("title", t.title), ("lead", t.lead), ("reach", t.reach))
+                   if service_level(value) != t.level]
+    if wrong_words:
+        raise DataError("\n".join(wrong_words))
     ids = [t.id for t in tiers]
     if sorted(ids) != sorted(LEVELS):
         raise DataError(f"{shown}:{_line(data, 'tiers')}: tiers must be exactly emergency, urgent, gp once each (found {', '.join(ids) or 'none'})")
@@ -232,6 +289,13 @@ def check_pins(tiers: Tiers, data: dict, pins_path: Path) -> list[str]:
         if pin["tier"] not in LEVELS:
             problems.append(f"{shown_pins}:{_line(pin, 'tier')}: tier '{pin['tier']}' is not one of {', '.join(LEVELS)}")
             continue
+        says = " ".join(str(pin.get("says") or "").split())
+        if service_level(says) != LEVELS[pin["tier"]]:
+            problems.append(f"{shown_pins}:{_line(pin, 'says' if says else None)}: the pin of '{pin['sign']}' gives tier "
+                            f"'{pin['tier']}' ({TIER_SERVICE[LEVELS[pin['tier']]]}), but its says, what its source "
+                            f"{sources_of(pin)} tells readers, names {SERVICE_NAMES[service_level(says)]} ('{says}'); "
+                            "put the tier back, or change a pin only with an NHS page that gives the new tier (its key "
+                            "in source, its words in says)")
         key = _norm(pin["sign"])
         pinned.add(key)
         tier = where.get(key)
@@ -249,6 +313,27 @@ def check_pins(tiers: Tiers, data: dict, pins_path: Path) -> list[str]:
             problems.append(f"{tiers.path}:{line}: the sign '{key}' has no pin in {shown_pins}; add one with its tier "
                             f"and the NHS page that gives that tier (sign, tier, source)")
     return problems
+
+
+def pin_sources(root: str | Path) -> dict[str, int]:
+    """Each key the pins cite as a tier's source -> its line in includes/urgent-pins.yml (the
+    safety-sources rule holds them to NHS-, NICE-, MHRA- or GOV.UK-owned pages, like the tiers)."""
+    path = Path(root) / PINS_FILE
+    try:
+        data, _ = read_yaml(path, PINS_FILE)
+    except DataError:
+        return {}  # the tiers' own check reports it
+    keys: dict[str, int] = {}
+    for pin in (data or {}).get("pins") or [] if isinstance(data, dict) else []:
+        if isinstance(pin, dict):
+            source = pin.get("source")
+            for key in source if isinstance(source, list) else [source] if source else []:
+                keys.setdefault(str(key), _line(pin, "source"))
+    return keys
+
+
+def sources_of(pin: dict) -> str:
+    return ", ".join(map(str, pin["source"])) if isinstance(pin.get("source"), list) else str(pin.get("source"))
 
 
 def _reach(raw: dict, shown: str, data: dict) -> str:
@@ -331,23 +416,21 @@ def render(tiers: Tiers, tier_id: str | None, page_src: str) -> str:
 
 def expand(markdown: str, tiers: Tiers, page_src: str) -> str:
     """Replace every shortcode with its tiers (unknown tiers are left for lint to report)."""
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match) -> str | None:
         tier_id = m.group(1)
         if tier_id and tiers.by_id(tier_id) is None:
-            return m.group(0)
+            return None
         return "\n" + render(tiers, tier_id, page_src) + "\n"
 
-    return SHORTCODE.sub(sub, markdown)
+    return replace_shortcodes(SHORTCODE, markdown, sub)
 
 
 def shortcode_keys(markdown: str, tiers: Tiers) -> list[str]:
     """The keys a page cites through its shortcodes (for the References page's "Cited in")."""
     keys: list[str] = []
-    for m in SHORTCODE.finditer(markdown):
+    for m in shortcodes(SHORTCODE, markdown):
         chosen = [tiers.by_id(m.group(1))] if m.group(1) else tiers.tiers
         for t in chosen:
             if t is not None:
                 keys += t.cite + list((t.note or {}).get("cite", []))
     return list(dict.fromkeys(keys))
-
-

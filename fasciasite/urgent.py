@@ -32,6 +32,8 @@ from fasciasite.problems import Problem  # the one problem type: file, line, mes
 from fasciasite.tiers import (  # noqa: F401  (part of this module's API)
     DATA_FILE,
     LEVELS,
+    SERVICE_NAMES,
+    SERVICES,
     SHORTCODE,
     DataError,
     Sign,
@@ -42,19 +44,13 @@ from fasciasite.tiers import (  # noqa: F401  (part of this module's API)
     load_for,
     render,
     render_tier,
+    service_level,
     shortcode_keys,
+    shortcodes,
 )
 
-# What a sentence tells the reader to do, most urgent first. A sentence's level is the most
-# urgent service it names.
-SERVICES = [
-    (3, re.compile(r"\b999\b|\bA ?& ?E\b|\bA and E\b|emergency department|\bambulance\b|"
-                   r"emergency (help|care|treatment|services?)\b", re.I)),
-    (2, re.compile(r"\b111\b|urgent (GP )?appointment|\b(GP|doctor)\b[^.]{0,40}\b(straight away|urgently|same day|today|immediately)\b|"
-                   r"\bsame[- ]day\b", re.I)),
-    (1, re.compile(r"\b(see|contact|call|ring|visit|book|speak to|talk to)\b[^.]{0,30}\b(GP|doctor)\b", re.I)),
-]
-SERVICE_NAMES = {3: "999 / A&E", 2: "an urgent GP appointment / NHS 111", 1: "a routine GP visit"}
+# What a sentence tells the reader to do: SERVICES and service_level live with the tiers
+# (fasciasite.tiers), which read the data file's own words the same way.
 
 FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -72,7 +68,7 @@ def blank(m: re.Match) -> str:
 
 
 def _level(text: str) -> int:
-    return max((level for level, rx in SERVICES if rx.search(text)), default=0)
+    return service_level(text)
 
 
 def _units(markdown: str):
@@ -131,6 +127,16 @@ def _units(markdown: str):
     return out
 
 
+# Advice that puts a sign off: no service named, but "wait", "rest it", "mention it to your
+# physio at your next session". A 999 or 111 sign with such advice and no service as urgent as
+# its tier is re-tiered as surely as one sent to the GP.
+DEFER = re.compile(r"(?<!not )(?<!n't )(?<!never )\bwait\b(?! for (the|an?) (ambulance|call ?back|paramedics?))|"
+                   r"\bsee (if|whether) it (settles|passes|goes|eases|improves)|\brest (it|up)\b|\bkeep an eye on\b|"
+                   r"\bmonitor\b|\bnext (appointment|session|visit|treatment)|\b(see|tell|mention (it|this|them) to|ask|book|visit|show)\b"
+                   r"[^.]{0,30}\b(physio(therapist)?|osteopath|chiropractor|massage therapist|sports therapist|personal trainer|"
+                   r"coach|pharmacist)\b|\bnothing to worry\b|\bnormal after\b", re.I)
+
+
 def _signs_in(text: str, tiers: Tiers) -> list[tuple[Tier, Sign]]:
     return [(t, s) for t in tiers.tiers for s in t.signs if s.found_in(text)]
 
@@ -151,6 +157,11 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
                 problems.append(Problem(file, line + offset, (
                     f"sends '{sign.text}' to {SERVICE_NAMES[level]}, but it is a '{tier.title}' sign; "
                     f"when sources disagree on urgency the more urgent one wins. Remove this advice: {fix}")))
+                break
+            if not level and tier.level >= LEVELS["urgent"] and (put_off := DEFER.search(text)):
+                problems.append(Problem(file, line + offset, (
+                    f"sends '{sign.text}' to no service ('{put_off.group(0)}'), but it is a '{tier.title}' sign; "
+                    f"never tell readers to wait with it or take it elsewhere. Remove this advice: {fix}")))
                 break
         problems += _box_colour(text, found, tiers, file, line + offset)
         distinct = {s.text for _, s in found if _.id != "gp"}
@@ -227,7 +238,7 @@ def _article_block(markdown: str, file: str, offset: int) -> list[Problem]:
         return [Problem(file, 1 + offset, "has no '## When to get help' section; add one with <!-- md:urgent-help --> on its own line")]
     nxt = re.compile(r"^#{1,2}[ \t]", re.M).search(markdown, heading.end())
     section = markdown[heading.end(): nxt.start() if nxt else len(markdown)]
-    if not any(m.group(1) is None for m in SHORTCODE.finditer(section)):
+    if not any(m.group(1) is None for m in shortcodes(SHORTCODE, section)):  # one inside a code block shows no box
         line = markdown.count("\n", 0, heading.start()) + 1 + offset
         return [Problem(file, line, "the 'When to get help' section does not show the shared tiers; add <!-- md:urgent-help --> on its own line")]
     return []

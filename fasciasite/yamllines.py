@@ -35,7 +35,24 @@ class _Loader(yaml.SafeLoader):
     """Safe YAML whose mappings and sequences keep their lines."""
 
 
+def refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    """A key written twice in one mapping: PyYAML keeps the last one silently, so a second
+    `nsaids:` at the end of includes/safety.yml would replace the whole first block. Merge
+    keys (<<) are left to PyYAML: an explicit key may override a merged one."""
+    seen: dict[str, int] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if key.value in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key '{key.value}' appears twice in one mapping (lines {seen[key.value]} and {line}), "
+                "and the second silently replaces the first; keep one", key.start_mark)
+        seen[key.value] = line
+
+
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LinedDict:
+    refuse_duplicate_keys(node)
     loader.flatten_mapping(node)
     result = LinedDict(loader.construct_pairs(node, deep=True))
     result.line = node.start_mark.line + 1
@@ -80,5 +97,7 @@ def load(path: Path, shown: str) -> tuple[object, str | None]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "appears twice" in problem:
+            return None, f"{where}: {problem}"
         return None, (f"{where}: is not valid YAML ({problem}); fix the indentation or quoting there "
                       "(use spaces, not tabs; a value containing ': ' needs quotes)")

@@ -16,7 +16,7 @@ from pathlib import Path
 from conftest import ROOT
 from mkdocs.utils.meta import get_data
 
-from fasciasite import bib, bibcheck, citesyntax, feed, fmsyntax, frontmatter, glossary, numbers, outputcheck, urgent
+from fasciasite import bib, bibcheck, citesyntax, evidence, feed, fmsyntax, frontmatter, glossary, numbers, outputcheck, ratings, urgent
 from fasciasite import published as pub
 from fasciasite import tiers as tiers_mod
 from fasciasite.config import load_mkdocs_yml
@@ -127,7 +127,7 @@ def output(planted: dict) -> str:
     """The post-build output check on a one-page built site: {'body': html, 'files': {path: bytes}}."""
     root = Path(tempfile.mkdtemp(prefix="badoutput-"))
     try:
-        (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+        (root / "mkdocs.yml").write_text(planted.get("config", SITE_CONFIG), encoding="utf-8")
         body = planted.get("body", "")
         (root / "docs").mkdir()
         (root / "docs" / "page.md").write_text(f"# Page\n\nIntro.\n\n{body}\n", encoding="utf-8")
@@ -240,9 +240,42 @@ def feed_length(counts: tuple[int, int]) -> str:
     return feed.feed_length_problem(ROOT / "mkdocs.yml", length, articles) or ""
 
 
+def urgent_article(markdown: str) -> str:
+    """The urgent-help lint on an article (its 'When to get help' section must show the tiers)."""
+    return _lines(urgent.lint(markdown, TIERS, "docs/x.md", is_article=True))
+
+
+def ratings_rows(markdown: str) -> str:
+    """The evidence box's rows against their sources (fasciasite.ratings, as the build runs it)."""
+    entries, _ = bib.parse_bib(ROOT / "references.bib")
+    return _lines(ratings.check_rows(markdown, entries, "docs/x.md"))
+
+
+DATA_FILES = ("references.bib", "includes/sources.yml", "includes/safety.yml", "includes/urgent-help.yml",
+              "includes/urgent-pins.yml")
+
+
+def evidence_data(planted: tuple[str, object]) -> str:
+    """The data-file rules of fasciasite.evidence (sources, findings, fields, safety data and
+    sources, pins' sources) after `edit(text) -> text` of one data file: (file, edit)."""
+    file, edit = planted
+    root = Path(tempfile.mkdtemp(prefix="badevidence-"))
+    try:
+        for name in DATA_FILES:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            text = (ROOT / name).read_text(encoding="utf-8")
+            (root / name).write_text(edit(text) if name == file else text, encoding="utf-8")
+        (root / "docs").mkdir()
+        problems = evidence.Project(root, TODAY).data_problems()
+        return "\n".join(str(p) for found in problems.values() for p in found)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 KINDS = {
     "front matter": front_matter, "figures": figures, "citations": citations, "urgent lint": urgent_lint,
     "urgent data": urgent_data, "urgent pins": urgent_pins, "output": output, "redirects": redirects,
     "url history": url_history, "url list": url_list, "glossary": glossary_text, "bib": bib_entries,
-    "markdown lint": markdown_lint, "feed": feed_length,
+    "markdown lint": markdown_lint, "feed": feed_length, "urgent article": urgent_article, "ratings": ratings_rows,
+    "evidence data": evidence_data,
 }

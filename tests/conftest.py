@@ -131,6 +131,11 @@ def make_fixture_site(root: Path, pages: dict[str, str], bib: str | None = None,
     (root / "references.bib").write_text(
         bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    if bib is not None:
+        # Every build checks that includes/safety.yml cites entries of references.bib (issue 20);
+        # a fixture's own bib does not hold the real safety sources, so it gets no safety data.
+        # A test of safety blocks writes its own includes/safety.yml (tests/test_evidence_build.py).
+        (root / "includes" / "safety.yml").write_text("treatments: {}\n", encoding="utf-8")
     # Plain data (written back below): mkdocs.yml uses no YAML tags (tests/test_architecture.py).
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["nav"] = nav or list(pages)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
-from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, PAGES, PASS, TARGET, WIKI, article, page
+from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, PAGES, PAREN, PASS, TARGET, article, page
 
 from fasciasite import bibcheck
 
@@ -113,7 +113,7 @@ def pass_site(tmp_path_factory):
     pages = {"index.md": page("Home", "Text.")}
     for _case, planted, _expected in PASS:
         pages.update(planted)
-    config = make_fixture_site(root, pages, bib="\ufeff" + REAL_BIB + WIKI)  # O5: a BOM in references.bib
+    config = make_fixture_site(root, pages, bib="\ufeff" + REAL_BIB + PAREN)  # O5: a BOM in references.bib
     result = mkdocs_build(config, root / "site")
     assert result.returncode == 0, output(result)[-4000:]
     return root

@@ -216,10 +216,13 @@ PASS = [
     ("12a CRLF line endings", {"p12a.md": page("P12a", f"A claim [@{W}].").replace("\n", "\r\n")}, ["fn:" + W]),
     ("12b UTF-8 BOM", {"p12b.md": "\ufeff" + page("P12b", f"A claim [@{W}].")}, ["fn:" + W]),
     ("O5 references.bib with a BOM", pg("p-o5.md", f"A claim [@{FIRST}]."), ["fn:" + FIRST]),
-    ("O7 url with parentheses", pg("p-o7.md", "See [@wiki2024fascia]."), ['href="https://en.wikipedia.org/wiki/Fascia_(anatomy)"']),
+    ("O7 url with parentheses", pg("p-o7.md", "See [@paren2024page]."), ['href="https://www.nhs.uk/conditions/fascia_(test-data)/"']),
     ("O34b locator shown with the marker", pg("p-o34b.md", f"A claim [@{W}, p. 175] and [@{S}, chap. 3; @{W}, pp. 3-5]."),
      ['<sup class="cite-locator">(p. 175)</sup>', '<sup class="cite-locator">(chap. 3)</sup>', "(pp. 3-5)"]),
     ("O34c suppressed author is a plain marker", pg("p-o34c.md", f"Adstrum and colleagues say so [-@{W}]."), ["fn:" + W]),
 ]
-WIKI = ("\n@online{wiki2024fascia,\n  title = {Fascia},\n  organization = {Wikipedia},\n"
-        "  url = {https://en.wikipedia.org/wiki/Fascia_(anatomy)},\n  urldate = {2026-11-30}\n}\n")
+# O7's entry: a placeholder page on a host includes/sources.yml allows, with the design, certainty and
+# findings every cited entry needs (the evidence rules of issue 20 refuse the Wikipedia address it had).
+PAREN = ("\n@online{paren2024page,\n  title = {A page whose address has parentheses (test data)},\n  organization = {NHS},\n"
+         "  url = {https://www.nhs.uk/conditions/fascia_(test-data)/},\n  urldate = {2026-11-30},\n  design = {web page},\n"
+         "  certainty = {not graded},\n  findings = {Test data: what the page says.}\n}\n")

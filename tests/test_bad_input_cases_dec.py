@@ -1,5 +1,6 @@
 """The 7 December bad-input audit as data (../shared/research/audit-2026-12-07/bad-input-2026-12-07.md),
-and 40 new author mistakes in classes neither audit table holds.
+40 new author mistakes in classes neither audit table holds, and a fresh round's safety-class
+cases (FRESH; research/bad-input-2026-12-07-fresh.md).
 
 A row is (id, kind, planted, expected, before):
   kind      how it is run (tests/bad_input_kinds.py KINDS), or "covered" when another test
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bad_input_kinds import article
+from bad_input_kinds import SITE_CONFIG, article
 
 SIGN_WALKING = "new difficulty walking, or your legs feel weak, heavy or clumsy"
 
@@ -268,4 +269,107 @@ NEW = [
      ["/fascia/what-is-fascia/ (listed since", "was removed from the list"], "new"),
     ("N-40", "bib", CROSSREF.replace("crossref = {example2012handbook}", "crossref = {example2012handbok}"),
      ["entry 'author2012chapter': crossref 'example2012handbok' names no entry", "did you mean example2012handbook"], "new"),
+]
+
+# ── A fresh round of 7 December: author mistakes in the safety classes that passed silently ──
+# (research/bad-input-2026-12-07-fresh.md; "before" is the verdict on the unfixed checkout)
+
+
+def gps_jpeg() -> bytes:
+    """A small phone-style photo whose EXIF holds a GPS position."""
+    import io
+
+    from PIL import Image
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (53.0, 28.0, 52.0), 3: "W", 4: (2.0, 14.0, 40.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def append(text_to_add: str):
+    return lambda text: text + text_to_add
+
+
+EMERGENCY_LEAD = "lead: Call 999 or go to A&E if you have back pain and any of these"
+PE_ITEM = '      - service: "999"\n        text: >-\n          you have pain and swelling in one leg and you are breathless'
+SITE_CONFIG_EXTERNAL_JS = SITE_CONFIG.replace("  - javascripts/a11y.js\n",
+                                               "  - javascripts/a11y.js\n  - https://www.googletagmanager.com/gtag/js?id=G-TEST123\n")
+BOX = '!!! info "How strong is the evidence?"\n\n    | Claim | {col} | Why |\n    |---|---|---|\n'
+FRESH = [
+    # The urgent-help tiers: the words in the boxes, the patterns, the pins
+    ("Z-01", "urgent data", replace(EMERGENCY_LEAD, "lead: Ask for an urgent GP appointment if you have back pain and any of these"),
+     ["includes/urgent-help.yml:", "tier 'emergency': its lead 'Ask for an urgent GP appointment", "the emergency box is for 999 or A&E"],
+     "silent"),
+    ("Z-02", "urgent data", replace('reach: "**How to get help:** call 999, or go to your nearest A&E."',
+                                    'reach: "**How to get help:** contact your GP practice."'),
+     ["tier 'emergency': its reach '**How to get help:** contact your GP practice.' sends readers to a routine GP visit"], "silent"),
+    ("Z-03", "urgent data", replace("  - id: emergency\n    title: Call 999 or go to A&E\n", "  - id: emergency\n    title: See your GP\n"),
+     ["tier 'emergency': its title 'See your GP' sends readers to a routine GP visit"], "silent"),
+    ("Z-04", "urgent data", lambda t: re.sub(r"(- text: new difficulty walking[^\n]*\n\s+match: )\[[^\n]*\]", r"\1[]", t),
+     [f"sign '{SIGN_WALKING}': its match patterns do not find the sign's own words"], "silent"),
+    ("Z-05", "urgent pins", replace("  - sign: chest pain\n    tier: emergency\n", "  - sign: chest pain\n    tier: urgent\n"),
+     ["includes/urgent-pins.yml:", "the pin of 'chest pain' gives tier 'urgent'", "names 999 / A&E"], "silent"),
+    ("Z-07", "evidence data", ("includes/urgent-pins.yml", replace("  - sign: chest pain\n    tier: emergency\n    source: [nhs_backpain]",
+                                                                   "  - sign: chest pain\n    tier: emergency\n    source: [wiewelhove2019foam]")),
+     ["includes/urgent-pins.yml:", "cites 'wiewelhove2019foam'", "is not an NHS-, NICE-, MHRA- or GOV.UK-owned page"], "silent"),
+    ("Z-07b", "urgent data", lambda t: t.replace("    signs:\n", "    signs: []\n    signs:\n", 1),
+     ["includes/urgent-help.yml:", "the key 'signs' appears twice in one mapping"], "new"),
+    ("Z-48", "urgent article", "## When to get help\n\nSee the boxes.\n\n```markdown\n<!-- md:urgent-help -->\n```\n",
+     ["docs/x.md:1: the 'When to get help' section does not show the shared tiers"], "silent"),
+    ("Z-08", "urgent lint", "If you notice numbness around your bottom, mention it to your physio at your next session.\n",
+     ["docs/x.md:1: sends 'numbness or tingling around your genitals or buttocks' to no service"], "silent"),
+    ("Z-09", "urgent lint", "If you lose control of your bladder, wait a day or two to see if it settles.\n",
+     ["docs/x.md:1: sends 'loss of bladder or bowel control (peeing or pooing yourself)' to no service ('wait')"], "silent"),
+    ("Z-09b", "urgent lint", "Chest pain with back pain could be a heart attack. Call 999 straight away. Do not wait to see whether "
+                             "it passes.\n\nA physiotherapist will ask about bladder changes and numbness in both legs.\n", [], "new"),
+    # Safety blocks
+    ("Z-11", "evidence data", ("includes/safety.yml", replace(PE_ITEM, PE_ITEM.replace('"999"', '"GP"'))),
+     ["includes/safety.yml:", "treatment 'massage'", "names 'chest pain', which the NHS sends to 999, but its service is 'GP'"], "silent"),
+    ("Z-12", "evidence data", ("includes/safety.yml", replace('      - service: "999"\n        text: you have severe chest or stomach pain',
+                                                              '      - service: "111"\n        text: you have severe chest or stomach pain')),
+     ["treatment 'nsaids'", "names 'chest or stomach pain', which the NHS sends to 999, but its service is '111'"], "silent"),
+    ("Z-12b", "evidence data", ("includes/safety.yml", replace('        text: >-\n          your lips, mouth, tongue or throat swell',
+                                                               '        text: >-\n          your lips, mouth, tongue or throat swell', 1)),
+     [], "new"),   # the data as it is: the NHS's 111 items (trouble breathing after gabapentin) are no false alarm
+    ("Z-14", "evidence data", ("includes/safety.yml", append("\n  nsaids:\n    title: NSAIDs\n    names: ['\\bibuprofen\\b']\n"
+                                                              "    ask_first:\n      lead: Ask a pharmacist first if you\n      items:\n"
+                                                              "        - text: take other medicines\n          cite: [nhs_ibuprofen]\n")),
+     ["includes/safety.yml:", "the key 'nsaids' appears twice in one mapping", "the second silently replaces the first"], "silent"),
+    ("Z-15", "evidence data", ("includes/safety.yml", replace("names: ['dry[- ]needl\\w*']", "names: ['dry[- ]needl\\w*', '']")),
+     ["includes/safety.yml:", "treatment 'dry-needling': names: '' matches any sentence"], "unclear"),
+    # Evidence ratings against their sources
+    ("Z-22", "ratings", BOX.format(col="Strength") + "    | Rolling eases soreness | **Strong** | A lab study [@schleip2012strainhardening] |\n",
+     ["docs/x.md:3: the evidence table's header (claim | strength | why) has no Rating column"], "silent"),
+    ("Z-23", "ratings", BOX.format(col="Rating").replace("How strong", "How good")
+     + "    | Rolling eases soreness | **Strong** | A lab study [@schleip2012strainhardening] |\n",
+     ["docs/x.md:5: rating 'Strong' is stronger than its best source allows (Very limited)"], "unclear"),
+    ("Z-25", "ratings", BOX.format(col="Rating") + "    | Rolling eases soreness | **Limited** | A review [@wiewelhove2019foam] |\n\n"
+                        "    For people with back pain:\n\n    | Claim | Rating | Why |\n    |---|---|---|\n"
+                        "    | Rolling the hips eases back pain | **Strong** | One lab study [@schleip2012strainhardening] |\n",
+     ["docs/x.md:11: rating 'Strong' is stronger than its best source allows (Very limited)"], "unclear"),
+    # Third-party and active content
+    ("Z-26", "output", {"config": SITE_CONFIG_EXTERNAL_JS}, ["mkdocs.yml:4: extra_javascript loads https://www.googletagmanager.com/gtag/js"],
+     "unclear"),
+    ("Z-27", "output", {"config": "site_url: https://mysportinjury.github.io/fascia-back-pain/\ntheme:\n  name: material\n  font:\n    text: Inter\n"},
+     ["mkdocs.yml:4: theme font is on, so Material loads Google Fonts", "font: false"], "unclear"),
+    ("Z-29", "output", {"body": '<a href="https://www.nhs.uk/" ping="https://tracker.example.org/p">NHS</a>'},
+     ["docs/page.md:5: <a ping> reports the click to https://tracker.example.org/p on another host"], "silent"),
+    ("Z-30", "output", {"body": '<a href="java&#x09;script:alert(document.cookie)">Tap for tips</a>'},
+     ["docs/page.md:5: a javascript: URL in href= on <a>"], "silent"),
+    ("Z-30b", "output", {"body": '<a href="&#x0A; javascript:alert(1)">tips</a> <img alt="x" src="ht&#x09;tps://cdn.example.org/x.png">'},
+     ["a javascript: URL in href= on <a>", "<img src> loads", "from another host (cdn.example.org)"], "new"),
+    ("Z-32", "output", {"body": '<base href="https://example.org/">'}, ["docs/page.md:5: <base href=\"https://example.org/\"> changes where"],
+     "silent"),
+    ("Z-40", "output", {"body": "<!-- figures read on sci-hub.se/10.3389/fphys.2019.00376 -->"},
+     ["docs/page.md:5: an HTML comment is published in the page's source", "sci-hub.se"], "silent"),
+    ("Z-43", "output", {"files": {"assets/photo.jpg": gps_jpeg()}},
+     ["docs/assets/photo.jpg:1: image carries a GPS position in its metadata", "--shrink docs/assets/photo.jpg"], "silent"),
+    ("Z-49", "output", {"body": '<svg width="20" height="20"><image href="https://upload.wikimedia.org/x.png" width="20" height="20"/></svg>'},
+     ["docs/page.md:5: <image href> loads https://upload.wikimedia.org/x.png from another host"], "silent"),
+    # Canonical source addresses
+    ("Z-35", "evidence data", ("includes/sources.yml", replace("allowed:\n", 'allowed:\n  "*.co.uk": {class: nhs, reason: "UK health sites"}\n')),
+     ["includes/sources.yml:", "'*.co.uk' would allow every site under .co.uk, where anyone can register a name"], "silent"),
+    ("Z-36", "evidence data", ("references.bib", replace("doi      = {10.3389/fphys.2019.00376},", "doi      = {10.13140/RG.2.2.12345.67890},")),
+     ["entry 'wiewelhove2019foam': doi 10.13140/RG.2.2.12345.67890 is a DOI ResearchGate gives an upload"], "silent"),
 ]

@@ -1,5 +1,6 @@
-"""Every case of the 7 December bad-input audit, its probes, and 40 new author mistakes
-(tests/test_bad_input_cases_dec.py) fails clearly, or passes where it is not a mistake.
+"""Every case of the 7 December bad-input audit, its probes, 40 new author mistakes and the
+fresh round's safety-class cases (tests/test_bad_input_cases_dec.py) fails clearly, or passes
+where it is not a mistake.
 
 Each row runs in-process through the same function the build and `make check` call
 (tests/bad_input_kinds.py), so the whole table takes seconds; the build and make check
@@ -13,9 +14,9 @@ import re
 import pytest
 from bad_input_kinds import KINDS, article
 from conftest import ROOT, make_fixture_site, mkdocs_build
-from test_bad_input_cases_dec import DEC7, NEW, PROBES
+from test_bad_input_cases_dec import DEC7, FRESH, NEW, PROBES
 
-ROWS = DEC7 + PROBES + NEW
+ROWS = DEC7 + PROBES + NEW + FRESH
 
 
 def test_the_table_holds_every_counted_case_and_forty_new_ones():

@@ -46,10 +46,10 @@ def test_the_line_map_leads_expanded_lines_to_the_shortcode_and_later_lines_home
 
 
 def test_the_dispatcher_expands_known_names_and_leaves_code_and_deferred_ones():
-    text = "<!-- md:a -->\n`<!-- md:a -->`\n<!-- md:later -->\n<!-- md:b x=1 -->"
+    text = "<!-- md:a -->\n`<!-- md:a -->`\n<!-- md:later -->\n<!-- md:b x=1 -->\n```\n<!-- md:a -->\n```\n    <!-- md:c -->"
     out = shortcodes.expand(text, {"a": lambda whole, args: "A", "later": lambda whole, args: None,
-                                   "b": lambda whole, args: f"B({args})"})
-    assert out == "A\n`<!-- md:a -->`\n<!-- md:later -->\nB(x=1)"
+                                   "b": lambda whole, args: f"B({args})", "c": lambda whole, args: f"[{whole}]"})
+    assert out == "A\n`<!-- md:a -->`\n<!-- md:later -->\nB(x=1)\n```\n<!-- md:a -->\n```\n[    <!-- md:c -->]"
 
 
 def test_a_rebuild_by_the_same_plugin_starts_clean(tmp_path, monkeypatch):

@@ -3,7 +3,8 @@ the real search of the built site in Chromium, and the "nothing matched" panel (
 axe in light and dark, the 404 page's search).
 
 Fails when an urgent query's first result is not the red-flags page, or when fewer than
-95 % of queries have an acceptable page in the top three. Uses test_browser.py's fixtures
+97 % of queries have an acceptable page in the top three, or when a re-ranking rule of
+docs/javascripts/search-worker.js stops working (its own cases, below). Uses test_browser.py's fixtures
 (Debian's Chromium, the site served by fasciasite.serve; skipped without Chromium, except in CI).
 """
 from __future__ import annotations
@@ -18,7 +19,25 @@ from fasciasite import searchqueries, sheet
 
 pytestmark = pytest.mark.browser
 QUERIES = ROOT / "tests" / "search_queries.yml"
-MIN_TOP3 = 0.95
+MIN_TOP3 = 0.97  # met on 7 Dec 2026 (issue 23 part 5, second pass); raise it, never lower it
+
+# Each rule of the worker's re-ranking, with cases of its own: (query, page, must be within
+# this rank). The public set at 97 % would still pass with one rule broken; these do not.
+RERANK_RULES = {
+    "filler words (best, thing, tips) are dropped like stop words": [
+        ("best thing for lower back pain", "back-pain/what-helps/", 3),
+        ("tips for a sore back", "back-pain/what-helps/", 3),
+    ],
+    "a query word matches its form one or two letters shorter (lower: Low back pain)": [
+        ("lower back ache", "back-pain/what-helps/", 1),
+        ("best thing for lower back pain", "back-pain/what-helps/", 3),
+    ],
+    "title words are weighted like coverage, so a query word no title has still counts": [
+        ("pain going down my leg", "back-pain/sciatica/", 3),
+        ("pain down one leg", "back-pain/sciatica/", 3),
+        ("leg pain coming from my back", "back-pain/sciatica/", 3),
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +71,17 @@ def test_readers_queries_find_a_right_page_in_the_top_three(answers):
 
 def test_no_query_about_a_topic_the_site_covers_finds_nothing(answers):
     assert [a.query.text for a in answers if not a.results] == []
+
+
+@pytest.mark.parametrize("rule", list(RERANK_RULES))
+def test_each_reranking_rule_puts_its_page_high_enough(browser, site_url, rule):  # noqa: F811
+    cases = RERANK_RULES[rule]
+    queries = [searchqueries.Query(text, [page]) for text, page, _ in cases]
+    with new_context(browser) as context:
+        found = searchqueries.run(context.new_page(), site_url, queries)
+    wrong = [f"{a.query.text!r}: {a.query.pages[0]} at {a.rank}, wanted within {within}: {a.results[:3]}"
+             for a, (_, _, within) in zip(found, cases, strict=True) if a.rank is None or a.rank > within]
+    assert not wrong, f"{rule}:\n" + "\n".join(wrong)
 
 
 def search_for(page, text: str) -> None:

@@ -136,3 +136,24 @@ def test_an_article_without_urgent_first_keeps_its_byline_under_the_title(built_
     order = [_label(el) for el in _article_children(built_site, "fascia/what-is-fascia/index.html")][:2]
     assert order == ["h1", "article-byline"]
     assert "<!-- byline -->" not in (built_site / "back-pain/red-flags/index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_with_tooltips_false_starts_without_material_tooltips(built_site):
+    """The red-flags page loads fast (issue 26): no tooltip or citation-preview feature in the
+    config Material reads at start; other pages keep them."""
+    def features_script(page: str) -> str:
+        text = (built_site / page).read_text(encoding="utf-8")
+        return text[text.index('id="__config"'):text.index("</script>", text.index("config.search ="))]
+    assert 'config.features = config.features.filter' in features_script("back-pain/red-flags/index.html")
+    assert 'config.features = config.features.filter' not in features_script("fascia/what-is-fascia/index.html")
+
+
+def test_the_999_box_reads_in_under_a_minute_at_the_sites_reading_pace():
+    """Issue 26: the urgent part is read in under a minute (the site's own pace, the one its
+    "min read" uses). Counted on the rendered box: title, lead, signs, note and reach line."""
+    from fasciasite.articles import WORDS_PER_MINUTE
+
+    box = urgent.render(TIERS, "emergency", "back-pain/red-flags.md")
+    text = re.sub(r"\[@[^\]]*\]|\]\([^)]*\)|!!!.*?\"|[*\[]", " ", box)
+    words = len(re.findall(r"[A-Za-z0-9&']+", text))  # the title stays in text, after its admonition marker
+    assert words <= WORDS_PER_MINUTE, f"the 999 box has {words} words: over a minute at {WORDS_PER_MINUTE} a minute"

@@ -3,7 +3,8 @@
  * Material for MkDocs lets a site provide its search worker (its __config "search" URL);
  * overrides/main.html points it here, with Material's worker as ?worker=..., and this file
  * loads that worker unchanged. One thing is added, before Material sees a query: English
- * stop words are dropped ("is my back pain an emergency" -> "back pain emergency").
+ * stop words are dropped ("is my back pain an emergency" -> "back pain emergency"), and so
+ * are filler words that name no topic ("best thing for sciatica" -> "sciatica": FILLER).
  * Material appends a wildcard to every word and lunr then skips its stop-word filter, so
  * "my" matched "myofascial" and "in" matched "incontinence": every question ranked pages
  * by its smallest words. A query of stop words only, or one with search syntax
@@ -21,11 +22,14 @@
  *   phrase    the share of the query's adjacent word pairs, as typed (stop words included:
  *             "at work", "bed rest") or two content words at most two words apart
  *             ("posture ... work"), that the article has in that order,
- *   title     the share of the query's words its title names ("pilates back").
+ *   title     the share of the query's words its title names ("pilates back"), weighted
+ *             like coverage, so a query word that no title has counts against every title.
  * Material's score is damped (its square root: one heading that starts with a query word,
  * "rest" in "restrictions", scored 350 times a page that says "bed rest") and multiplied by
- * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title). Words are compared by lunr's stemmer, a query word as a prefix
- * (Material's trailing wildcard). Material has no phrase or proximity search, and its
+ * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title). Words are compared
+ * by lunr's stemmer, a query word as a prefix (Material's trailing wildcard) or as a word one
+ * or two letters shorter ("lower" matches "Low back pain", "golfer" matches "golf": the
+ * stemmer keeps these apart). Material has no phrase or proximity search, and its
  * page boost (front matter search.boost) is per page, not per query: hence this code.
  */
 const STOP = new Set(("a able about across after all almost also am among an and any are as at be because " +
@@ -35,11 +39,17 @@ const STOP = new Set(("a able about across after all almost also am among an and
   "than that the their them then there these they this tis to too twas us wants was we were what when where " +
   "which while who whom why will with would yet you your").split(" "))
 
+// Filler words readers put around a topic ("the best thing for lower back pain", "tips for a
+// sore back"): they name no topic, and "best" matched "in the best studies" on the sport page.
+// Dropped like stop words and kept in phrases as typed; lunr does not drop them, so the index keeps them.
+const FILLER = new Set("best thing things stuff way ways tips".split(" "))
+const ignored = word => STOP.has(word) || FILLER.has(word)
+
 function readable(query) {
   query = query.replace(/[\u2018\u2019]/g, "'")
   if (/["+\-~^*:]/.test(query.replace(/(\w)-(\w)/g, "$1 $2"))) return query
   const words = query.split(/\s+/).filter(Boolean)
-  const kept = words.filter(word => !STOP.has(word.toLowerCase().replace(/[?!.,;]+$/, "")))
+  const kept = words.filter(word => !ignored(word.toLowerCase().replace(/[?!.,;]+$/, "")))
   return kept.length ? kept.join(" ") : query
 }
 
@@ -110,9 +120,23 @@ function prefixed(sorted, prefix) {  // the words of `sorted` that start with `p
   for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i])
   return out
 }
-function positions(page, word) {  // where the article has a word starting with `word`
+// A word form of a query word: the same word cut by one or two letters, at least three left
+// ("lower" -> "low", "squats" -> "squat", "golfer" -> "golf"); lunr's stemmer keeps these apart.
+function shorter(word, other) {
+  return other.length >= 3 && word.length - other.length >= 1 && word.length - other.length <= 2 && word.startsWith(other)
+}
+// The article's words that match a query word: those it starts (Material's wildcard) and its shorter forms.
+function matching(page, word) {
+  const out = prefixed(page.sorted, word)
+  for (let cut = 1; cut <= 2; cut++) {
+    const other = word.slice(0, -cut)
+    if (shorter(word, other) && page.at.has(other)) out.push(other)
+  }
+  return out
+}
+function positions(page, word) {  // where the article has a word matching `word`
   const out = new Set()
-  for (const w of prefixed(page.sorted, word)) for (const i of page.at.get(w)) out.add(i)
+  for (const w of matching(page, word)) for (const i of page.at.get(w)) out.add(i)
   return out
 }
 function ordered(page, a, b, within) {  // a word a, then b at most `within` words later
@@ -126,7 +150,7 @@ function ordered(page, a, b, within) {  // a word a, then b at most `within` wor
 // The query as typed (stop words included), stemmed: [{word, stop}], search syntax removed.
 function parse(typed) {
   return typed.replace(/[\u2018\u2019]/g, "'").replace(/~\d*|[+*^:"]/g, " ").toLowerCase().split(separatorRe)
-    .filter(Boolean).map(word => ({ word: stem(word), stop: STOP.has(word) }))
+    .filter(Boolean).map(word => ({ word: stem(word), stop: ignored(word) }))
 }
 
 // The weighted measures: [{test(page) -> bool, kind}] with an idf weight each.
@@ -136,11 +160,16 @@ function measures(typed) {
   const add = (kind, test) => {
     let df = 0
     for (const page of pages.values()) if (test(page)) df++
-    if (df) found.push({ kind, test, idf: Math.log(1 + pageCount / df) })
+    const idf = df ? Math.log(1 + pageCount / df) : 0
+    if (df) found.push({ kind, test, idf })
+    return idf
   }
   for (const w of new Set(content.map(c => c.word))) {
-    add("coverage", page => prefixed(page.sorted, w).length > 0)
-    add("title", page => page.title.some(t => t.startsWith(w)))
+    const idf = add("coverage", page => matching(page, w).length > 0)
+    // Title words are weighted like coverage, so a word that no title has still counts in the
+    // share: weighted by titles alone, "pain" (in 15 titles) gave every such title full marks
+    // for "pain going down my leg", and the sciatica page, without "pain" in its title, none.
+    if (idf) found.push({ kind: "title", test: page => page.title.some(t => t.startsWith(w) || shorter(w, t)), idf })
   }
   for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a content word
     if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i].word, words[i + 1].word, 0))
