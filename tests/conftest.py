@@ -37,10 +37,11 @@ ENGINE = os.environ.get("SITE_ENGINE", "mkdocs")
 IN_PROCESS = os.environ.get("FASCIASITE_TEST_SUBPROCESS") != "1"
 
 
-def mkdocs_build(config_file: Path, site_dir: Path, *extra: str, engine: str | None = None):
+def mkdocs_build(config_file: Path, site_dir: Path, *extra: str, engine: str | None = None, in_process: bool = IN_PROCESS):
     """A strict build, as `make build` runs it; returns the finished process or an InProcessBuild
-    (returncode, stdout, stderr; never raises)."""
-    if IN_PROCESS and not extra and (engine or ENGINE) == "mkdocs":
+    (returncode, stdout, stderr; never raises). in_process=False: a new process, for a test of
+    what carries over from one `make build` to the next (plugins keep state within a process)."""
+    if in_process and not extra and (engine or ENGINE) == "mkdocs":
         return build_in_process(config_file, site_dir)
     return subprocess.run(
         [sys.executable, "-m", engine or ENGINE, "build", "--strict", "-f", str(config_file), "-d", str(site_dir), *extra],
