@@ -14,7 +14,8 @@ first failure; a step that needs the build is skipped when the build failed):
   links        python -m fasciasite.links on the built site (offline)
   bib          python -m fasciasite.bib: references.bib, every [@key], every entry cited
   urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
-  numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings
+  numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings;
+               no percentage or proportion without a source
   articles     python -m fasciasite.articlecheck: key points, length, citations, evidence box, help section
   readability  python -m fasciasite.readability: Flesch-Kincaid grade of each article (limit 9)
   spelling     codespell with the project word list (.codespell-words.txt)

@@ -3,7 +3,9 @@
   on_config         read every entry's findings field from the bibtex plugin's bib_file
   on_page_markdown  (priority 110, on the author's Markdown) report each number in a cited
                     sentence that none of its cited entries' findings states: file:line,
-                    the number, the keys and the fix. Strict builds fail on them.
+                    the number, the keys and the fix; a percentage or proportion with no
+                    source, and the description's figures against the page's sources.
+                    Strict builds fail on them.
 """
 from __future__ import annotations
 
@@ -31,9 +33,12 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     if not _state["on"]:
         return markdown
-    offset = 0
+    offset, description, line = 0, None, 1
     if page.file.abs_src_path:
-        offset = urgent.front_matter_lines(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))
-    for problem in numbers.check_page(markdown, _state["findings"], f"docs/{page.file.src_uri}", offset):
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+        offset = urgent.front_matter_lines(source)
+        description, line = numbers.description_of(source)
+    for problem in numbers.check_page(markdown, _state["findings"], f"docs/{page.file.src_uri}", offset,
+                                      description, line):
         log.error(str(problem))
     return markdown
