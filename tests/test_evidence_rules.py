@@ -103,6 +103,30 @@ def test_the_allow_list_file_itself_is_checked(tmp_path):
         "includes/sources.yml:3: 'b.org' needs exactly {class: ..., reason: ...}"]
 
 
+
+@pytest.mark.parametrize("pattern, klass, ok", [
+    ("www.bestpharmacy.co.uk", "nhs", False),       # a pharmacy's copy passed off as an NHS page
+    ("nhs-advice.org", "nhs", False),                # a look-alike name outside the NHS domains
+    ("www.nice-guidance.com", "nice", False),
+    ("www.gov.uk.example.org", "govuk", False),      # the domain must end the host, not start it
+    ("mhra-alerts.net", "mhra", False),
+    ("www.newtrust.nhs.uk", "nhs", True),            # an NHS trust under nhs.uk
+    ("*.nhsgrampian.nhs.scot", "nhs", True),
+    ("www.gov.uk", "mhra", True),                    # the MHRA publishes on GOV.UK
+    ("www.bestpharmacy.co.uk", "publisher", True),   # the class of its real owner is not restricted
+])
+def test_a_health_owner_class_is_only_given_to_its_own_domains(tmp_path, pattern, klass, ok):
+    (tmp_path / "includes").mkdir()
+    (tmp_path / sources.DATA_FILE).write_text(f'allowed:\n  "{pattern}": {{class: {klass}, reason: "a body"}}\n',
+                                               encoding="utf-8")
+    _, problems = sources.load_for(tmp_path)
+    if ok:
+        assert problems == []
+    else:
+        [p] = problems
+        assert p.line == 2 and f"is given class {klass}, but it is not under one of its domains" in p.message
+        assert "HEALTH_DOMAINS in fasciasite/sources.py" in p.message
+
 # ── 1b, 1c findings and the evidence fields ──────────────────────────────────
 
 
