@@ -14,7 +14,10 @@ first failure; a step that needs the build is skipped when the build failed):
   links        python -m fasciasite.links on the built site (offline)
   bib          python -m fasciasite.bib: references.bib, every [@key], every entry cited
   urgent       python -m fasciasite.urgent: no page re-words or re-tiers the urgent-help tiers
-  numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings
+  urgent-history python -m fasciasite.pinhistory: no urgent-help pin was made less urgent than git history
+                 shows, unless it records lowered_from with its NHS source
+  numbers      python -m fasciasite.numbers: every number in a cited sentence is in its sources' findings;
+               no percentage or proportion without a source
   articles     python -m fasciasite.articlecheck: key points, length, citations, evidence box, help section
   readability  python -m fasciasite.readability: Flesch-Kincaid grade of each article (limit 9)
   spelling     codespell with the project word list (.codespell-words.txt)
@@ -78,6 +81,7 @@ def steps(site: str, config: dict) -> dict[str, list[str]]:
         "links": [PY, "-m", "fasciasite.links", site],
         "bib": [PY, "-m", "fasciasite.bib"],
         "urgent": [PY, "-m", "fasciasite.urgent"],
+        "urgent-history": [PY, "-m", "fasciasite.pinhistory", "--root", "."],
         "numbers": [PY, "-m", "fasciasite.numbers"],
         "articles": [PY, "-m", "fasciasite.articlecheck", "--docs", "docs", "--config", "mkdocs.yml"],
         "readability": [PY, "-m", "fasciasite.readability", "--max-grade", "9", *article_dirs(config)],

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ref": ("fasciasite.add_reference", "a references.bib entry for a DOI, PMID or PMCID"),
     "refs-online": ("fasciasite.refs_online", "references.bib against Crossref and PubMed"),
     "urgent": ("fasciasite.urgent", "pages that re-word or re-tier the urgent-help advice"),
+    "pin-history": ("fasciasite.pinhistory", "no urgent-help pin lowered without its NHS source, across the history"),
     "numbers": ("fasciasite.numbers", "figures that their sources' findings do not state"),
     "evidence": ("fasciasite.evidence", "the evidence rules: ratings, searches, safety blocks"),
     "records": ("fasciasite.records", "the audit and search records"),

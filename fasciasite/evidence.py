@@ -8,7 +8,7 @@ Rules (each problem `file:line: what is wrong; the fix`):
   fields          design and certainty on every cited entry; searched, updated, review_due
                   dates; supersededby names an entry (a past review_due is a WARNING only)
   ratings         each evidence-box row cites a source and is no stronger than it allows
-  searches        "we found no trials" needs a recorded search (research/searches.yml)
+  searches        "we found no trials" needs a recorded search that quotes it (research/searches.yml)
   safety-data     includes/safety.yml is valid
   safety-pages    every article naming a treatment shows its <!-- md:safety NAME --> block
   safety-sources  includes/safety.yml and includes/urgent-help.yml cite NHS, NICE, MHRA or GOV.UK pages

@@ -54,8 +54,10 @@ class Numbers:
             bib_file = Path(config.config_file_path).parent / plugin.config.bib_file
             self.findings = numbers.load_findings([bib_file], []) if bib_file.is_file() else {}
 
-    def check(self, markdown: str, src: str, line_of: int | LineOf) -> list[str]:
-        """line_of: lines of front matter, or the line map of the expanded text (fasciasite.shortcodes)."""
+    def check(self, markdown: str, src: str, line_of: int | LineOf, source: str = "") -> list[str]:
+        """line_of: lines of front matter, or the line map of the expanded text (fasciasite.shortcodes);
+        source: the page's file, whose front-matter description answers to the page's sources."""
         if not self.on:
             return []
-        return [str(p) for p in numbers.check_page(markdown, self.findings, f"docs/{src}", line_of)]
+        description, line = numbers.description_of(source) if source else (None, 1)
+        return [str(p) for p in numbers.check_page(markdown, self.findings, f"docs/{src}", line_of, description, line)]

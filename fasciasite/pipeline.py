@@ -55,7 +55,8 @@ def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> di
 def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert site.urgent is not None and site.numbers is not None
     src, where = page.file.src_uri, f"docs/{page.file.src_uri}"
-    offset = urgent.front_matter_lines(pagesource.read(page.file.abs_src_path)[0]) if page.file.abs_src_path else 0
+    source = pagesource.read(page.file.abs_src_path)[0] if page.file.abs_src_path else ""  # the author's file
+    offset = urgent.front_matter_lines(source) if source else 0
     handlers = shortcode_handlers(site, page, config)
 
     # 1. Checks on the author's text.
@@ -70,7 +71,7 @@ def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsCon
     line_of = LineMap.between(markdown, expanded, offset)
 
     # 3. Checks through the line map, then citations prepared for mkdocs-bibtex.
-    for text in site.numbers.check(expanded, src, line_of):
+    for text in site.numbers.check(expanded, src, line_of, source):
         site.problems.add("numbers", text)
     if site.citations is not None:
         expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)

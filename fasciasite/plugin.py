@@ -20,14 +20,14 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_config        | P100 bib check (before mkdocs-bibtex reads the file) → P0 extra validated, |
 |                  | every step made → P-100 mkdocs-bibtex's registry wrapped (after it exists) |
 | on_files         | P200 file names and encodings (before any plugin reads a file) → P0 who    |
-|                  | cites what, the article list                                               |
+|                  | cites what, the article list, each safety block's search home page         |
 | on_page_markdown | P100 the page pipeline (fasciasite.pipeline: checks on the author's text,  |
 |                  | then shortcodes, then citations for mkdocs-bibtex) → [bibtex P0] → P0 page |
 |                  | metadata, glossary, cards → P-100 the '@' hidden from bibtex restored       |
-| on_page_content  | P0 References page list, first glossary use only, JSON-LD, urgent help     |
-|                  | excluded from search                                                       |
-| on_page_context  | P100 reference lists hidden → [Material search P0 indexes] → P0 feed card  |
-|                  | → P-100 restored → P-110 urgent help's exclusion mark removed → P-200 the  |
+| on_page_content  | P0 References page list, first glossary use only, JSON-LD                  |
+| on_page_context  | P100 reference lists hidden → P50 shared blocks and citation markers marked |
+|                  | out of search → [Material search P0 indexes] → P0 feed card                |
+|                  | → P-100 restored → P-110 the exclusion marks removed → P-200 the           |
 |                  | take-home sheet read from the finished page                                |
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
@@ -139,7 +139,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def _files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.citations is not None:
             files = self.citations.on_files(files, config)
-        return self.articles.on_files(files, config)
+        files = self.articles.on_files(files, config)
+        return self.search.on_files(files, config)  # each safety block's home page, from the sources
 
     on_files = CombinedEvent(_files_first, _files)
 
@@ -166,8 +167,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if self.citations is not None:
             html = self.citations.on_page_content(html, page, config, files)
         html = self.glossary.on_page_content(html, page, config, files)
-        html = self.structured.on_page_content(html, page, config, files)  # JSON-LD: needs the rendered reference list
-        return self.search.on_page_content(html, page, config, files)
+        return self.structured.on_page_content(html, page, config, files)  # JSON-LD: needs the rendered reference list
 
     @event_priority(100)  # before Material's search plugin (0) indexes page.content
     def _page_context_first(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -175,6 +175,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if self.citations is not None:
             context = self.citations.hide_references_from_search(context, page, config, nav)
         return context
+
+    @event_priority(50)  # after the reference list is cut (100), before Material's search indexes (0)
+    def _page_context_mark(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                           nav: Navigation) -> TemplateContext:
+        return self.search.mark(context, page, config, nav)
 
     def _page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                       nav: Navigation) -> TemplateContext:
@@ -190,7 +195,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     @event_priority(-110)  # after the references are restored: the urgent-help exclusion mark goes
     def _page_context_last(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                            nav: Navigation) -> TemplateContext:
-        return self.search.on_page_context(context, page, config, nav)
+        return self.search.unmark(context, page, config, nav)
 
     @event_priority(-200)  # last: the take-home sheet reads the finished content (references restored, marks out)
     def _page_context_sheet(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -199,8 +204,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
             context = self.sheets.on_page_context(context, page, config, nav)
         return context
 
-    on_page_context = CombinedEvent(_page_context_first, _page_context, _page_context_after_search, _page_context_last,
-                                    _page_context_sheet)
+    on_page_context = CombinedEvent(_page_context_first, _page_context_mark, _page_context, _page_context_after_search,
+                                    _page_context_last, _page_context_sheet)
 
     # ── After every page is rendered ─────────────────────────────────────────
 

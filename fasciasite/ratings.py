@@ -13,8 +13,10 @@ The scale and its rules (docs/about/editorial-policy.md says them in plain words
   Not tested        no good trial, and the row says so
 Every row cites at least one source; design and certainty come from references.bib.
 
-A sentence such as "we found no trials" needs a recorded search for its page in
-research/searches.yml (page, claim, where, when, terms, result).
+A sentence such as "we found no trials" needs a recorded search in research/searches.yml
+that answers that sentence: an entry for its page whose `sentence` (a short exact fragment of
+the page sentence, or a list of them) is in it. A search made for another claim on the same
+page does not cover it, and an entry whose fragment is on no line of its page is stale.
 
 Every problem is `docs/page.md:LINE: what is wrong; the fix`, naming rating and keys.
 Why our own code: no MkDocs or Material feature reads a table's meaning.
@@ -43,12 +45,12 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 SAYS_UNTESTED = re.compile(r"\bno\b[^|.;]{0,40}\b(trials?|stud(y|ies)|reviews?|tests?|evidence)\b|\bnot\s+(been\s+)?tested\b|"
                            r"\buntested\b|\bnever\s+(been\s+)?tested\b|\bnot\s+find\b", re.I)
-# "we found no trials", "we did not find a trial review", "we could not find any studies"
+# "we found no trials", "we also found no study", "we did not find a trial review", "we could not find any studies"
 WE_FOUND_NONE = re.compile(
-    r"\bwe\s+(?:(?:have\s+)?found\s+no|could\s+find\s+no|(?:did\s+not|didn't|could\s+not|couldn't|cannot|can't|have\s+not|"
+    r"\bwe\s+(?:also\s+|still\s+)?(?:(?:have\s+)?found\s+no|could\s+find\s+no|(?:did\s+not|didn't|could\s+not|couldn't|cannot|can't|have\s+not|"
     r"haven't|were\s+unable\s+to)\s+find)\b(?:\s+[\w-]+){0,4}?\s+(?:trials?|stud(?:y|ies)|(?:systematic\s+)?reviews?|evidence|"
     r"research|RCTs?)\b", re.I)
-SEARCH_FIELDS = ("page", "claim", "where", "when", "terms", "result")
+SEARCH_FIELDS = ("page", "sentence", "claim", "where", "when", "terms", "result")
 SEARCHES_FILE = "research/searches.yml"
 
 
@@ -213,7 +215,8 @@ def check_rows(markdown: str, entries: dict[str, Entry], file: str, offset: int 
 
 
 # The same claim said impersonally: "No trial has tested this", "There are no trials of ...",
-# "No study we know of has measured ...", "no trials were found", "nobody has tested it".
+# "No study we know of has measured ...", "no trials were found", "No trial found, only ...",
+# "nobody has tested it".
 # Such a clause is ours unless it carries its own citation (then it reports what a cited
 # review found, e.g. "No trial tested them for new back pain [@review]").
 _STUDIES = r"(?:randomi[sz]ed\s+|controlled\s+|clinical\s+|good\s+|published\s+|high-quality\s+)*(?:trials?|stud(?:y|ies)|(?:systematic\s+)?reviews?|RCTs?)"
@@ -222,7 +225,7 @@ NONE_IMPERSONAL = re.compile(
     r"\bno\s+" + _STUDIES + r"\s+(?:(?:that\s+)?we\s+know\s+of\s+)?(?:(?:has|have|had)\s+)?(?:yet\s+|ever\s+|so\s+far\s+)?"
     r"(?:been\s+)?" + _DONE + r"\b"
     r"|\bthere\s+(?:are|is|were|was|have\s+been|has\s+been)\s+(?:still\s+)?no\s+" + _STUDIES + r"\b"
-    r"|\bno\s+" + _STUDIES + r"\s+(?:were|was|could\s+be|have\s+been|has\s+been)\s+found\b"
+    r"|\bno\s+" + _STUDIES + r"\s+(?:(?:were|was|could\s+be|have\s+been|has\s+been)\s+)?found(?=[ \t]*(?:[,.;:|)]|$))"
     r"|\bno(?:body|\s+one)\s+has\s+(?:yet\s+|ever\s+)?" + _DONE + r"\b"
     r"|\bhas\s+(?:never|not)\s+(?:yet\s+)?been\s+(?:tested|studied)\s+in\s+(?:a\s+|any\s+)?" + _STUDIES,
     re.I)
@@ -239,11 +242,76 @@ def _clause_cites(text: str, start: int, end: int) -> bool:
 def absence_claims(markdown: str) -> list[tuple[int, str]]:
     """(line, words) for each "we found no trials"-style sentence outside code, and each
     impersonal one ("no trial has tested this") whose clause cites no source."""
+    return [(line, words) for line, words, _ in absence_sentences(markdown)]
+
+
+# A sentence ends at . ! ? followed by a space (not after "e.g." or "et al."), at a blank
+# line, and where a list item, heading, table row or admonition starts on the next line; a
+# single line break inside a paragraph is a space. A table row is one sentence: its Why cell's
+# "No trial has tested it" is about the Claim cell.
+SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)(?<!\bcf)[.!?][\"'\u201d)]*(?=\s|$)"
+                          r"|\n(?=[ \t]*(?:\n|[-*+][ \t]|\d+\.[ \t]|#|\||!!!|\?\?\?|$))")
+TABLE_ROW = re.compile(r"^[ \t]*\|.*$", re.M)
+# Words that say nothing about what was searched for ("no trials of this", "it has not been tested").
+_NO_TOPIC = frozenset("""a an and any are as at be been but by did do does for found from had has have in into is it its
+    no not of on or so still than that the their them there these they this those to was we were what which who with yet
+    you your ever far good published trial trials study studies review reviews systematic evidence research rct rcts
+    randomised randomized controlled clinical test tests tested studied measured shown""".split())
+
+
+def norm(text: str) -> str:
+    """Text with every run of white space (line breaks too) as one space, for fragment matching."""
+    return " ".join(text.split())
+
+
+def absence_sentences(markdown: str) -> list[tuple[int, str, str]]:
+    """(line, words, sentence) for each absence claim: the sentence around it, white space normalised."""
     text = prose(markdown)
     found = [m for m in WE_FOUND_NONE.finditer(text)]
     found += [m for m in NONE_IMPERSONAL.finditer(text) if not _clause_cites(text, m.start(), m.end())]
     found.sort(key=lambda m: m.start())
-    return [(text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())) for m in found]
+    result = []
+    for m in found:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        row = TABLE_ROW.match(text, line_start)
+        if row:
+            sentence = row.group(0)
+        else:
+            start = max((e.end() for e in SENTENCE_END.finditer(text, 0, m.start())), default=0)
+            end = SENTENCE_END.search(text, m.end())
+            sentence = text[start:end.end() if end else len(text)]
+        result.append((text.count("\n", 0, m.start()) + 1, norm(m.group(0)), norm(sentence)))
+    return result
+
+
+def topic_words(fragment: str) -> list[str]:
+    """The words of a fragment that say what was searched for: not the absence words
+    ("we found no trials", "no trial has tested") and not little words ("of", "this", "it")."""
+    rest = NONE_IMPERSONAL.sub(" ", WE_FOUND_NONE.sub(" ", fragment))
+    return [w for w in re.findall(r"[A-Za-z][\w'-]*", rest) if w.lower() not in _NO_TOPIC and len(w) > 1]
+
+
+def fragments_of(item: dict) -> list[str]:
+    """An entry's `sentence:` fragments (one string or a list), white space normalised."""
+    value = item.get("sentence")
+    values = value if isinstance(value, list) else [value]
+    return [norm(v) for v in values if isinstance(v, str) and v.strip()]
+
+
+def suggest_fragment(sentence: str, words: str) -> str:
+    """A fragment to record for an unanswered sentence: from its absence words, up to ten words
+    (before any citation), or the whole sentence when those say nothing about the topic."""
+    if sentence.startswith("|"):  # a table row: its Claim cell says what was searched for
+        claim = sentence.strip("| ").split("|")[0].strip()
+        if topic_words(claim):
+            return claim
+    text = sentence.split("[@")[0].strip(" |;,")
+    at = text.lower().find(words.lower())
+    short = text[max(at, 0):].split()[:10]
+    while short and short[-1].lower().strip(".;:,!?") in _NO_TOPIC:
+        short.pop()
+    short_text = " ".join(short).rstrip(".;:,!?")
+    return short_text if topic_words(short_text) else text.rstrip(".;:,!?|").strip()
 
 
 def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], list[Problem]]:
@@ -262,10 +330,11 @@ def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], li
         return {}, [Problem(SEARCHES_FILE, yamllines.line_of(data), None, "must be a list of searches (- page: ...); see CONTRIBUTING.md")]
     by_page: dict[str, list[dict]] = {}
     problems = []
+    pages: dict[str, tuple[str, list[str]]] = {}
     for i, item in enumerate(data):
         line = yamllines.line_of(data, i)
 
-        def report(message: str, key=None, item=item, line=line) -> None:
+        def report(message: str, key=None, item=item, line=line, problems=problems) -> None:
             problems.append(Problem(SEARCHES_FILE, yamllines.line_of(item, key) if key else line, None, message))
 
         if not isinstance(item, dict):
@@ -276,7 +345,7 @@ def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], li
                 report(f"unknown field '{key}'; a search has {', '.join(SEARCH_FIELDS)}", key)
         missing = [k for k in SEARCH_FIELDS if item.get(k) in (None, "", [])]
         if missing:
-            report(f"search is missing {', '.join(missing)}; record page, claim, where, when, terms and result")
+            report(f"search is missing {', '.join(missing)}; record page, sentence, claim, where, when, terms and result")
         page = str(item.get("page") or "")
         if page and not (page.startswith("docs/") and page.endswith(".md") and (Path(root) / page).is_file()):
             report(f"page '{page}' is not a page of the site; write its path from the project root (docs/.../page.md)", "page")
@@ -297,15 +366,59 @@ def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], li
         for key in ("claim", "terms", "result"):
             if item.get(key) not in (None, "") and not isinstance(item.get(key), str):
                 report(f"{key} must be text", key)
+        page_ok = bool(page) and page.startswith("docs/") and page.endswith(".md") and (Path(root) / page).is_file()
+        problems += _sentence_problems(item, page if page_ok else "", Path(root), pages)
         if page:
             by_page.setdefault(page, []).append(item)
     return by_page, problems
 
 
-def check_absence(markdown: str, file: str, searches: dict[str, list[dict]], offset: int = 0) -> list[Problem]:
-    if searches.get(file):
+def _page_sentences(root: Path, page: str, pages: dict[str, tuple[str, list[str]]]) -> tuple[str, list[str]]:
+    """A page's prose (front matter, code and comments left out) and its absence sentences, normalised."""
+    if page not in pages:
+        from fasciasite.urgent import split_front_matter  # lazy: urgent is a larger module
+
+        _, body = split_front_matter((root / page).read_text(encoding="utf-8-sig"))
+        pages[page] = (norm(prose(body)), [s for _, _, s in absence_sentences(body)])
+    return pages[page]
+
+
+def _sentence_problems(item: dict, page: str, root: Path, pages: dict) -> list[Problem]:
+    """`sentence:` is one fragment or a list of them; each is on its page, and one that says
+    nothing about the topic ("no trials", "it has not been tested") must be a whole sentence."""
+    value = item.get("sentence")
+    if value in (None, "", []):
+        return []  # reported as missing
+    line = yamllines.line_of(item, "sentence")
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        return [Problem(SEARCHES_FILE, line, None, "sentence must be a short exact fragment of the page sentence this "
+                        "search answers, or a list of them (sentence: 'no trials of sit-stand desks')")]
+    if not page:
         return []
+    text, sentences = _page_sentences(root, page, pages)
+    problems = []
+    for i, fragment in enumerate(values):
+        at = yamllines.line_of(value, i) if isinstance(value, list) else line
+        fragment = norm(fragment)
+        if fragment not in text:
+            problems.append(Problem(SEARCHES_FILE, at, None, f"sentence '{fragment}' is on no line of {page} (stale: the "
+                                    "sentence was reworded or removed); copy a short exact fragment of the sentence this "
+                                    "search answers, or remove the search if the page no longer says it"))
+        elif not topic_words(fragment) and not any(fragment.rstrip(".") == s.rstrip(".|").strip() for s in sentences):
+            problems.append(Problem(SEARCHES_FILE, at, None, f"sentence '{fragment}' names no topic, so it would answer "
+                                    "every such sentence of the page; quote the words that say what was searched for "
+                                    "(e.g. 'no trials of sit-stand desks'), or the whole sentence"))
+    return problems
+
+
+def check_absence(markdown: str, file: str, searches: dict[str, list[dict]], offset: int = 0) -> list[Problem]:
+    """Each absence sentence of the page contains the `sentence:` fragment of a search recorded
+    for this page: a search made for another claim of the page does not answer it."""
+    recorded = [f for item in searches.get(file, []) for f in fragments_of(item)]
     return [Problem(file, line + offset, None,
-                    f"says '{words}' but {SEARCHES_FILE} records no search for this page; add one (page: {file}, claim, "
-                    "where, when, terms, result), or reword the sentence")
-            for line, words in absence_claims(markdown)]
+                    f"says '{words}' but no recorded search in {SEARCHES_FILE} answers this sentence; add one with "
+                    f"sentence: '{suggest_fragment(sentence, words)}' (page: {file}, claim, where, when, terms, result), "
+                    "or reword")
+            for line, words, sentence in absence_sentences(markdown)
+            if not any(f in sentence for f in recorded)]

@@ -20,11 +20,24 @@ after it, changes what is indexed, never what a page shows:
    (the red-flags page), so "A&E" or "numb bum" leads there and not to the "When to get
    help" section of every article. (On the other pages the block gets Material's
    `data-search-exclude`, taken out of the HTML again once the page is indexed.)
+3. Each treatment's safety block (includes/safety.yml) is written once and shown on every
+   page that discusses the treatment (the massage block on 17 pages); it is indexed once,
+   on its home page: the page showing it whose source names the treatment most (its
+   `names`: 10 for the title, 3 per heading, 1 per mention), not on every page that shows it.
+4. Citation markers (the footnote numbers and the commas between them) and links that show
+   their own address (the web addresses and DOIs of the References page) are left out of
+   the index: a reader never searches for "27" or a DOI.
+   With 3 and 4 the index went from 5.7 to 4.9 KB gzip per article (7 Dec 2026, 28 articles;
+   the budget is 5 KB: tests/test_search_index.py; issue 24 part 5).
+Material's search plugin has no setting for "index this shared block once" (it excludes
+only by `data-search-exclude` or front matter), hence this code.
 
 Events (called by the fasciasite plugin, fasciasite/plugin.py):
-  on_config      read the lay words; check the keywords field and the urgent page exist.
-  on_page_content  mark the urgent-help block excluded from search on the other pages.
-  on_page_context  (after Material indexed the page) take the mark out of the HTML again.
+  on_config      read the lay words and the safety data; check the keywords field and the urgent page exist.
+  on_files       choose each safety block's home page, from the Markdown sources.
+  on_page_context  (before Material indexes the page) mark the urgent-help block (other pages),
+                 the safety blocks (pages that are not their home), citation markers and
+                 address links excluded from search; (after it) take the marks out again.
   on_post_build  (late, after Material wrote the index) add the lay words.
 """
 from __future__ import annotations
@@ -32,12 +45,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from fasciasite import glossary
+from fasciasite import glossary, safety
 
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from mkdocs.config.defaults import MkDocsConfig
@@ -46,7 +60,6 @@ if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
 
-
 log = logging.getLogger("mkdocs.plugins.fasciasite.search")
 
 FIELD = "keywords"
@@ -54,8 +67,17 @@ MAX_PAGES = 3
 MIN_SCORE = 2
 COMMON = 0.5   # a lay word found in this share of the articles' text already is left out
 GENERIC = 0.8  # ... and so is one that starts with a word found in this share ("backache")
-EXCLUDED = '<div data-search-exclude="true" '
+MARK = ' data-search-exclude="true"'  # Material's own switch; removed again once the page is indexed
+EXCLUDED = f'<div{MARK} '
 URGENT_BLOCK = re.compile(r'<div class="admonition (?=[^"]*\burgent-help\b)')
+# a safety box as fasciasite.safety renders it: `!!! warning safety "Safety: <title>"`
+SAFETY_BLOCK = re.compile(r'<div (class="admonition (?=[^"]*\bsafety\b)[^"]*">\s*<p class="admonition-title">Safety: (.*?)</p>)', re.S)
+# a link that shows its own address (a web address or a DOI, as in reference lists): nobody
+# searches for one, and they hardly compress
+ADDRESS_LINK = re.compile(r'<a (?=href="[^"]*"[^>]*>\s*(?:https?://|10\.\d{4,9}/)[^<]*</a>)')
+CITE_MARKER = re.compile(r'<sup (?=id="fnref|class="cite-sep")')  # footnote numbers and the commas between
+HEADING = re.compile(r"^#{1,6}[ \t].*$", re.M)
+TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
 TAG = re.compile(r"<[^>]+>")
 SEPARATOR = r"[\s\-]+"  # Material's English default, when mkdocs.yml sets none
 # lunr's English stop words (removed from the index anyway; not worth the bytes)
@@ -68,12 +90,12 @@ why will with would yet you your""".split())
 
 
 class SearchIndex:
-    """The search index of one build: the glossary lay words and where urgent help is indexed."""
+    """The search index of one build: the glossary lay words, where urgent help and each safety block are indexed."""
 
     def __init__(self) -> None:
         self._state: dict = {}
 
-    def on_config(self, config: MkDocsConfig, glossary_path: str = "includes/glossary.md"):
+    def on_config(self, config: MkDocsConfig, glossary_path: str = "includes/glossary.md") -> MkDocsConfig:
         terms = glossary.read(glossary.glossary_file(config, glossary_path)).terms  # problems: reported by the glossary hook
         self._state["lay"] = [t for t in terms if t.lay_words]
         self._state["forms"] = {}
@@ -84,10 +106,12 @@ class SearchIndex:
                 forms.add(t.term[:-1])
         self._state["sections"] = tuple(config.extra.get("article_sections") or ())
         urgent = config.extra.get("urgent_page")
-        if not urgent:  # (the plugin validated its type)
+        if not urgent:
             raise PluginError("mkdocs.yml: extra.urgent_page is missing; set it to the red-flags page "
                               "(urgent_page: back-pain/red-flags.md): urgent searches must lead there")
         self._state["urgent"] = urgent
+        # problems in the data file are reported by the evidence rules; here only the titles matter
+        self._state["safety"] = safety.load_for(Path(config.config_file_path).parent)[0].treatments
         search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
         fields = getattr(search, "config", {}).get("fields", {}) if search else {}
         self._state["separator"] = re.compile(getattr(search, "config", {}).get("separator") or SEPARATOR) if search else SEPARATOR
@@ -98,14 +122,36 @@ class SearchIndex:
                               f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
         return config
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri == self._state.get("urgent"):
-            return html
-        return URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+        self._state["safety_homes"] = safety_homes(sources, self._state.get("safety", {}))
+        return files
 
-    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
-        if page.content and EXCLUDED in page.content:
-            page.content = page.content.replace(EXCLUDED, "<div ")
+    def mark_for_search(self, html: str, src_uri: str) -> str:
+        """The page's HTML with the shared blocks that are indexed elsewhere, and the citation
+        markers, marked `data-search-exclude` (Material then leaves them out of the index)."""
+        if src_uri != self._state.get("urgent"):
+            html = URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
+        homes = self._state.get("safety_homes", {})
+
+        def safety_block(m: re.Match) -> str:
+            home = homes.get(unescape(TAG.sub("", m.group(2))))  # the title may hold a glossary <abbr>
+            return m.group(0) if home in (None, src_uri) else f"<div{MARK} {m.group(1)}"
+
+        html = SAFETY_BLOCK.sub(safety_block, html)
+        html = ADDRESS_LINK.sub(f"<a{MARK} ", html)
+        return CITE_MARKER.sub(f"<sup{MARK} ", html)
+
+    def mark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """Before Material indexes the page (and after the citations step cut the reference list)."""
+        if page.content:
+            page.content = self.mark_for_search(page.content, page.file.src_uri)
+        return context
+
+    def unmark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """After Material indexed the page and the citations step restored it: the marks go."""
+        if page.content and MARK in page.content:
+            page.content = page.content.replace(MARK, "")
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -118,6 +164,31 @@ class SearchIndex:
         count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"])
         path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
         log.debug(f"lay words added to the search entries of {count} pages")
+
+
+
+def discusses(markdown: str, names: list[re.Pattern]) -> int:
+    """How much a page's Markdown source names a treatment: 10 for its title, 3 per heading,
+    1 per mention in the text (outside code, comments, links and citations)."""
+    title = TITLE.search(markdown.split("\n---", 1)[0]) if markdown.startswith("---") else None
+    headings = HEADING.findall(markdown)
+    text = safety._readable(markdown)
+    return (10 * any(rx.search(title.group(1)) for rx in names) if title else 0) \
+        + 3 * sum(any(rx.search(h) for rx in names) for h in headings) + sum(len(rx.findall(text)) for rx in names)
+
+
+def safety_homes(sources: dict[str, str], treatments: dict) -> dict[str, str]:
+    """{safety block title: the page (src_uri) where it is indexed}: of the pages that show the
+    block, the one that discusses the treatment most (the first in `sources` order on a tie)."""
+    homes: dict[str, str] = {}
+    for name, treatment in treatments.items():
+        showing = [(uri, md) for uri, md in sources.items()
+                   if any(m.group(1) == name for m in safety.SHORTCODE.finditer(md))]
+        if showing:
+            best = max(showing, key=lambda item: discusses(item[1], treatment.names))  # max keeps the first of equals
+            homes[treatment.title] = best[0]
+    return homes
+
 
 
 

@@ -37,6 +37,26 @@ FIX = "use the DOI, PubMed or the publisher's page (move the copy you read to ch
 # are not here: only their owners' bodies can hold a name under them.
 OPEN_SUFFIXES = frozenset({"com", "org", "net", "info", "biz", "io", "co", "me", "app", "site", "online", "health", "eu",
                            "uk", "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "scot", "wales", "cymru", "london"})
+# The registrable domains each health owner class may sit under. These four classes are the
+# ones urgent-help and safety advice may cite, so they are anchored here, in reviewed code,
+# rather than in the data file alone: a host added to includes/sources.yml as "nhs" must be an
+# NHS domain (a pharmacy or a copy given class nhs would otherwise pass silently). An NHS body
+# on a domain of its own (NHS Fife, NHS Lothian) is added here with the reason in a comment.
+HEALTH_DOMAINS: dict[str, tuple[str, ...]] = {
+    "nhs": ("nhs.uk", "nhs.scot", "nhs.wales", "hscni.net", "nhsinform.scot", "nhs24.scot",
+            "nhsfife.org",        # NHS Fife, a Scottish health board, on its own domain
+            "nhslothian.scot"),   # NHS Lothian, a Scottish health board, on its own domain
+    "nice": ("nice.org.uk",),
+    "govuk": ("gov.uk", "gov.scot", "gov.wales"),
+    "mhra": ("mhra.gov.uk", "gov.uk"),  # the MHRA publishes on its own host and on GOV.UK
+}
+
+
+def _under(pattern: str, domain: str) -> bool:
+    host = pattern.lower().removeprefix("*.").strip(".")
+    return host == domain or host.endswith("." + domain)
+
+
 # DOI prefixes that a copy's host assigns to an upload, never the publisher's DOI of the work.
 COPY_DOI_PREFIXES = {"10.13140": "a DOI ResearchGate gives an upload"}
 
@@ -87,6 +107,12 @@ def load(path: Path, shown: str = DATA_FILE) -> tuple[Hosts, list[Problem]]:
                                     "anyone can register a name; list the owner's own host (www.example.co.uk) instead"))
         elif value["class"] not in CLASSES:
             problems.append(Problem(shown, line, None, f"'{pattern}': class '{value['class']}' is not one of {', '.join(CLASSES)}"))
+        elif value["class"] in HEALTH_DOMAINS and not any(_under(str(pattern), d) for d in HEALTH_DOMAINS[value["class"]]):
+            domains = ", ".join(HEALTH_DOMAINS[value["class"]])
+            problems.append(Problem(shown, line, None, f"'{pattern}' is given class {value['class']}, but it is not under "
+                                    f"one of its domains ({domains}); give it the class of its real owner (publisher, "
+                                    "organisation...), or, if it truly is such a body's own domain, add that domain to "
+                                    "HEALTH_DOMAINS in fasciasite/sources.py in a reviewed change"))
         elif not str(value["reason"]).strip():
             problems.append(Problem(shown, line, None, f"'{pattern}': reason is empty; say whose site it is"))
         else:

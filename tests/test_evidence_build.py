@@ -62,6 +62,7 @@ treatments:
 """
 SEARCHES = """\
 - page: docs/treatments/good.md
+  sentence: no trials of rolling the lower spine
   claim: no trial of rolling the lower spine for back pain
   where: [PubMed, Cochrane Library]
   when: 2026-12-07
@@ -143,7 +144,8 @@ def test_bad_ratings_searches_and_safety_blocks_fail_the_build_with_file_line_an
         "poe2019opinion (narrative review); lower the rating to Very limited",
         "docs/treatments/bad.md:27: the row 'Rolling releases fascia' (rated Limited) cites no source",
         "docs/treatments/bad.md:28: rating 'Not supported' is retired",
-        "docs/treatments/bad.md:18: says 'We found no trials' but research/searches.yml records no search for this page",
+        "docs/treatments/bad.md:18: says 'We found no trials' but no recorded search in research/searches.yml answers "
+        "this sentence; add one with sentence: 'We found no trials of rolling the lower spine'",
         "docs/treatments/bad.md:20: names Anti-inflammatory painkillers (NSAIDs) ('ibuprofen') but does not show its "
         "safety advice; add <!-- md:safety nsaids --> on its own line",
         "docs/treatments/bad.md:30: unknown safety block 'ibuprofen'; known: nsaids",

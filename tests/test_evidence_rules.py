@@ -103,6 +103,30 @@ def test_the_allow_list_file_itself_is_checked(tmp_path):
         "includes/sources.yml:3: 'b.org' needs exactly {class: ..., reason: ...}"]
 
 
+
+@pytest.mark.parametrize("pattern, klass, ok", [
+    ("www.bestpharmacy.co.uk", "nhs", False),       # a pharmacy's copy passed off as an NHS page
+    ("nhs-advice.org", "nhs", False),                # a look-alike name outside the NHS domains
+    ("www.nice-guidance.com", "nice", False),
+    ("www.gov.uk.example.org", "govuk", False),      # the domain must end the host, not start it
+    ("mhra-alerts.net", "mhra", False),
+    ("www.newtrust.nhs.uk", "nhs", True),            # an NHS trust under nhs.uk
+    ("*.nhsgrampian.nhs.scot", "nhs", True),
+    ("www.gov.uk", "mhra", True),                    # the MHRA publishes on GOV.UK
+    ("www.bestpharmacy.co.uk", "publisher", True),   # the class of its real owner is not restricted
+])
+def test_a_health_owner_class_is_only_given_to_its_own_domains(tmp_path, pattern, klass, ok):
+    (tmp_path / "includes").mkdir()
+    (tmp_path / sources.DATA_FILE).write_text(f'allowed:\n  "{pattern}": {{class: {klass}, reason: "a body"}}\n',
+                                               encoding="utf-8")
+    _, problems = sources.load_for(tmp_path)
+    if ok:
+        assert problems == []
+    else:
+        [p] = problems
+        assert p.line == 2 and f"is given class {klass}, but it is not under one of its domains" in p.message
+        assert "HEALTH_DOMAINS in fasciasite/sources.py" in p.message
+
 # ── 1b, 1c findings and the evidence fields ──────────────────────────────────
 
 
@@ -231,8 +255,9 @@ def test_rows_in_code_and_other_tables_are_not_evidence_rows(graded):
 ])
 def test_a_we_found_no_sentence_needs_a_recorded_search(sentence):
     [p] = ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {}, offset=3)
-    assert p.line == 6 and "research/searches.yml records no search for this page" in p.message
-    assert ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {"docs/x.md": [{"page": "docs/x.md"}]}) == []
+    assert p.line == 6 and "no recorded search in research/searches.yml answers this sentence" in p.message
+    answer = {"docs/x.md": [{"page": "docs/x.md", "sentence": sentence.rstrip(".")}]}
+    assert ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", answer) == []
 
 
 @pytest.mark.parametrize("sentence", ["We found few studies on it.", "Trials found no benefit.", "`we found no trials`"])
@@ -242,10 +267,11 @@ def test_other_sentences_need_no_search(sentence):
 
 def test_recorded_searches_are_validated(tmp_path):
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "x.md").write_text("x", encoding="utf-8")
+    (tmp_path / "docs" / "x.md").write_text("We found no trial of xylitol.\n", encoding="utf-8")
     (tmp_path / "research").mkdir()
     (tmp_path / ratings.SEARCHES_FILE).write_text(textwrap.dedent("""\
         - page: docs/x.md
+          sentence: no trial of xylitol
           claim: no trial of x
           where: [PubMed, Cochrane Library]
           when: 2026-12-07
@@ -263,9 +289,9 @@ def test_recorded_searches_are_validated(tmp_path):
     searches, problems = ratings.load_searches(tmp_path, TODAY)
     assert list(searches) == ["docs/x.md", "docs/missing.md"]
     starts([str(p) for p in problems], [
-        "research/searches.yml:13: unknown field 'by'; a sea", "research/searches.yml:7: page 'docs/missing.md' is",
-        "research/searches.yml:9: where must be a list of th", "research/searches.yml:10: when 2027-01-01 is in the",
-        "research/searches.yml:14: search is missing claim, "])
+        "research/searches.yml:14: unknown field 'by'; a sea", "research/searches.yml:8: search is missing sentence;",
+        "research/searches.yml:8: page 'docs/missing.md' is", "research/searches.yml:10: where must be a list of t",
+        "research/searches.yml:11: when 2027-01-01 is in th", "research/searches.yml:15: search is missing sentence"])
 
 
 @pytest.mark.parametrize("sentence", [
@@ -274,18 +300,92 @@ def test_recorded_searches_are_validated(tmp_path):
     "Nobody has tested it in people with back pain.", "It has never been studied in a trial.",
     "| Rolling releases fascia | **Not tested** | No good trial has shown it; a review found no evidence [@k] |",
     "There is still no good systematic review of this.", "No trials have yet compared the two styles.",
+    "We also found no study showing that posture stiffens fascia.", "No trial found, only reports of single cases.",
 ])
 def test_an_impersonal_no_trials_claim_of_our_own_needs_a_recorded_search(sentence):
     [p] = ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {}, offset=3)
-    assert p.line == 6 and "research/searches.yml records no search for this page" in p.message
-    assert ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", {"docs/x.md": [{"page": "docs/x.md"}]}) == []
+    assert p.line == 6 and "no recorded search in research/searches.yml answers this sentence" in p.message
+    answer = {"docs/x.md": [{"page": "docs/x.md", "sentence": sentence.strip("| ").rstrip(".")}]}
+    assert ratings.check_absence(f"# P\n\n{sentence}\n", "docs/x.md", answer) == []
 
 
 @pytest.mark.parametrize("sentence", [
     "No trial tested them for new back pain [@review2008].",  # what a cited review found
     "No placebo-controlled trial had tested opioids for new back pain [@abdelshaheed2016opioids].",
     "The trial found no difference between the groups.", "No studies, no data: a marketing claim.",
-    "There is no cure for this, but it often settles.",
+    "There is no cure for this, but it often settles.", "No trial found a lasting benefit [@k].",
+    "No trial found a lasting benefit over exercise.",
 ])
 def test_a_cited_or_different_no_sentence_needs_no_search(sentence):
     assert ratings.check_absence(f"{sentence}\n", "docs/x.md", {}) == []
+
+
+# ── A recorded search answers the sentence it was made for (issue 20, case Z-24) ──
+
+DESKS = {"docs/x.md": [{"page": "docs/x.md", "sentence": "no trials of sit-stand desks"}]}
+
+
+def test_a_search_recorded_for_another_claim_of_the_page_does_not_answer_a_sentence():
+    page = "# P\n\nWe found no trials of sit-stand desks.\n\nWe found no trials of foam rolling for sciatica.\n"
+    [p] = ratings.check_absence(page, "docs/x.md", DESKS, offset=2)
+    assert str(p) == ("docs/x.md:7: says 'We found no trials' but no recorded search in research/searches.yml answers "
+                      "this sentence; add one with sentence: 'We found no trials of foam rolling for sciatica' "
+                      "(page: docs/x.md, claim, where, when, terms, result), or reword")
+
+
+def test_a_search_recorded_for_another_page_does_not_answer_a_sentence():
+    assert len(ratings.check_absence("No trial has tested sit-stand desks.\n", "docs/y.md", DESKS)) == 1
+
+
+@pytest.mark.parametrize("page", [
+    "Desks are popular.\nWe did not find any studies\nof sit-stand desks for people with back pain.\n",  # wrapped line
+    "- Desks: there are no trials, e.g. of sit-stand desks in offices.\n",  # "e.g." ends no sentence
+    "Text.\n\n| Standing desks ease back pain | **Not tested** | Popular. No trial has tested it [@k] |\n",  # Claim cell
+])
+def test_the_fragment_may_be_anywhere_in_the_sentence_or_table_row(page):
+    searches = {"docs/x.md": [{"page": "docs/x.md", "sentence": ["sit-stand desks", "Standing desks ease back pain"]}]}
+    assert ratings.check_absence(page.replace("[@k]", ""), "docs/x.md", searches) == []
+
+
+def test_a_fragment_in_the_next_sentence_does_not_answer_it():
+    page = "We found no trials of this. Sit-stand desks are popular.\n"
+    [p] = ratings.check_absence(page, "docs/x.md", {"docs/x.md": [{"page": "docs/x.md", "sentence": "Sit-stand desks"}]})
+    assert "sentence: 'We found no trials of this'" in p.message  # no topic words after it: the whole sentence
+
+
+def searches_file(tmp_path: Path, page_text: str, entries: str) -> list[str]:
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "x.md").write_text(page_text, encoding="utf-8")
+    (tmp_path / "research").mkdir(exist_ok=True)
+    fields = "  claim: c\n  where: [PubMed]\n  when: 2026-12-07\n  terms: t\n  result: r\n"
+    (tmp_path / ratings.SEARCHES_FILE).write_text("".join(f"- page: docs/x.md\n{e}{fields}" for e in entries.split("|")),
+                                                  encoding="utf-8")
+    return [str(p) for p in ratings.load_searches(tmp_path, TODAY)[1]]
+
+
+PAGE = "---\ntitle: T\n---\n\nWe found no trials of sit-stand\ndesks. It has not been tested in trials.\n\n```\nno trials of walking\n```\n"
+
+
+def test_a_recorded_sentence_on_its_page_passes(tmp_path):
+    assert searches_file(tmp_path, PAGE, "  sentence: no trials of sit-stand desks\n"
+                         "|  sentence:\n    - It has not been tested in trials\n    - We found no trials of sit-stand\n") == []
+
+
+def test_a_stale_sentence_fails_naming_its_searches_line(tmp_path):
+    problems = searches_file(tmp_path, PAGE, "  sentence:\n    - It has not been tested in trials\n"
+                             "    - no trials of standing desks\n|  sentence: no trials of walking\n|  sentence: 'title: T'\n")
+    starts(problems, ["research/searches.yml:4: sentence 'no trials of standing desks' is on no line of docs/x.md (stale",
+                      "research/searches.yml:11: sentence 'no trials of walking' is on no line of docs/x.md",  # in code
+                      "research/searches.yml:18: sentence 'title: T' is on no line"])  # front matter
+
+
+@pytest.mark.parametrize("field", ["  sentence: ''\n", "  sentence: []\n", "", "  sentence: [ok, 3]\n", "  sentence: {a: b}\n"])
+def test_an_empty_missing_or_malformed_sentence_fails(tmp_path, field):
+    [p] = searches_file(tmp_path, PAGE, field)
+    assert "missing sentence" in p or "sentence must be a short exact fragment" in p
+
+
+@pytest.mark.parametrize("fragment", ["We found no trials", "no trials of", "has not been tested in trials"])
+def test_a_fragment_that_names_no_topic_fails(tmp_path, fragment):
+    [p] = searches_file(tmp_path, PAGE, f"  sentence: {fragment}\n")
+    assert p.startswith("research/searches.yml:2: sentence") and "names no topic" in p

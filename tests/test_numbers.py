@@ -181,3 +181,102 @@ def test_headings_and_admonition_titles_are_checked_like_sentences():
     assert any(p.startswith("docs/x.md:1: states 12") for p in problems), problems
     assert any(p.startswith("docs/x.md:5: states 7%") and "not as a percentage" in p for p in problems), problems
     assert not any(p.startswith("docs/x.md:9:") for p in problems), problems
+
+
+# ── A figure with no source (issue 22 Z-18, Z-19): percentages and proportions must cite ──
+
+def test_a_percentage_in_an_uncited_paragraph_fails():
+    problems = check("\nRolling makes you about 40% more flexible.\n")
+    assert [str(p) for p in problems] == [
+        "docs/x.md:6: the figure 40% has no source; cite the source it comes from ([@key]) or reword"]
+
+
+def test_a_proportion_in_words_in_an_uncited_list_item_fails():
+    problems = check("- Most people improve.\n- About 1 in 3 people get worse.\n")
+    assert len(problems) == 1 and "has no source" in problems[0].message and problems[0].line == 6
+
+
+def test_the_same_figure_cited_passes_and_a_changed_one_is_compared():
+    assert check("Strain was 20% lower in people with pain [@langevin2011shear].\n") == []
+    assert check("Strain was 20% lower. It was measured by ultrasound [@langevin2011shear].\n") == []
+    problems = check("Strain was 40% lower. It was measured by ultrasound [@langevin2011shear].\n")
+    assert len(problems) == 1 and "states 40%" in problems[0].message
+
+
+@pytest.mark.parametrize("sentence", [
+    "Step 1: see your GP.", "Each result has a range (the 95% confidence interval).",
+    "Call 999 in an emergency.", "Rate your pain from 0 to 10.", "Guidance from 2020 says so.",
+    "Avoid coffee in the 6 hours before bed.",
+])
+def test_uncited_text_that_states_no_claimed_figure_passes(sentence):
+    assert check(sentence + "\n") == []
+
+
+def test_a_table_answers_to_its_lead_in_paragraph():
+    lead = "The figures below come from one study [@langevin2011shear].\n\n"
+    table = "| Group | Strain |\n|---|---|\n| Pain | {} |\n"
+    assert check(lead + table.format("56.4%")) == []
+    changed = check(lead + table.format("65.4%"))
+    assert len(changed) == 1 and "states 65.4%" in changed[0].message and changed[0].line == 9
+    orphan = check("## Results\n\n" + table.format("56.4%"))
+    assert len(orphan) == 1 and "the figure 56.4% has no source" in orphan[0].message
+
+
+def test_a_table_answers_to_its_caption():
+    table = "| Group | Strain |\n|---|---|\n| Pain | {} |\n\n/// caption\nShear strain [@langevin2011shear]\n///\n"
+    assert check("## Results\n\n" + table.format("56.4%")) == []
+    assert "states 65.4%" in check("## Results\n\n" + table.format("65.4%"))[0].message
+
+
+def test_an_image_alt_text_answers_to_its_lead_in():
+    lead = "One study measured shear strain [@langevin2011shear].\n\n"
+    assert check(lead + "![A chart: strain 56.4% with pain, on a scale of 0 to 100.](a.svg)\n") == []
+    assert "states 65.4%" in check(lead + "![A chart: strain 65.4% with pain.](a.svg)\n")[0].message
+    assert "has no source" in check("![A chart: strain 56.4% with pain.](a.svg)\n")[0].message
+
+
+def test_the_description_answers_to_the_pages_sources():
+    body = "Shear strain was 56.4% [@langevin2011shear].\n"
+    ok = numbers.check_page(body, FINDINGS, "docs/x.md", description="Strain is 20% lower with pain.", description_line=3)
+    assert ok == []
+    bad = numbers.check_page(body, FINDINGS, "docs/x.md", description="Rolling makes you 40% more flexible.",
+                             description_line=3)
+    assert [p.line for p in bad] == [3] and "states 40%" in bad[0].message
+    alone = numbers.check_page("No citations here.\n", FINDINGS, "docs/x.md", description="40% better.",
+                               description_line=3)
+    assert "the figure 40% has no source" in alone[0].message
+
+
+def test_the_command_reads_the_front_matter_description(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("---\ntitle: T\ndescription: Foam rolling makes you 40% more flexible.\n---\n\n"
+                    "Shear strain was 56.4% [@langevin2011shear].\n", encoding="utf-8")
+    assert numbers.description_of(page.read_text()) == ("Foam rolling makes you 40% more flexible.", 3)
+    problems = numbers.check_files([page], FINDINGS, tmp_path)
+    assert [str(p).split(": ")[0] for p in problems] == ["p.md:3"]
+
+
+def test_the_build_fails_on_an_unsourced_figure_and_a_changed_description(tmp_path):
+    entry = textwrap.dedent("""\
+        @article{example2011shear,
+          author = {Example, A.}, title = {A placeholder study of fascia shear strain (test data)},
+          journal = {Example Journal}, year = {2011}, volume = {12}, pages = {203},
+          doi = {10.1000/example.2011.shear},
+          design = {cross-sectional}, certainty = {not graded},
+          findings = {121 adults; shear strain 56.4\\% vs 70.2\\%.}
+        }
+        """)
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8") + "\n" + entry
+    page = ("---\ntitle: Planted\ndescription: Shear strain is 57.4% in people with back pain.\n---\n\n# Planted\n\n"
+            "Shear strain was 56.4% [@example2011shear].\n\nRolling makes you about 40% more flexible.\n")
+    config = make_fixture_site(tmp_path, {"index.md": page}, bib=bib)
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md:3: states 57.4%, which is in none of the findings of [@example2011shear] (the description" in result.stderr
+    assert ("docs/index.md:10: the figure 40% has no source; cite the source it comes from ([@key]) or reword"
+            in result.stderr)
+
+
+def test_a_broken_front_matter_leaves_the_description_to_the_front_matter_check():
+    assert numbers.description_of("---\npublished: 2026-13-01\ndescription: 40% better.\n---\n") == ("40% better.", 3)
+    assert numbers.description_of("---\ndescription: [unclosed\n---\n") == (None, 1)

@@ -111,3 +111,81 @@ def test_the_urgent_help_tiers_are_indexed_on_the_red_flags_page_only(built_site
     page = (built_site / "treatments" / "foam-rolling" / "index.html").read_text(encoding="utf-8")
     assert sign in page and "data-search-exclude" not in page  # readers still see the block
     assert entry(built_site, "back-pain/red-flags/").get("boost", 1) > 1
+
+
+# ── Shared blocks indexed once; the index's budget ───────────────────────────
+
+
+def ice_treatment():
+    import re
+
+    from fasciasite import safety
+    return {"ice": safety.Treatment("ice", "Ice packs", [re.compile(r"\bice\b", re.I)])}
+
+
+def test_a_safety_block_is_indexed_on_the_page_that_discusses_its_treatment_most():
+    sources = {
+        "a.md": "---\ntitle: Heat, ice and gadgets\n---\n\n# Heat, ice and gadgets\n\nIce helps.\n\n<!-- md:safety ice -->\n",
+        "b.md": "---\ntitle: Sprains\n---\n\n# Sprains\n\nIce, ice, ice.\n\n<!-- md:safety ice -->\n",
+        "c.md": "---\ntitle: Ice, ice and more ice\n---\n\n# Ice\n\nIce ice ice ice.\n",  # names it most, shows no block
+    }
+    assert search.safety_homes(sources, ice_treatment()) == {"Ice packs": "a.md"}  # its title names it
+    del sources["a.md"]
+    assert search.safety_homes(sources, ice_treatment()) == {"Ice packs": "b.md"}
+    assert search.safety_homes({"c.md": sources["c.md"]}, ice_treatment()) == {}  # shown nowhere: no home
+
+
+def test_mentions_in_comments_code_and_citations_do_not_make_a_home():
+    sources = {
+        "a.md": "# Sprains\n\nIce it.\n\n<!-- md:safety ice -->\n",
+        "b.md": "# Sprains\n\n<!-- ice ice ice -->\n`ice ice`\n[@ice2020]\n\n<!-- md:safety ice -->\n",
+    }
+    assert search.safety_homes(sources, ice_treatment()) == {"Ice packs": "a.md"}
+
+
+def test_each_safety_block_is_indexed_once_on_its_home_and_still_shown_everywhere(built_site):
+    from html import escape
+
+    from fasciasite import safety
+    treatments = safety.load_for(ROOT)[0].treatments
+    sources = {p.relative_to(ROOT / "docs").as_posix(): p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")}
+    homes = search.safety_homes(sources, treatments)
+    showing = {t.name: [uri for uri, md in sources.items() if t.name in {m.group(1) for m in safety.SHORTCODE.finditer(md)}]
+               for t in treatments.values()}
+    shown_twice = [t for t in treatments.values() if len(showing[t.name]) > 1]
+    assert shown_twice, "no safety block is shown on two pages: this test needs one"
+    docs = index(built_site)["docs"]
+    for t in treatments.values():
+        if t.title not in homes:
+            continue
+        heading = f"<p>Safety: {escape(t.title, quote=False)}</p>"
+        indexed = {d["location"].split("#")[0] for d in docs if heading in d["text"]}
+        home = homes[t.title].removesuffix(".md") + "/"
+        assert indexed == {home}, f"{t.name}: indexed on {sorted(indexed)}, expected its home {home} only"
+    for t in shown_twice:
+        other = next(uri for uri in showing[t.name] if uri != homes[t.title])
+        page = (built_site / other.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+        shown = search.TAG.sub("", page)  # a glossary term in the title is an <abbr>
+        assert f"Safety: {escape(t.title, quote=False)}" in shown, f"{other}: the {t.name} block is not shown"
+        assert "data-search-exclude" not in page, f"{other}: the search mark is left in the page"
+
+
+def test_citation_markers_and_addresses_are_left_out_of_the_index(built_site):
+    import re
+    docs = index(built_site)["docs"]
+    text = " ".join(d["text"] for d in docs)
+    assert not re.search(r"<sup>(\d+|,)</sup>", text), "citation numbers are indexed"
+    assert "https://" not in text and "doi.org" not in text, "addresses are indexed"
+    references = next(d for d in docs if d["location"] == "references/")
+    html = (built_site / "references" / "index.html").read_text(encoding="utf-8")
+    assert references["text"].count("<li>") == html.count('<li><span id="ref-')  # every entry is still searched
+
+
+def test_the_index_stays_within_5_kb_gzip_per_article(built_site):
+    # issue 24 part 5: the reader's phone downloads the whole index when they search
+    from fasciasite import searchbench, searchqueries
+    size = searchqueries.index_size(built_site, searchbench.article_count(built_site))
+    assert size["gzip_bytes_per_article"] <= 5 * 1024, (
+        f"search index {size['gzip_bytes']:,} bytes gzip for {size['articles']} articles: "
+        f"{size['gzip_bytes_per_article']:,} per article, budget 5,120; leave text indexed elsewhere out "
+        "(fasciasite/search.py)")

@@ -2,11 +2,14 @@
 
 Runs Lighthouse (npm package, pinned below, installed on first use into
 .cache/lighthouse) with Debian's Chromium, mobile profile, on the home page and one
-article. Prints the four category scores (medians of --runs runs) and the bytes
-transferred, in total and without the search index (which Material loads after the page),
-as a table or with --json.
+article, or with --all on every page of the site (every page in its sitemap.xml). Prints
+the four category scores (medians of --runs runs; the performance score of every run too)
+and the bytes transferred, in total and without the search index (which the site loads only
+when the reader reaches for search), with the machine's load average as each page starts
+(Lighthouse's timings slow down on a busy machine), as a table or with --json.
 
     make build && .venv/bin/python -m fasciasite.bench.lighthouse
+    .venv/bin/python -m fasciasite.bench.lighthouse --all --runs 3
     .venv/bin/python -m fasciasite.bench.lighthouse --site-dir /tmp/site --json
 
 Exit 0: every page meets the targets; 1: a page misses one (the audits that cost points
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -69,7 +73,24 @@ def run_lighthouse(cli: Path, chrome: Path, url: str, workdir: Path) -> dict:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def summarise(path: str, reports: list[dict], is_article: bool) -> dict:
+def run_once(cli: Path, chrome: Path, url: str, workdir: Path, tries: int = 2) -> dict:
+    """One Lighthouse report; a run that fails (on a busy machine Chromium sometimes paints
+    nothing in time: NO_FCP) is tried once more."""
+    for attempt in range(tries):
+        try:
+            return run_lighthouse(cli, chrome, url, workdir)
+        except subprocess.SubprocessError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def failed(path: str, error: Exception, load: float) -> dict:
+    return {"page": path or "/", "scores": {c: 0 for c in CATEGORIES}, "performance_runs": [], "load_average": round(load, 2),
+            "bytes_total": 0, "bytes_without_search_index": 0, "problems": [f"Lighthouse failed: {error}"]}
+
+
+def summarise(path: str, reports: list[dict], is_article: bool, load: float | None = None) -> dict:
     """A page's median scores, its bytes, and its problems: the audits that cost points (from
     the run with the median performance score) and, for an article, a weight over budget."""
     reports = sorted(reports, key=lambda r: r["categories"]["performance"]["score"])
@@ -89,13 +110,15 @@ def summarise(path: str, reports: list[dict], is_article: bool) -> dict:
                 lost.append(f"{category}: {ref['id']} scores {audit['score']:.2f}{value}: {audit['title']}")
     if is_article and total - index > ARTICLE_BUDGET:
         lost.append(f"weight: {total - index:,} bytes before the search index, budget {ARTICLE_BUDGET:,}")
-    return {"page": path or "/", "scores": scores, "bytes_total": total, "bytes_without_search_index": total - index,
-            "problems": lost}
+    return {"page": path or "/", "scores": scores, "performance_runs": [round(r["categories"]["performance"]["score"] * 100)
+                                                                        for r in reports],
+            "load_average": load, "bytes_total": total, "bytes_without_search_index": total - index, "problems": lost}
 
 
 def print_table(results: list[dict]) -> None:
-    head = ["page", *CATEGORIES, "KB total", "KB w/o index"]
-    rows = [[r["page"], *(str(r["scores"][c]) for c in CATEGORIES),
+    head = ["page", *CATEGORIES, "perf runs", "load", "KB total", "KB w/o index"]
+    rows = [[r["page"], *(str(r["scores"][c]) for c in CATEGORIES), "/".join(map(str, r["performance_runs"])),
+             f"{r['load_average']:.1f}" if r.get("load_average") is not None else "-",
              f"{r['bytes_total'] / 1024:.1f}", f"{r['bytes_without_search_index'] / 1024:.1f}"] for r in results]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
@@ -112,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="the built site (default: site/, from `make build`)")
     parser.add_argument("--pages", nargs="+", default=list(PAGES), metavar="PATH",
-                        help="pages below the site root, '' for the home page; every other page is held to the "
-                             "article weight budget (default: '' fascia/what-is-fascia/)")
+                        help="pages below the site root, '' for the home page; the pages of the article sections "
+                             "(mkdocs.yml extra.article_sections) are held to the article weight budget "
+                             "(default: '' fascia/what-is-fascia/)")
+    parser.add_argument("--all", action="store_true", help="every page of the site's sitemap.xml, in its order (not a sample)")
     parser.add_argument("--chrome", type=Path, default=Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")),
                         help="the Chromium to drive (default: $CHROMIUM_PATH or /usr/bin/chromium)")
     parser.add_argument("--lighthouse-dir", type=Path, default=ROOT / ".cache" / "lighthouse",
@@ -128,15 +153,27 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.site_dir}: no built site here; run `make build` first, or pass --site-dir")
     if not args.chrome.is_file():
         parser.error(f"{args.chrome}: Chromium not found; install it: apt-get install -y chromium")
-    site_url = load_mkdocs_yml(ROOT)["site_url"]
+    config = load_mkdocs_yml(ROOT)
+    site_url = config["site_url"]
+    sections = tuple(f"{s}/" for s in config["extra"]["article_sections"])
+    if args.all:
+        sitemap = args.site_dir / "sitemap.xml"
+        if not sitemap.is_file():
+            parser.error(f"{sitemap}: no sitemap; --all reads the pages from it")
+        args.pages = [loc[len(site_url):] for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap.read_text(encoding="utf-8"))]
 
     results = []
     try:
         cli = lighthouse_bin(args.lighthouse_dir)
         with serve(args.site_dir, base=urlsplit(site_url).path) as server, tempfile.TemporaryDirectory() as tmp:
             for path in args.pages:
-                reports = [run_lighthouse(cli, args.chrome, server.url + path, Path(tmp)) for _ in range(args.runs)]
-                results.append(summarise(path, reports, is_article=path != ""))
+                load = os.getloadavg()[0]
+                try:
+                    reports = [run_once(cli, args.chrome, server.url + path, Path(tmp)) for _ in range(args.runs)]
+                except subprocess.SubprocessError as error:  # this page fails; the others are still measured
+                    results.append(failed(path, error, load))
+                    continue
+                results.append(summarise(path, reports, is_article=path.startswith(sections), load=round(load, 2)))
     except (FileNotFoundError, subprocess.SubprocessError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from fasciasite.bench.common import (
 from fasciasite.bench.runs import (
     build_env,
 )
+from fasciasite.sheet import DIR as sheet_dir  # take-home sheets are not articles
 
 # ── Page weight ──────────────────────────────────────────────────────────────
 
@@ -35,36 +37,67 @@ def weight(paths: list[Path]) -> dict:
     return {"files": len(paths), "raw_bytes": sum(map(len, data)), "gzip_bytes": sum(map(gz, data))}
 
 
+INLINE_SCRIPT_URL = re.compile(r"""["']([^"'\s]+\.js)["']""")  # a script an inline script starts (the search worker)
+
+
+def local_files(site: Path, page: Path, urls) -> list[Path]:
+    """The site's files that `page` links to by these URLs (another site's are left out: none
+    are expected, no web fonts, no CDN)."""
+    base = "/" + page.parent.relative_to(site).as_posix().lstrip(".") + "/"
+    out = []
+    for url in urls:
+        parts = urlsplit(urljoin(base.replace("//", "/"), url))
+        path = site / parts.path.lstrip("/")
+        if not (parts.scheme or parts.netloc) and path.is_file() and path not in out:
+            out.append(path)
+    return out
+
+
+def first_load_files(site: Path, page: Path) -> dict[str, list[Path]]:
+    """What a first visit to `page` downloads before the reader searches, by kind: the page,
+    its stylesheets, its scripts (by src, and those its inline scripts name: the search worker
+    the page starts), its SVG images and icons, and the sitemap Material's instant navigation
+    reads as it starts. Not the search index nor Material's search worker: they wait until the
+    reader reaches for search (overrides/main.html, docs/javascripts/search-start.js)."""
+    tree = lxml_html.fromstring(page.read_bytes())
+    inline = [url for text in tree.xpath("//script[not(@src) and not(@type)]/text()")
+              for url in INLINE_SCRIPT_URL.findall(text)]
+    config = tree.xpath("//script[@id='__config']/text()")
+    instant = config and "navigation.instant" in json.loads(config[0]).get("features", [])
+    return {
+        "html": [page],
+        "css": local_files(site, page, tree.xpath("//link[@rel='stylesheet']/@href")),
+        "js": local_files(site, page, tree.xpath("//script/@src") + inline),
+        "svg": local_files(site, page, [u for u in tree.xpath("//img/@src | //link[contains(@rel, 'icon')]/@href")
+                                        if u.endswith(".svg")]),
+        "sitemap": local_files(site, page, [f"{'../' * (len(page.relative_to(site).parts) - 1)}sitemap.xml"] if instant else []),
+    }
+
+
+def first_load(site: Path, page: Path) -> dict:
+    """The gzip and raw bytes of what a first visit to `page` downloads (first_load_files)."""
+    return weight([f for kind in first_load_files(site, page).values() for f in kind])
+
+
+def articles_of(site: Path, sections: list[str]) -> list[Path]:
+    """Every article page of the built site (take-home sheets are not articles)."""
+    return sorted(p for s in sections for p in (site / s).rglob("index.html") if sheet_dir not in p.relative_to(site).parts)
+
+
 def page_weights(site: Path, sections: list[str]) -> dict:
-    """Weights of the largest article and of what a first visit to it downloads."""
-    articles = [p for s in sections for p in (site / s).rglob("index.html")]
+    """Weights of the heaviest article and of what a first visit to it downloads."""
+    articles = articles_of(site, sections)
     if not articles:
         raise BuildFailed(f"{site}: no article pages found under {', '.join(sections)}")
-    page = max(articles, key=lambda p: p.stat().st_size)
-    tree = lxml_html.fromstring(page.read_bytes())
-    base = "/" + page.parent.relative_to(site).as_posix() + "/"
-
-    def local(urls) -> list[Path]:
-        out = []
-        for url in urls:
-            parts = urlsplit(urljoin(base, url))
-            if parts.scheme or parts.netloc:
-                continue  # another site's file (none are expected: no web fonts, no CDN)
-            path = site / parts.path.lstrip("/")
-            if path.is_file() and path not in out:
-                out.append(path)
-        return out
-
-    css = local(tree.xpath("//link[@rel='stylesheet']/@href"))
-    js = local(tree.xpath("//script/@src"))
-    svg = local([u for u in tree.xpath("//img/@src | //link[contains(@rel, 'icon')]/@href") if u.endswith(".svg")])
-    config = tree.xpath("//script[@id='__config']/text()")
-    worker = local([json.loads(config[0]).get("search") or ""]) if config else []
+    page = max(articles, key=lambda p: first_load(site, p)["gzip_bytes"])
+    files = first_load_files(site, page)
+    config = lxml_html.fromstring(page.read_bytes()).xpath("//script[@id='__config']/text()")
+    worker = local_files(site, page, [json.loads(config[0]).get("search") or ""]) if config else []  # Material's
     index = site / "search" / "search_index.json"
-    first = weight([page, *css, *js, *svg])
+    first = first_load(site, page)
     return {
         "article": page.parent.relative_to(site).as_posix() + "/",
-        "html": weight([page]), "css": weight(css), "js": weight(js), "svg": weight(svg),
+        "html": weight(files["html"]), "css": weight(files["css"]), "js": weight(files["js"]), "svg": weight(files["svg"]),
         "search_worker": weight(worker) if worker else None,
         "search_index": weight([index]) if index.is_file() else None,
         "first_load": first,
