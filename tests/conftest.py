@@ -161,3 +161,16 @@ def fixture_site(tmp_path):
         return config_file, lambda: mkdocs_build(config_file, tmp_path / "site")
 
     return make
+
+
+@pytest.fixture
+def apis(monkeypatch):
+    """The fake Crossref, E-utilities and doi.org on 127.0.0.1 (tests/scholarly_apis.py), their
+    addresses in the environment the reference checker and make ref read; stopped after the test."""
+    from scholarly_apis import serve
+
+    with serve() as server:
+        for name, value in server.env.items():
+            monkeypatch.setenv(name, value)
+        yield server
+

@@ -5,10 +5,10 @@ that misbehaves). Imported fixtures: apis, check, add."""
 from __future__ import annotations
 
 import pytest
-from scholarly_apis import serve
+from scholarly_apis import run_refs_online
 from test_refs_online import entry, synthetic
 
-from fasciasite import add_reference, refs_online
+from fasciasite import add_reference
 
 QUICK = "per_second = 1000.0\ntimeout_seconds = 1.0\nretries = 0\nmax_wait_seconds = 1.0\n"
 ARGUISUELAS = "/crossref/works/10.1097/BRS.0000000000001897"
@@ -18,25 +18,11 @@ WITNESS_FINDING = 'ajimsha2015mfr: pages: ours "102" vs Crossref "102-112"'
 
 
 @pytest.fixture
-def apis(monkeypatch):
-    with serve() as server:
-        for name, value in server.env.items():
-            monkeypatch.setenv(name, value)
-        yield server
-
-
-@pytest.fixture
 def check(tmp_path, capsys, apis):
     """check(bib_text, config=QUICK) -> (exit code, finding lines, summary line)."""
 
     def run(bib: str, *args: str, config: str = QUICK):
-        (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
-        (tmp_path / "refs.toml").write_text(config, encoding="utf-8")
-        capsys.readouterr()
-        rc = refs_online.main(["--bib", str(tmp_path / "references.bib"), "--config", str(tmp_path / "refs.toml"),
-                               "--cache", str(tmp_path / "cache.json"), *args])
-        out = capsys.readouterr().out.splitlines()
-        return rc, [line.split("references.bib:", 1)[1] for line in out[:-1]], out[-1]
+        return run_refs_online(tmp_path, capsys, bib, args, config)
 
     return run
 

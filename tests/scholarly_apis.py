@@ -158,3 +158,18 @@ def serve() -> Iterator[ScholarlyAPIs]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def run_refs_online(tmp_path, capsys, bib: str, args, config: str):
+    """Run the reference checker on bib with config against the fake APIs (the `apis` fixture of
+    conftest.py): (exit code, finding lines after 'references.bib:', summary line)."""
+    from fasciasite import refs_online
+
+    (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "refs.toml").write_text(config, encoding="utf-8")
+    capsys.readouterr()
+    rc = refs_online.main(["--bib", str(tmp_path / "references.bib"), "--config", str(tmp_path / "refs.toml"),
+                           "--cache", str(tmp_path / "cache.json"), *args])
+    out = capsys.readouterr().out.splitlines()
+    return rc, [line.split("references.bib:", 1)[1] for line in out[:-1]], out[-1]
+

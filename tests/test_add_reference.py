@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from scholarly_apis import FIXTURES, serve
+from scholarly_apis import FIXTURES
 
 from fasciasite import add_reference, refs_online
 from fasciasite.bib import parse_bib
@@ -42,14 +42,6 @@ EXPECTED = """\
 
 def without(key: str, text: str = ENTRIES) -> str:
     return re.sub(r"^@\w+\{" + key + r",\n.*?^\}\n", "", text, flags=re.S | re.M)
-
-
-@pytest.fixture
-def apis(monkeypatch):
-    with serve() as server:
-        for name, value in server.env.items():
-            monkeypatch.setenv(name, value)
-        yield server
 
 
 @pytest.fixture

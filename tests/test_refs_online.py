@@ -9,7 +9,7 @@ import re
 import time
 
 import pytest
-from scholarly_apis import FIXTURES, serve
+from scholarly_apis import FIXTURES, run_refs_online
 
 from fasciasite import refs_online
 from fasciasite.metadata import norm_pages, norm_title
@@ -36,25 +36,11 @@ def entry(key: str, **changes: str) -> str:
 
 
 @pytest.fixture
-def apis(monkeypatch):
-    with serve() as server:
-        for name, value in server.env.items():
-            monkeypatch.setenv(name, value)
-        yield server
-
-
-@pytest.fixture
 def check(tmp_path, capsys, apis):
     """check(bib_text, *args, config=FAST) -> (exit code, finding lines, summary line)."""
 
     def run(bib: str, *args: str, config: str = FAST):
-        (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
-        (tmp_path / "refs.toml").write_text(config, encoding="utf-8")
-        capsys.readouterr()
-        rc = refs_online.main(["--bib", str(tmp_path / "references.bib"), "--config", str(tmp_path / "refs.toml"),
-                               "--cache", str(tmp_path / "cache.json"), *args])
-        out = capsys.readouterr().out.splitlines()
-        return rc, [line.split("references.bib:", 1)[1] for line in out[:-1]], out[-1]
+        return run_refs_online(tmp_path, capsys, bib, args, config)
 
     return run
 

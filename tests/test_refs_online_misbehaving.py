@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from refs_checks import ARGUISUELAS, QUICK, WITNESS, WITNESS_FINDING, add, apis, check  # noqa: F401 (fixtures)
+from refs_checks import ARGUISUELAS, QUICK, WITNESS, WITNESS_FINDING, add, check  # noqa: F401 (fixtures)
 from test_refs_online import entry
 
 from fasciasite import refs_online

@@ -7,7 +7,7 @@ are not false alarms. No test reaches the internet."""
 from __future__ import annotations
 
 import pytest
-from refs_checks import add, apis, check, plant, pmid_entry, pubmed_record, work  # noqa: F401 (fixtures)
+from refs_checks import add, check, plant, pmid_entry, pubmed_record, work  # noqa: F401 (fixtures)
 from test_refs_online import entry
 
 from fasciasite.metadata import family_keys, norm_title, plain, same_family
