@@ -31,7 +31,7 @@ class SiteConfig(Config):
     # The citation steps need the bibtex plugin; a site without citations (the benchmark's
     # uncited variant) switches them off here instead of editing a list of hook files.
     citations = c.Type(bool, default=True)
-    # A printable one-page sheet per article (fasciasite/sheet.py); it needs the site's own
+    # A printable one-page sheet per article (fasciasite/publishing/sheet.py); it needs the site's own
     # template (overrides/sheet.html), so a site on another theme switches it off.
     take_home_sheets = c.Type(bool, default=True)
     # Where the written-once data lives, relative to mkdocs.yml.

@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from fasciasite import evidence, numbers, urgent
+from fasciasite.content import evidence, numbers, urgent
 
 LineOf = Callable[[int], int]
 

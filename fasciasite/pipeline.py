@@ -23,7 +23,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from fasciasite import articles, pagesource, safety, shortcodes, tiers, urgent
+from fasciasite import pagesource, shortcodes
+from fasciasite.content import articles, safety, tiers, urgent
 from fasciasite.shortcodes import Handler, LineMap
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> di
         "booking": lambda whole, _args: _indent(whole) + articles.booking_button(config),
         "article-list": lambda whole, _args: _indent(whole) + site.articles.article_list(page, config),
         "glossary": lambda whole, _args: _indent(whole) + site.glossary.definition_list(),
-        # Filled in after Markdown by the citations step (fasciasite.citations.on_page_content).
+        # Filled in after Markdown by the citations step (fasciasite.references.citations.on_page_content).
         "references": lambda _whole, _args: None,
     }
 

@@ -47,20 +47,20 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from fasciasite import pipeline
-from fasciasite.articles import Articles
-from fasciasite.authoring import AuthorChecks
-from fasciasite.cards import Cards
-from fasciasite.citations import Citations
 from fasciasite.config import ExtraConfig, SiteConfig, validate_extra
-from fasciasite.feed import Feed
-from fasciasite.frontmatter import FrontMatterChecks
-from fasciasite.glossary import GlossaryStep
-from fasciasite.nav import Sidebar
+from fasciasite.content.articles import Articles
+from fasciasite.content.author_mistakes import AuthorChecks
+from fasciasite.content.frontmatter import FrontMatterChecks
+from fasciasite.content.glossary import GlossaryStep
 from fasciasite.pagesteps import Numbers, UrgentHelp
 from fasciasite.problems import ProblemLog
-from fasciasite.search import SearchIndex
-from fasciasite.sheet import TakeHomeSheets
-from fasciasite.structured import StructuredData
+from fasciasite.publishing.cards import Cards
+from fasciasite.publishing.feed import Feed
+from fasciasite.publishing.nav import Sidebar
+from fasciasite.publishing.search_index import SearchIndex
+from fasciasite.publishing.sheet import TakeHomeSheets
+from fasciasite.publishing.structured import StructuredData
+from fasciasite.references.citations import Citations
 
 log = logging.getLogger("mkdocs.plugins.fasciasite")
 

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fasciasite.citesyntax import FENCE, INLINE_CODE
 from fasciasite.problems import Problem
+from fasciasite.references.citesyntax import FENCE, INLINE_CODE
 
 SHORTCODE = re.compile(r"<!--\s*md:([\w-]*)(.*?)-->", re.S)
 

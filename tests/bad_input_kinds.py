@@ -16,10 +16,12 @@ from pathlib import Path
 from conftest import ROOT
 from mkdocs.utils.meta import get_data
 
-from fasciasite import bib, bibcheck, citesyntax, evidence, feed, fmsyntax, frontmatter, glossary, numbers, outputcheck, ratings, urgent
-from fasciasite import published as pub
-from fasciasite import tiers as tiers_mod
 from fasciasite.config import load_mkdocs_yml
+from fasciasite.content import evidence, fmsyntax, frontmatter, glossary, numbers, ratings, urgent
+from fasciasite.content import tiers as tiers_mod
+from fasciasite.publishing import feed, outputcheck
+from fasciasite.publishing import published as pub
+from fasciasite.references import bib, bibcheck, citesyntax
 
 TODAY = dt.date(2026, 12, 7)  # injected: the rules never read the clock in tests
 CONFIG = load_mkdocs_yml(ROOT)  # as every command reads it
@@ -73,7 +75,7 @@ def figures(markdown: str) -> str:
 
 
 def citations(markdown: str) -> str:
-    """Citation syntax and placement, as the build and `python -m fasciasite.bib` report it."""
+    """Citation syntax and placement, as the build and `python -m fasciasite.references.bib` report it."""
     return "\n".join(f"docs/x.md:{citesyntax.line_of(markdown, f.start)}: {f.message}"
                      for f in citesyntax.scan(markdown, KEYS) if f.kind == "error")
 
@@ -211,7 +213,7 @@ BIB_HEAD = ("@article{example2012fixture,\n  author = {Example, A.},\n  title = 
 
 
 def bib_entries(extra: str) -> str:
-    """references.bib with `extra` appended: the entry rules (fasciasite.bibcheck.check_entries)."""
+    """references.bib with `extra` appended: the entry rules (fasciasite.references.bibcheck.check_entries)."""
     with tempfile.NamedTemporaryFile("w", suffix=".bib", delete=False, encoding="utf-8") as f:
         f.write(BIB_HEAD + "\n" + extra)
     try:
@@ -223,12 +225,12 @@ def bib_entries(extra: str) -> str:
 
 
 def markdown_lint(text: str) -> str:
-    """PyMarkdown through fasciasite.markdown_lint on one page (a subprocess, about a second)."""
+    """PyMarkdown through fasciasite.authoring.markdown_style on one page (a subprocess, about a second)."""
     root = Path(tempfile.mkdtemp(prefix="badmd-"))
     try:
         (root / "docs").mkdir()
         (root / "docs" / "x.md").write_text(text, encoding="utf-8")
-        result = subprocess.run([sys.executable, "-m", "fasciasite.markdown_lint", "--config", str(ROOT / ".pymarkdown.json"),
+        result = subprocess.run([sys.executable, "-m", "fasciasite.authoring.markdown_style", "--config", str(ROOT / ".pymarkdown.json"),
                                  "docs"], cwd=root, capture_output=True, text=True, timeout=120)
         return (result.stdout + result.stderr).strip()
     finally:
@@ -246,7 +248,7 @@ def urgent_article(markdown: str) -> str:
 
 
 def ratings_rows(markdown: str) -> str:
-    """The evidence box's rows against their sources (fasciasite.ratings, as the build runs it)."""
+    """The evidence box's rows against their sources (fasciasite.content.ratings, as the build runs it)."""
     entries, _ = bib.parse_bib(ROOT / "references.bib")
     return _lines(ratings.check_rows(markdown, entries, "docs/x.md"))
 
@@ -256,7 +258,7 @@ DATA_FILES = ("references.bib", "includes/sources.yml", "includes/safety.yml", "
 
 
 def evidence_data(planted: tuple[str, object]) -> str:
-    """The data-file rules of fasciasite.evidence (sources, findings, fields, safety data and
+    """The data-file rules of fasciasite.content.evidence (sources, findings, fields, safety data and
     sources, pins' sources) after `edit(text) -> text` of one data file: (file, edit)."""
     file, edit = planted
     root = Path(tempfile.mkdtemp(prefix="badevidence-"))

@@ -8,7 +8,7 @@ import pytest
 from scholarly_apis import run_refs_online
 from test_refs_online import entry, synthetic
 
-from fasciasite import add_reference
+from fasciasite.references import add_reference
 
 QUICK = "per_second = 1000.0\ntimeout_seconds = 1.0\nretries = 0\nmax_wait_seconds = 1.0\n"
 ARGUISUELAS = "/crossref/works/10.1097/BRS.0000000000001897"

@@ -163,7 +163,7 @@ def serve() -> Iterator[ScholarlyAPIs]:
 def run_refs_online(tmp_path, capsys, bib: str, args, config: str):
     """Run the reference checker on bib with config against the fake APIs (the `apis` fixture of
     conftest.py): (exit code, finding lines after 'references.bib:', summary line)."""
-    from fasciasite import refs_online
+    from fasciasite.references import refs_online
 
     (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
     (tmp_path / "refs.toml").write_text(config, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""python -m fasciasite.add_reference (and `make ref`) against Crossref and E-utilities
+"""python -m fasciasite.references.add_reference (and `make ref`) against Crossref and E-utilities
 served from canned JSON on 127.0.0.1: the issue's example DOI gives the house-style entry,
 duplicates are refused with their line, keys stay unique, and --write leaves a file that
 parses and that check_bib accepts but for the empty findings. No test reaches the internet."""
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from scholarly_apis import FIXTURES
 
-from fasciasite import add_reference, refs_online
-from fasciasite.bib import parse_bib
-from fasciasite.bibcheck import check_entries
-from fasciasite.metadata import Person, Work
+from fasciasite.references import add_reference, refs_online
+from fasciasite.references.bib import parse_bib
+from fasciasite.references.bibcheck import check_entries
+from fasciasite.references.metadata import Person, Work
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = (FIXTURES / "entries.bib").read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from fasciasite import articlecheck as check_articles  # noqa: E402
-from fasciasite import readability  # noqa: E402
+from fasciasite.authoring import article_parts as check_articles  # noqa: E402
+from fasciasite.authoring import readability  # noqa: E402
 
 ARTICLES = check_articles.articles(ROOT / "docs", ["fascia", "back-pain", "treatments", "case-studies"])
 

@@ -3,7 +3,7 @@
 The cases are the rows of tests/test_bad_input_cases.py (the audit's table, 83 cases, and
 more). Builds are few and shared: one strict build holds every page fault, one every
 valid input; each broken references.bib and each other stop-at-once fault gets its own
-small build, and `make check` (python -m fasciasite.check) runs on three fixture sites.
+small build, and `make check` (python -m fasciasite.authoring.check) runs on three fixture sites.
 Every assertion names the file, the line and the words of the fix the author reads.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT, build_env, make_fixture_site, mkdocs_build
 from test_bad_input_cases import BIB, BIB_HEAD, BIB_KEY, PAGES, PAREN, PASS, TARGET, article, page
 
-from fasciasite import bibcheck
+from fasciasite.references import bibcheck
 
 REAL_BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
 BAD_BIB_BASE = BIB_HEAD + REAL_BIB  # the placeholder entry the references.bib rows plant into, then the real file
@@ -89,7 +89,7 @@ def test_each_references_bib_mistake_fails_the_build_with_line_and_fix(bib_site,
 def test_a_bib_that_is_not_utf8_gives_one_problem_not_one_per_citation(bib_site):
     root, _ = bib_site
     (root / "references.bib").write_bytes(BAD_BIB_BASE.replace("Müller", "M\udcfcller", 1).encode("utf-8", "surrogateescape"))
-    result = run(root, "-m", "fasciasite.bib")
+    result = run(root, "-m", "fasciasite.references.bib")
     assert result.returncode == 1 and result.stdout.count("\n") == 2, result.stdout[-2000:]
 
 
@@ -100,7 +100,7 @@ def test_5000_entries_are_checked_without_a_problem(tmp_path):  # audit 9b
     (tmp_path / "references.bib").write_text(entries, encoding="utf-8")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("No citations here.\n", encoding="utf-8")
-    result = run(tmp_path, "-m", "fasciasite.bib")
+    result = run(tmp_path, "-m", "fasciasite.references.bib")
     assert result.returncode == 0 and "5000 entries" in result.stdout, output(result)[-2000:]
 
 
@@ -128,18 +128,18 @@ def test_valid_input_builds_and_renders(pass_site, case):
 
 
 def test_the_valid_input_site_has_no_raw_citation_syntax(pass_site):  # once for the site, not once per case
-    rawcites = run(pass_site, "-m", "fasciasite.rawcites", "site")
+    rawcites = run(pass_site, "-m", "fasciasite.references.rawcites", "site")
     assert rawcites.returncode == 0, rawcites.stdout
 
 
 def test_a_bom_gives_no_phantom_markdown_lint_errors(pass_site):  # audit 12b
-    result = run(pass_site, "-m", "fasciasite.markdown_lint", "--config", str(ROOT / ".pymarkdown.json"), "docs")
+    result = run(pass_site, "-m", "fasciasite.authoring.markdown_style", "--config", str(ROOT / ".pymarkdown.json"), "docs")
     assert "p12b.md" not in output(result), output(result)
 
 
 # ── make check: as strict as the build, plus the author checks ──────────────
 
-CHECK = ["-m", "fasciasite.check", "--root", "."]
+CHECK = ["-m", "fasciasite.authoring.check", "--root", "."]
 
 
 def test_make_check_fails_whenever_the_build_fails_and_names_the_step(tmp_path):  # 7a, 11, O41
@@ -189,7 +189,7 @@ def test_a_windows_1252_page_is_named_with_its_line(tmp_path):  # O31
     assert_clear(run(tmp_path, *CHECK), ["FAIL  encoding", *expected])
 
 
-def test_a_glossary_term_defined_twice_fails(tmp_path):  # O30 (the rule is fasciasite/glossary.py's)
+def test_a_glossary_term_defined_twice_fails(tmp_path):  # O30 (the rule is fasciasite/content/glossary.py's)
     config = make_fixture_site(tmp_path, {"index.md": page("Home", "Text.")})
     with open(tmp_path / "includes" / "glossary.md", "a", encoding="utf-8") as f:
         f.write("\n*[collagen]: A protein found in skin.\n")
@@ -221,11 +221,11 @@ NEW = [
 
 @pytest.mark.parametrize("args,status,says", NEW, ids=["8a", "8a-slug", "8b", "8c", "8d", "O26", "O27", "O28"])
 def test_new_article_refuses_clearly_or_writes_a_valid_page(project, args, status, says):
-    result = run(project, "-m", "fasciasite.new_article", *args, "--root", str(project), "--today", "2026-11-30")
+    result = run(project, "-m", "fasciasite.authoring.new_article", *args, "--root", str(project), "--today", "2026-11-30")
     assert result.returncode == status and "Traceback" not in output(result), output(result)
     assert all(s in output(result) for s in says), output(result)
     if status == 0:
-        again = run(project, "-m", "fasciasite.new_article", *args, "--root", str(project), "--today", "2026-11-30")  # 8e: twice in a row
+        again = run(project, "-m", "fasciasite.authoring.new_article", *args, "--root", str(project), "--today", "2026-11-30")  # 8e: twice in a row
         assert again.returncode == 2 and "Nothing was written" in output(again)
         new = next((project / "docs" / "fascia").glob(f"*{says[0]}.md"))
         front = yaml.safe_load(new.read_text(encoding="utf-8").split("---")[1])

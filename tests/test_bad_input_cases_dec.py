@@ -156,7 +156,7 @@ DEC7 = [
      ["docs/assets/diagrams/d.svg:2: <script> in an SVG"], "silent"),
     ("G-29", "output", {"files": {"assets/diagrams/photo.jpg": png(2000, 1500, noise=True, fmt="JPEG")}},
      ["docs/assets/diagrams/photo.jpg:1: image is", "over the 200,000-byte budget", "2000x1500 pixels, over the 1600-pixel budget",
-      "python -m fasciasite.outputcheck --shrink docs/assets/diagrams/photo.jpg"], "silent"),
+      "python -m fasciasite.publishing.outputcheck --shrink docs/assets/diagrams/photo.jpg"], "silent"),
     ("G-30", "figures", "After rolling before exercise, sprints were about 7% faster [@wiewelhove2019foam].",
      ["docs/x.md:1: states 7%, which is in none of the findings of [@wiewelhove2019foam]", "not as a percentage"], "silent"),
     ("G-31", "figures", "Rolling reduced how sore people felt, by about a third on average [@wiewelhove2019foam].",

@@ -3,7 +3,7 @@ cleanly, search, citation previews, the colour toggle, print styles, the 404 pag
 use, axe-core's WCAG 2.2 AA rules on every page in light and dark mode, and privacy (no
 request leaves the site, no cookies).
 
-The site is served from 127.0.0.1 by fasciasite/serve.py under its site_url path, as
+The site is served from 127.0.0.1 by fasciasite/publishing/serve.py under its site_url path, as
 GitHub Pages serves it. Needs /usr/bin/chromium (`apt-get install chromium`): without it
 these tests are skipped, except in CI (CI set), where they fail.
 """
@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect, sync_playwright
 
-from fasciasite.serve import serve
+from fasciasite.publishing.serve import serve
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""fasciasite.bib (fasciasite bib): the .bib reader (every problem has a line), the rules, the citations."""
+"""fasciasite.references.bib (fasciasite bib): the .bib reader (every problem has a line), the rules, the citations."""
 from __future__ import annotations
 
 import textwrap
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fasciasite import bib as check_bib
+from fasciasite.references import bib as check_bib
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import ENGINE, make_fixture_site, mkdocs_build
 
-from fasciasite import rawcites
+from fasciasite.references import rawcites
 
 PAGE = textwrap.dedent("""\
     ---
@@ -38,7 +38,7 @@ def test_an_engine_that_leaves_citations_raw_is_caught_naming_the_page(tmp_path)
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     built = mkdocs_build(config_file, tmp_path / "site")
     assert built.returncode == 0, built.stderr[-2000:]  # the engine itself says nothing
-    result = subprocess.run([sys.executable, "-m", "fasciasite.rawcites", str(tmp_path / "site")],
+    result = subprocess.run([sys.executable, "-m", "fasciasite.references.rawcites", str(tmp_path / "site")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "index.html: raw citation syntax reached the page: '[@willard2012thoracolumbar]'" in result.stdout

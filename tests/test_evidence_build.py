@@ -1,5 +1,5 @@
 """Issue 20's rules in the build, make check and the report command, on fixture sites
-(every rule is enforced: fasciasite.evidence.ENFORCED), and the References page: design, certainty and dates shown, `checked`
+(every rule is enforced: fasciasite.content.evidence.ENFORCED), and the References page: design, certainty and dates shown, `checked`
 never. Rules one by one: tests/test_evidence_rules.py, tests/test_safety_blocks.py."""
 from __future__ import annotations
 
@@ -160,36 +160,36 @@ def run(root, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_the_report_lists_every_problem_with_counts_per_rule_and_exit_1(tmp_path):
     site(tmp_path, {"treatments/bad.md": BAD}, searches=None)
-    result = run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-12-07")
+    result = run(tmp_path, "-m", "fasciasite.content.evidence", "--today", "2026-12-07")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"evidence: 6 problem\(s\) \(sources 0, findings 0, fields 0, ratings 3, searches 1, safety-data 0, "
                      r"safety-pages 2, safety-sources 0\)", result.stdout), result.stdout
     assert "docs/treatments/bad.md:26: rating 'Strong'" in result.stdout
-    enforced_only = run(tmp_path, "-m", "fasciasite.evidence", "--enforced-only", "--today", "2026-12-07")
+    enforced_only = run(tmp_path, "-m", "fasciasite.content.evidence", "--enforced-only", "--today", "2026-12-07")
     assert enforced_only.returncode == 1 and "evidence: 6 problem(s)" in enforced_only.stdout, enforced_only.stdout
 
 
 def test_the_report_passes_a_clean_project_and_warns_of_a_past_review_date(tmp_path):
     bib = BIB.replace("updated = {2020-12-11},", "updated = {2020-12-11}, review_due = {2026-03},")
     site(tmp_path, {"treatments/good.md": GOOD}, bib=bib)
-    result = run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-12-07")
+    result = run(tmp_path, "-m", "fasciasite.content.evidence", "--today", "2026-12-07")
     assert result.returncode == 0, result.stdout
     assert "entry 'nhs2024ibuprofen': WARNING: its page was due for review by 2026-03" in result.stdout
-    assert "0 warning(s)" in run(tmp_path, "-m", "fasciasite.evidence", "--today", "2026-03-31").stdout
+    assert "0 warning(s)" in run(tmp_path, "-m", "fasciasite.content.evidence", "--today", "2026-03-31").stdout
 
 
 def test_make_check_fails_on_the_evidence_rules_naming_each_line(tmp_path):
     site(tmp_path, {"treatments/bad.md": BAD}, searches=None)
-    others = [s for s in run(ROOT, "-m", "fasciasite.check", "--list").stdout.split() if s != "evidence"]
-    check = ["-m", "fasciasite.check", "--root", ".", "--skip", *others]
+    others = [s for s in run(ROOT, "-m", "fasciasite.authoring.check", "--list").stdout.split() if s != "evidence"]
+    check = ["-m", "fasciasite.authoring.check", "--root", ".", "--skip", *others]
     result = run(tmp_path, *check)
     assert result.returncode == 1 and "FAIL  evidence" in result.stdout, result.stdout
     assert "docs/treatments/bad.md:26: rating 'Strong'" in result.stdout and "bad.md:18: says" in result.stdout
 
 
 def test_the_report_refuses_bad_usage_with_exit_2(tmp_path):
-    assert run(tmp_path, "-m", "fasciasite.evidence", "--root", str(tmp_path)).returncode == 2
-    assert run(ROOT, "-m", "fasciasite.evidence", "--today", "7 Dec").returncode == 2
+    assert run(tmp_path, "-m", "fasciasite.content.evidence", "--root", str(tmp_path)).returncode == 2
+    assert run(ROOT, "-m", "fasciasite.content.evidence", "--today", "7 Dec").returncode == 2
 
 
 def test_no_what_it_found_of_the_real_site_holds_a_url_or_page_read(built_site):

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from fasciasite import bibfields, ratings, sources
-from fasciasite.bib import parse_bib
+from fasciasite.content import ratings
+from fasciasite.references import bibfields, sources
+from fasciasite.references.bib import parse_bib
 
 HOSTS, HOST_PROBLEMS = sources.load_for(ROOT)
 TODAY = dt.date(2026, 12, 7)
@@ -125,7 +126,7 @@ def test_a_health_owner_class_is_only_given_to_its_own_domains(tmp_path, pattern
     else:
         [p] = problems
         assert p.line == 2 and f"is given class {klass}, but it is not under one of its domains" in p.message
-        assert "HEALTH_DOMAINS in fasciasite/sources.py" in p.message
+        assert "HEALTH_DOMAINS in fasciasite/references/sources.py" in p.message
 
 # ── 1b, 1c findings and the evidence fields ──────────────────────────────────
 

@@ -167,7 +167,7 @@ def test_a_card_that_cannot_be_drawn_fails_the_build_and_says_why(tmp_path):
 
 
 def test_the_feed_keeps_every_article_however_many_there_are(mkdocs_config, tmp_path):  # G-40
-    from fasciasite.feed import feed_length_problem
+    from fasciasite.publishing.feed import feed_length_problem
 
     rss = next(p["rss"] for p in mkdocs_config["plugins"] if isinstance(p, dict) and "rss" in p)
     count = len(articles(mkdocs_config))
@@ -207,7 +207,7 @@ def test_a_feed_item_gets_the_card_the_page_recorded(tmp_path):
     """The rewrite on its own: an item whose page has a card gains it; one without is left alone."""
     from lxml import etree
 
-    from fasciasite.feed import MEDIA, add_card
+    from fasciasite.publishing.feed import MEDIA, add_card
 
     card = tmp_path / "a.png"
     card.write_bytes(b"\x89PNG" + b"0" * 96)

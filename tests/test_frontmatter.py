@@ -1,4 +1,4 @@
-"""The plugin's front-matter check (fasciasite/frontmatter.py) and the front-matter schema:
+"""The plugin's front-matter check (fasciasite/content/frontmatter.py) and the front-matter schema:
 front matter problems fail the build, each named with file, line and field."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite import frontmatter  # noqa: E402
+from fasciasite.content import frontmatter  # noqa: E402
 
 AUTHORS = ["editorial-team", "jane-smith"]
 TAGS = ["fascia", "low back pain", "exercise"]

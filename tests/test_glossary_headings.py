@@ -1,12 +1,12 @@
 """A glossary term inside a heading is not underlined or given a tooltip: the heading names
-the term and the text under it explains it (fasciasite.glossary.PlainHeadings)."""
+the term and the text under it explains it (fasciasite.content.glossary.PlainHeadings)."""
 from __future__ import annotations
 
 import markdown
 from lxml import html
 from test_site_build import doc_pages, html_for
 
-from fasciasite.glossary import PlainHeadings
+from fasciasite.content.glossary import PlainHeadings
 
 GLOSSARY = {"fascia": "Sheets and bands of connective tissue.", "NICE": "The National Institute for Health and Care Excellence."}
 PAGE = """# Why fascia matters {#why}

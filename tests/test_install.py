@@ -41,7 +41,7 @@ def fresh_environment(tmp_path: Path) -> Path:
 def test_a_normal_install_builds_the_site_strictly_from_another_directory(tmp_path):
     python = fresh_environment(tmp_path)
     where = subprocess.run([str(python), "-c", "import fasciasite, fasciasite.links.cli, fasciasite.bench.corpus, "
-                            "fasciasite.frontmatter as f; print(fasciasite.__file__); print(f.SCHEMA_PATH.is_file())"],
+                            "fasciasite.content.frontmatter as f; print(fasciasite.__file__); print(f.SCHEMA_PATH.is_file())"],
                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert where.returncode == 0, where.stderr[-2000:]
     installed, schema = where.stdout.split()

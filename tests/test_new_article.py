@@ -8,7 +8,7 @@ import pytest
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite import new_article  # noqa: E402
+from fasciasite.authoring import new_article  # noqa: E402
 from fasciasite.config import load_mkdocs_yml  # noqa: E402
 
 MKDOCS_YML = """\

@@ -1,5 +1,5 @@
 """Numbers cannot drift from their sources: every number in a cited sentence is in the
-findings field of one of its cited entries (fasciasite.numbers), in the build and in
+findings field of one of its cited entries (fasciasite.content.numbers), in the build and in
 make check, and the References page shows each source's findings."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
-from fasciasite import numbers
+from fasciasite.content import numbers
 
 FINDINGS = {
     "langevin2011shear": "Cross-sectional study of 121 adults (71 with long-term low back pain, 50 without). "
@@ -70,7 +70,7 @@ def test_the_allow_list_covers_numbers_that_are_not_claims(sentence):
 
 
 def test_the_real_site_passes_and_covers_its_numbers():
-    result = subprocess.run([sys.executable, "-m", "fasciasite.numbers", "--count"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "fasciasite.content.numbers", "--count"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
     covered = int(result.stdout.rsplit("findings, ", 1)[1].split(" number")[0])
     assert covered >= 100

@@ -1,4 +1,4 @@
-"""Nothing third-party, active or oversized is published (fasciasite.outputcheck), on the
+"""Nothing third-party, active or oversized is published (fasciasite.publishing.outputcheck), on the
 real build and on small planted sites (no build needed: the check reads any static HTML)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from fasciasite import outputcheck
+from fasciasite.publishing import outputcheck
 
 SITE_URL = "https://mysportinjury.github.io/fascia-back-pain/"
 CONFIG = f"site_url: {SITE_URL}\nextra_javascript:\n  - javascripts/a11y.js\nextra:\n  output_limits:\n    image_max_bytes: 5000\n    image_max_side: 100\n"
@@ -152,10 +152,10 @@ def test_an_image_over_the_budget_fails_with_the_command_that_shrinks_it_and_the
     root = site(tmp_path, "", files={"assets/photo.png": _png(300, 200, noise=True)})
     found = problems(root)
     assert any(p.startswith("docs/assets/photo.png:1: image is") and "300x200 pixels, over the 100-pixel budget" in p
-               and "bytes, over the 5,000-byte budget" in p and "python -m fasciasite.outputcheck --shrink docs/assets/photo.png" in p
+               and "bytes, over the 5,000-byte budget" in p and "python -m fasciasite.publishing.outputcheck --shrink docs/assets/photo.png" in p
                for p in found), found
     small = site(tmp_path / "b", "", files={"assets/photo.png": _png(300, 200)})
-    result = subprocess.run([sys.executable, "-m", "fasciasite.outputcheck", "--config", "mkdocs.yml", "--shrink", "docs/assets/photo.png"],
+    result = subprocess.run([sys.executable, "-m", "fasciasite.publishing.outputcheck", "--config", "mkdocs.yml", "--shrink", "docs/assets/photo.png"],
                             cwd=small, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     from PIL import Image
@@ -169,7 +169,7 @@ def test_an_image_within_the_budget_passes(tmp_path):
 
 def test_the_command_reports_and_exits_1_and_2_on_bad_usage(tmp_path):
     root = site(tmp_path, '<iframe src="https://www.youtube.com/embed/x"></iframe>')
-    result = subprocess.run([sys.executable, "-m", "fasciasite.outputcheck", "site"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "fasciasite.publishing.outputcheck", "site"], cwd=root, capture_output=True, text=True)
     assert result.returncode == 1 and "docs/page.md:5: <iframe>" in result.stdout, result.stdout
-    missing = subprocess.run([sys.executable, "-m", "fasciasite.outputcheck", "nowhere"], cwd=root, capture_output=True, text=True)
+    missing = subprocess.run([sys.executable, "-m", "fasciasite.publishing.outputcheck", "nowhere"], cwd=root, capture_output=True, text=True)
     assert missing.returncode == 2 and "build the site first" in missing.stderr

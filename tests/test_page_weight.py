@@ -8,8 +8,8 @@ icons, and the sitemap instant navigation reads.
 """
 from __future__ import annotations
 
-from fasciasite import sheet
 from fasciasite.bench import report
+from fasciasite.publishing import sheet
 
 BUDGET = 90 * 1024  # an article's first load, gzip, before the search index (README, Benchmarks)
 # What the site-wide part (theme, our CSS and scripts, icons, sitemap) may take, so that an

@@ -1,11 +1,11 @@
-"""A pin never becomes less urgent without a record (fasciasite.pinhistory; fresh bad-input round)."""
+"""A pin never becomes less urgent without a record (fasciasite.content.pinhistory; fresh bad-input round)."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
-from fasciasite import pinhistory
+from fasciasite.content import pinhistory
 
 ROOT = Path(__file__).resolve().parent.parent
 PINS = """pins:
@@ -84,8 +84,8 @@ def test_without_git_history_there_is_nothing_to_compare(tmp_path: Path) -> None
 def test_the_command_acts_on_the_checkout_it_is_given(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     _commit(root, PINS.format(peeing="gp", says="see a GP"))
-    result = subprocess.run([sys.executable, "-m", "fasciasite.pinhistory", "--root", str(root)],
+    result = subprocess.run([sys.executable, "-m", "fasciasite.content.pinhistory", "--root", str(root)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "pin history: 1 problem(s)" in result.stdout
-    assert subprocess.run([sys.executable, "-m", "fasciasite.pinhistory", "--root", str(tmp_path / "nope")],
+    assert subprocess.run([sys.executable, "-m", "fasciasite.content.pinhistory", "--root", str(tmp_path / "nope")],
                           capture_output=True, text=True, timeout=60).returncode == 2

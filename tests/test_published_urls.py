@@ -6,13 +6,13 @@ from __future__ import annotations
 from conftest import ROOT
 from test_site_build import doc_pages, html_for
 
-from fasciasite.published import resolve  # the one reader of a published URL, shared with make check
+from fasciasite.publishing.published import resolve  # the one reader of a published URL, shared with make check
 
 LIST = ROOT / "published-urls.txt"
 
 
 def published() -> list[str]:
-    from fasciasite.published import published as listed  # BOM-, CR- and tab-safe, as make check reads it
+    from fasciasite.publishing.published import published as listed  # BOM-, CR- and tab-safe, as make check reads it
     return [url for _line, url in listed(LIST)]
 
 
@@ -59,7 +59,7 @@ def test_a_redirect_keeps_a_moved_page_working(tmp_path):
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-from fasciasite import published as pub  # noqa: E402
+from fasciasite.publishing import published as pub  # noqa: E402
 
 
 def test_no_url_ever_published_was_dropped_from_the_list():
@@ -90,7 +90,7 @@ def _repo(tmp_path, redirects: str = "{}"):
 
 
 def _history(repo, *extra):
-    return subprocess.run([sys.executable, "-m", "fasciasite.published", "--history-only", *extra], cwd=repo,
+    return subprocess.run([sys.executable, "-m", "fasciasite.publishing.published", "--history-only", *extra], cwd=repo,
                           capture_output=True, text=True)
 
 

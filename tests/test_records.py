@@ -1,4 +1,4 @@
-"""The repository's records speak of the project alone (fasciasite.records, issue 27)."""
+"""The repository's records speak of the project alone (fasciasite.authoring.records, issue 27)."""
 from __future__ import annotations
 
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fasciasite import records
+from fasciasite.authoring import records
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,18 +75,18 @@ def test_the_command_reads_the_checkout_it_runs_in_and_only_tracked_records(tmp_
     (tmp_path / "scratch" / "notes.md").write_text("Outside the records: /tmp/x\n", encoding="utf-8")
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", "mkdocs.yml", "research/audit.md", "docs/page.md", "scratch/notes.md")
-    result = subprocess.run([sys.executable, "-m", "fasciasite.records"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "fasciasite.authoring.records"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith(("research/", "docs/", "scratch/"))]
     assert len(lines) == 1 and lines[0].startswith("research/audit.md:3: '/tmp/build/site'"), result.stdout
     (tmp_path / "research" / "audit.md").write_text("# Audit\n\nRead in a temporary build.\n", encoding="utf-8")
-    clean = subprocess.run([sys.executable, "-m", "fasciasite.records", "--root", str(tmp_path)],
+    clean = subprocess.run([sys.executable, "-m", "fasciasite.authoring.records", "--root", str(tmp_path)],
                            capture_output=True, text=True, timeout=60)
     assert clean.returncode == 0 and "0 problem(s)" in clean.stdout
 
 
 def test_the_command_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "fasciasite.records", "--root", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "fasciasite.authoring.records", "--root", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "mkdocs.yml" in result.stderr

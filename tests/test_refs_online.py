@@ -1,4 +1,4 @@
-"""python -m fasciasite.refs_online against Crossref, E-utilities and doi.org served from
+"""python -m fasciasite.references.refs_online against Crossref, E-utilities and doi.org served from
 canned JSON on 127.0.0.1 (tests/scholarly_apis.py): planted faults are reported with
 file:line and the fix, correct real entries report nothing, and the client is polite
 (contact, Retry-After, time limit, cache). No test reaches the internet."""
@@ -11,9 +11,9 @@ import time
 import pytest
 from scholarly_apis import FIXTURES, run_refs_online
 
-from fasciasite import refs_online
-from fasciasite.metadata import norm_pages, norm_title
-from fasciasite.webapi import Cache, Client, Config, retry_after_seconds
+from fasciasite.references import refs_online
+from fasciasite.references.metadata import norm_pages, norm_title
+from fasciasite.references.webapi import Cache, Client, Config, retry_after_seconds
 
 ENTRIES = (FIXTURES / "entries.bib").read_text(encoding="utf-8")
 FAST = "per_second = 1000.0\ntimeout_seconds = 2.0\nretries = 1\nmax_wait_seconds = 5.0\n"

@@ -1,4 +1,4 @@
-"""The reference checker (python -m fasciasite.refs_online) and `make ref` against a
+"""The reference checker (python -m fasciasite.references.refs_online) and `make ref` against a
 local stand-in for Crossref and E-utilities that misbehaves (tests/misbehaving.py): whatever
 one entry's answer does (cut short, reset, not HTTP, bad encodings, empty or malformed
 JSON, an empty `message`, an E-utilities error body, 429/5xx after the retries, a trickle
@@ -12,7 +12,7 @@ import pytest
 from refs_checks import ARGUISUELAS, QUICK, WITNESS, WITNESS_FINDING, add, check  # noqa: F401 (fixtures)
 from test_refs_online import entry
 
-from fasciasite import refs_online
+from fasciasite.references import refs_online
 
 MISBEHAVIOURS = [  # (what the server does, what the finding must say)
     ("short-body", "the answer was cut short"),

@@ -1,5 +1,5 @@
-"""The reference checker (python -m fasciasite.refs_online) and `make ref`
-(fasciasite.add_reference) against a local stand-in for Crossref, E-utilities and doi.org
+"""The reference checker (python -m fasciasite.references.refs_online) and `make ref`
+(fasciasite.references.add_reference) against a local stand-in for Crossref, E-utilities and doi.org
 (tests/scholarly_apis.py) that marks record types in every way the real services do:
 retractions, expressions of concern and notices are found however they are marked;
 markup, transliterated names, first-page-only records, online years and URL-form DOIs
@@ -10,7 +10,7 @@ import pytest
 from refs_checks import add, check, plant, pmid_entry, pubmed_record, work  # noqa: F401 (fixtures)
 from test_refs_online import entry
 
-from fasciasite.metadata import family_keys, norm_title, plain, same_family
+from fasciasite.references.metadata import family_keys, norm_title, plain, same_family
 
 # ── 7. Record types, however they are marked ───────────────────────────────────
 

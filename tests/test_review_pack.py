@@ -1,7 +1,7 @@
-"""Clinical review and sign-off: the review pack (fasciasite/review_pack.py) shows a clinician
+"""Clinical review and sign-off: the review pack (fasciasite/authoring/review_pack.py) shows a clinician
 every cited claim with its sources, every rating with its rule, the safety and urgent-help
 blocks the page shows, and tick boxes, for every article; the reviewers list is checked
-(fasciasite/reviewers.py); review_status lists what awaits review."""
+(fasciasite/content/reviewers.py); review_status lists what awaits review."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +14,11 @@ import pytest
 from conftest import ROOT
 from lxml import html
 
-from fasciasite import ratings, review_pack, review_status, reviewers, safety, sources, tiers
-from fasciasite.bib import find_citations, parse_bib
+from fasciasite.authoring import review_pack, review_status
 from fasciasite.config import load_mkdocs_yml
+from fasciasite.content import ratings, reviewers, safety, tiers
+from fasciasite.references import sources
+from fasciasite.references.bib import find_citations, parse_bib
 
 TODAY = dt.date(2026, 12, 7)
 CONFIG = load_mkdocs_yml(ROOT)  # as the commands read it
@@ -104,7 +106,7 @@ def test_a_rating_stronger_than_its_source_is_flagged_in_the_pack(tmp_path):
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "fasciasite.review_pack", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "fasciasite.authoring.review_pack", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_the_command_writes_a_pack_and_refuses_what_is_not_an_article(tmp_path):

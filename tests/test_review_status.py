@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite import review_status  # noqa: E402
+from fasciasite.authoring import review_status  # noqa: E402
 
 TODAY = dt.date(2027, 6, 1)
 

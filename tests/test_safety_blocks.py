@@ -9,8 +9,9 @@ import textwrap
 import pytest
 from conftest import ROOT
 
-from fasciasite import safety, sources
-from fasciasite.bib import Entry
+from fasciasite.content import safety
+from fasciasite.references import sources
+from fasciasite.references.bib import Entry
 
 GOOD = """\
 # header comment

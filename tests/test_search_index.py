@@ -8,7 +8,8 @@ import json
 
 from conftest import ROOT, make_fixture_site, mkdocs_build
 
-from fasciasite import glossary, search
+from fasciasite.content import glossary
+from fasciasite.publishing import search_index as search
 
 
 def index(site) -> dict:
@@ -119,7 +120,7 @@ def test_the_urgent_help_tiers_are_indexed_on_the_red_flags_page_only(built_site
 def ice_treatment():
     import re
 
-    from fasciasite import safety
+    from fasciasite.content import safety
     return {"ice": safety.Treatment("ice", "Ice packs", [re.compile(r"\bice\b", re.I)])}
 
 
@@ -146,7 +147,7 @@ def test_mentions_in_comments_code_and_citations_do_not_make_a_home():
 def test_each_safety_block_is_indexed_once_on_its_home_and_still_shown_everywhere(built_site):
     from html import escape
 
-    from fasciasite import safety
+    from fasciasite.content import safety
     treatments = safety.load_for(ROOT)[0].treatments
     sources = {p.relative_to(ROOT / "docs").as_posix(): p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")}
     homes = search.safety_homes(sources, treatments)
@@ -183,9 +184,10 @@ def test_citation_markers_and_addresses_are_left_out_of_the_index(built_site):
 
 def test_the_index_stays_within_5_kb_gzip_per_article(built_site):
     # issue 24 part 5: the reader's phone downloads the whole index when they search
-    from fasciasite import searchbench, searchqueries
+    from fasciasite.authoring import search_queries as searchqueries
+    from fasciasite.bench import search_hits as searchbench
     size = searchqueries.index_size(built_site, searchbench.article_count(built_site))
     assert size["gzip_bytes_per_article"] <= 5 * 1024, (
         f"search index {size['gzip_bytes']:,} bytes gzip for {size['articles']} articles: "
         f"{size['gzip_bytes_per_article']:,} per article, budget 5,120; leave text indexed elsewhere out "
-        "(fasciasite/search.py)")
+        "(fasciasite/publishing/search_index.py)")

@@ -5,7 +5,7 @@ axe in light and dark, the 404 page's search).
 Fails when an urgent query's first result is not the red-flags page, or when fewer than
 97 % of queries have an acceptable page in the top three, or when a re-ranking rule of
 docs/javascripts/search-worker.js stops working (its own cases, below). Uses test_browser.py's fixtures
-(Debian's Chromium, the site served by fasciasite.serve; skipped without Chromium, except in CI).
+(Debian's Chromium, the site served by fasciasite.publishing.serve; skipped without Chromium, except in CI).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from conftest import ROOT
 from playwright.sync_api import expect
 from test_browser import AXE_TAGS, browser, new_context, site_url  # noqa: F401 (fixtures)
 
-from fasciasite import searchqueries, sheet
+from fasciasite.authoring import search_queries as searchqueries
+from fasciasite.publishing import sheet
 
 pytestmark = pytest.mark.browser
 QUERIES = ROOT / "tests" / "search_queries.yml"

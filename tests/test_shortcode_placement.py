@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from fasciasite import safety, tiers
+from fasciasite.content import safety, tiers
 
 TIERS = tiers.load_for(ROOT)
 SAFETY, _ = safety.load_for(ROOT)

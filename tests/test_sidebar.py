@@ -40,7 +40,7 @@ def primary_nav(page: Path) -> str:
 
 def same_navigation(ours: Path, materials: Path) -> list[str]:
     pages = sorted(p.relative_to(ours) for p in ours.rglob("*.html")
-                   if "take-home" not in p.relative_to(ours).parts)  # take-home sheets have no navigation (fasciasite/sheet.py)
+                   if "take-home" not in p.relative_to(ours).parts)  # take-home sheets have no navigation (fasciasite/publishing/sheet.py)
     assert pages
     return [str(p) for p in pages if primary_nav(ours / p) != primary_nav(materials / p)]
 

@@ -1,4 +1,4 @@
-"""Structured data that search engines and AI answers read (fasciasite/structured.py): every
+"""Structured data that search engines and AI answers read (fasciasite/publishing/structured.py): every
 page's JSON-LD parses, uses only terms of the pinned schema.org vocabulary where schema.org
 allows them, says what the page shows (front matter, mkdocs.yml, references.bib), and cites
 exactly the page's reference list; a clinical reviewer appears only once one has signed off."""
@@ -13,8 +13,8 @@ from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 from test_site_build import doc_pages, html_for
 
-from fasciasite import schemaorg, structured
-from fasciasite.bib import parse_bib
+from fasciasite.publishing import schemaorg, structured
+from fasciasite.references.bib import parse_bib
 
 BIB = parse_bib(ROOT / "references.bib")[0]
 
@@ -199,8 +199,8 @@ def test_a_signed_off_article_shows_its_reviewer_and_the_jsonld_carries_it(tmp_p
 
 def test_the_output_check_passes_the_site_structured_data(tmp_path):
     """JSON-LD names other hosts (schema.org, doi.org) but is a data block the browser never
-    runs; the output check must not refuse it (fasciasite/outputcheck.py EXECUTABLE)."""
-    from fasciasite import outputcheck
+    runs; the output check must not refuse it (fasciasite/publishing/outputcheck.py EXECUTABLE)."""
+    from fasciasite.publishing import outputcheck
 
     (tmp_path / "mkdocs.yml").write_text("site_url: https://mysportinjury.github.io/fascia-back-pain/\n", encoding="utf-8")
     (tmp_path / "docs").mkdir()

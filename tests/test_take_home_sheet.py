@@ -1,4 +1,4 @@
-"""Take-home sheets (fasciasite/sheet.py): every article that exists when the tests run has
+"""Take-home sheets (fasciasite/publishing/sheet.py): every article that exists when the tests run has
 one, linked from the article, out of search and the sitemap; each prints on ONE A4 side
 in Chromium; the content is the page's own (key points, supported rows, the urgent-help
 tiers word for word); the QR code carries the print UTM tags; axe finds nothing.
@@ -15,7 +15,8 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from lxml import html as lxml_html
 from test_browser import AXE_TAGS, browser, new_context, site_url  # noqa: F401 (fixtures)
 
-from fasciasite import newsletter, sheet
+from fasciasite.authoring import newsletter
+from fasciasite.publishing import sheet
 
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![sL\w])")  # one per page in Chromium's PDF (not /Pages)
 

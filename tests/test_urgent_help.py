@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
-from fasciasite import urgent
+from fasciasite.content import urgent
 
 TIERS = urgent.load(ROOT / urgent.DATA_FILE)
 ARTICLE_SECTIONS = ("fascia", "back-pain", "treatments", "case-studies")
@@ -133,7 +133,7 @@ def test_an_unknown_tier_is_reported():
 
 
 def test_the_real_pages_pass_the_lint():
-    result = subprocess.run([sys.executable, "-m", "fasciasite.urgent"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "fasciasite.content.urgent"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 
 
@@ -283,7 +283,7 @@ def test_commands_print_data_file_errors_without_a_traceback(tmp_path):
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n\nText.\n", encoding="utf-8")
     (root / "references.bib").write_text("@online{a,\n  title = {A},\n  url = {https://www.nhs.uk/},\n  urldate = {2026-12-07}\n}\n", encoding="utf-8")
-    for args in (["-m", "fasciasite.urgent", "--root", "."], ["-m", "fasciasite.bib"]):
+    for args in (["-m", "fasciasite.content.urgent", "--root", "."], ["-m", "fasciasite.references.bib"]):
         result = subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True)
         out = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in out and "includes/urgent-help.yml:" in out, out
@@ -302,7 +302,7 @@ def test_a_sentence_naming_a_box_colour_for_a_sign_matches_the_data(sentence, ok
 
 
 def test_the_article_check_reports_a_broken_data_file_once_without_a_traceback(tmp_path, monkeypatch, capsys):
-    from fasciasite import articlecheck
+    from fasciasite.authoring import article_parts as articlecheck
 
     root = _project(tmp_path, lambda t: t.replace("\ntiers:\n", "\ntiers:\n  - id: pharmacy\n", 1))
     for name in ("a", "b"):
@@ -323,6 +323,6 @@ def test_every_pin_names_a_source_in_references_bib(tmp_path):
     (root / "docs" / "index.md").write_text("# Home\n\nText.\n", encoding="utf-8")
     (root / "references.bib").write_text("@online{nhs_backpain,\n  title = {Back pain},\n  url = {https://www.nhs.uk/},\n"
                                          "  urldate = {2026-12-07}\n}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "fasciasite.bib"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "fasciasite.references.bib"], cwd=root, capture_output=True, text=True)
     assert re.search(r"urgent-pins.yml:\d+: pins a tier to unknown key 'northerntrust_lbp'", result.stdout), result.stdout
     assert "'nhs_backpain': is not cited" not in result.stdout  # a pin's source counts as cited

@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT
 from lxml import html
 
-from fasciasite import urgent
-from fasciasite.bib import parse_bib
+from fasciasite.content import urgent
+from fasciasite.references.bib import parse_bib
 
 TIERS = urgent.load(ROOT / urgent.DATA_FILE)
 DATA = (ROOT / urgent.DATA_FILE).read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_a_page_with_tooltips_false_starts_without_material_tooltips(built_site)
 def test_the_999_box_reads_in_under_a_minute_at_the_sites_reading_pace():
     """Issue 26: the urgent part is read in under a minute (the site's own pace, the one its
     "min read" uses). Counted on the rendered box: title, lead, signs, note and reach line."""
-    from fasciasite.articles import WORDS_PER_MINUTE
+    from fasciasite.content.articles import WORDS_PER_MINUTE
 
     box = urgent.render(TIERS, "emergency", "back-pain/red-flags.md")
     text = re.sub(r"\[@[^\]]*\]|\]\([^)]*\)|!!!.*?\"|[*\[]", " ", box)

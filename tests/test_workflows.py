@@ -19,7 +19,7 @@ def index_of(all_steps: list[dict], needle: str) -> int:
 def test_deploy_runs_the_whole_suite_and_every_guard_before_anything_is_uploaded():
     build = steps("deploy.yml", "build")
     upload = index_of(build, "actions/upload-pages-artifact")
-    for guard in ("bash .ci/run", "make build", "fasciasite.urgent", "fasciasite.numbers", "fasciasite.links"):
+    for guard in ("bash .ci/run", "make build", "fasciasite.content.urgent", "fasciasite.content.numbers", "fasciasite.links"):
         assert index_of(build, guard) < upload, f"deploy uploads before '{guard}'"
     deploy = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text(encoding="utf-8"))["jobs"]["deploy"]
     assert deploy["needs"] == "build"
@@ -28,8 +28,8 @@ def test_deploy_runs_the_whole_suite_and_every_guard_before_anything_is_uploaded
 def test_the_raw_citation_guard_runs_after_every_make_build():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\nbuild: venv\n", 1)[1].split("\n\n", 1)[0]
-    assert "fasciasite.rawcites $(SITE)" in recipe
-    assert "fasciasite.outputcheck $(SITE)" in recipe  # nothing third-party, active or oversized
+    assert "fasciasite.references.rawcites $(SITE)" in recipe
+    assert "fasciasite.publishing.outputcheck $(SITE)" in recipe  # nothing third-party, active or oversized
 
 
 def test_ci_and_deploy_run_in_debian_where_apt_chromium_is_a_real_browser():

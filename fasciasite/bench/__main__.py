@@ -27,7 +27,7 @@ and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript,
 search worker and index, and an article's first load (HTML + CSS + JS + SVG images
 and icons it references; no web fonts; the search worker and index excluded); and the
 search hit rates of tests/search_queries.yml in the real search, in Chromium, with the
-search index size (python -m fasciasite.searchbench).
+search index size (python -m fasciasite.bench.search_hits).
 
 python -m fasciasite.bench.links --json and python -m fasciasite.bench.lighthouse --json --site-dir (the real
 site just built) are run when they exist (else "not available"); --skip-links /
@@ -117,7 +117,7 @@ def run(args, work: Path) -> dict:
     results["real_site"] = {"build": strict_builds(real, args.runs),
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
-    print("bench: search hit rates (python -m fasciasite.searchbench)", file=sys.stderr)
+    print("bench: search hit rates (python -m fasciasite.bench.search_hits)", file=sys.stderr)
     results["search"] = search_rates(real / "site")
     print("bench: links, lighthouse", file=sys.stderr)
     results["links"] = other_script("links", args.skip_links)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from fasciasite import safety
 from fasciasite.bench.common import (
     CITATIONS_PER_ARTICLE,
     GENERATED_BIB_ENTRIES,
     ROOT,
 )
+from fasciasite.content import safety
 
 # ── Synthetic corpus ─────────────────────────────────────────────────────────
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fasciasite.config import find_root, load_mkdocs_yml
-from fasciasite.serve import serve  # the static server the browser tests use too
+from fasciasite.publishing.serve import serve  # the static server the browser tests use too
 
 ROOT = find_root()  # the checkout the command runs in (cwd), never where the package is installed
 

@@ -23,7 +23,7 @@ from fasciasite.bench.common import (
 from fasciasite.bench.runs import (
     build_env,
 )
-from fasciasite.sheet import DIR as sheet_dir  # take-home sheets are not articles
+from fasciasite.publishing.sheet import DIR as sheet_dir  # take-home sheets are not articles
 
 # ── Page weight ──────────────────────────────────────────────────────────────
 
@@ -128,11 +128,11 @@ def other_script(name: str, skip: bool, *args: str) -> dict:
 
 def search_rates(site: Path, queries: Path = ROOT / "tests" / "search_queries.yml") -> dict:
     """Search hit rates (top 1, top 3, urgent first) and the index size, from
-    `python -m fasciasite.searchbench` on the real site just built; or why there are none."""
+    `python -m fasciasite.bench.search_hits` on the real site just built; or why there are none."""
     with tempfile.TemporaryDirectory(prefix="bench_search_") as tmp:
         out = Path(tmp) / "search.json"
         try:
-            done = subprocess.run([sys.executable, "-m", "fasciasite.searchbench", str(queries), "--site-dir", str(site),
+            done = subprocess.run([sys.executable, "-m", "fasciasite.bench.search_hits", str(queries), "--site-dir", str(site),
                                    "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True,
                                   env=build_env(), timeout=SUBPROCESS_TIMEOUT)
         except subprocess.TimeoutExpired:

@@ -121,7 +121,7 @@ def _plain_text(text: str) -> str:
 def network_reason(exc: BaseException, timeout: float) -> str:
     """A plain reason for anything that went wrong with one request: what a reader of the
     report needs (refused, not found in DNS, TLS, cut short, not HTTP), never a traceback.
-    Shared by the reference checker's client (fasciasite.webapi)."""
+    Shared by the reference checker's client (fasciasite.references.webapi)."""
     import ssl
 
     import httpx

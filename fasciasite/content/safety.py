@@ -1,0 +1,325 @@
+"""Each treatment's safety advice, written once (includes/safety.yml), shown by a shortcode.
+
+A page shows a treatment's advice with a shortcode on its own line:
+
+    <!-- md:safety nsaids -->
+
+rendered as a warning box "Safety: <title>": who should not use it or should ask first,
+then what after it needs help, grouped by service, most urgent first (999, 111, stop and
+tell your GP or pharmacist, GP), then its optional note. Citations are ordinary [@key]
+citations, so they join the page's reference list (the page pipeline expands shortcodes before the
+citation step runs).
+
+Rules (fasciasite.content.evidence runs them; each problem `file:line: what; fix`):
+  * the data file: valid YAML, known keys only, every item cited, every cite a key of
+    references.bib, every service one of 999, 111, GP, stop, every `names` a valid regex;
+  * the cites of this file and of includes/urgent-help.yml are NHS-, NICE-, MHRA- or
+    GOV.UK-owned pages (owner class of the entry's url in includes/sources.yml);
+  * an article that names a treatment (its `names`, outside code, headings, link
+    addresses and comments) shows that treatment's block somewhere on the page;
+  * a shortcode names a known treatment.
+
+Why our own code: like the urgent-help tiers, no MkDocs or Material feature keeps one
+piece of advice identical on every page and checks that a page shows it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fasciasite import yamllines
+from fasciasite.references.bib import Entry, Problem
+
+DATA_FILE = "includes/safety.yml"
+SHORTCODE = re.compile(r"^[ \t]*<!--\s*md:safety(?:\s+([^\s>]*))?\s*-->[ \t]*$", re.M)
+SERVICES = {  # service -> heading of its group; the order is the order shown (most urgent first)
+    "999": "Call 999 or go to A&E if",
+    "111": "Get an urgent GP appointment or call NHS 111 if",
+    "stop": "Stop using it and tell your GP or pharmacist if",
+    "GP": "See a GP if",
+}
+TREATMENT_KEYS = ("title", "names", "ask_first", "urgent", "note")
+# Signs the NHS sends to 999 whatever caused them: an `urgent` item that names one is service
+# "999" (the more urgent source wins). From the NHS pages this file already cites: the ambulance
+# service's "when to call 999" (secamb_999: chest pain, sudden shortness of breath, heavy
+# bleeding, unconsciousness), the medicines pages (nhs_ibuprofen: swelling of the lips, mouth,
+# tongue or throat, or difficulty breathing) and the stroke page (nwas_stroke). Kept narrow on
+# purpose: where NHS pages send a milder form to 111 ("new or worse trouble breathing" after
+# gabapentin, vomited blood that has stopped), the item's own source decides.
+EMERGENCY_999 = [
+    re.compile(r"\bchest\b(?:\s+or\s+\w+)?\s+pain", re.I),
+    re.compile(r"\b(?:short(?:ness)? of breath|breathless|(?:hard|difficult|struggling|unable) to breathe|can(?:not|'t) breathe)", re.I),
+    re.compile(r"\b(?:lips|mouth|tongue|throat)\b[^.]{0,40}\bswell", re.I),
+    re.compile(r"\bstroke\b|\bface droops|\bslurred\b", re.I),
+    re.compile(r"\bunconscious|\bseizure", re.I),
+    re.compile(r"\b(?:heavy|severe) bleeding|\b(?:cannot|can't|will not|won't) stop\b[^.]{0,20}\bbleeding", re.I),
+]
+NAME_RULE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass
+class Item:
+    text: str
+    cite: list[str]
+    line: int
+    service: str = ""
+
+
+@dataclass
+class Treatment:
+    name: str
+    title: str
+    names: list[re.Pattern]
+    lead: str = ""
+    ask_first: list[Item] = field(default_factory=list)
+    urgent: list[Item] = field(default_factory=list)
+    line: int = 1
+    note: Item | None = None  # optional plain-words note shown last, with its cite
+
+    def items(self) -> list[Item]:
+        return self.ask_first + self.urgent + ([self.note] if self.note else [])
+
+    def cited(self) -> list[str]:
+        return list(dict.fromkeys(k for i in self.items() for k in i.cite))
+
+
+@dataclass
+class Safety:
+    treatments: dict[str, Treatment] = field(default_factory=dict)
+    cite_lines: dict[str, int] = field(default_factory=dict)  # key -> first line citing it
+
+
+# ── Reading and validating the data file ────────────────────────────────────
+
+
+def load(path: Path, known_keys=None, shown: str = DATA_FILE) -> tuple[Safety, list[Problem]]:
+    """The treatments that read cleanly, and every problem (a bad treatment is left out).
+    known_keys: the keys of references.bib (None: not checked)."""
+    safety, problems = Safety(), []
+    if not Path(path).is_file():
+        return safety, []
+    data, error = yamllines.load(path, shown)
+    if error:
+        where, _, message = error.partition(": ")
+        file, _, line = where.rpartition(":")
+        return safety, [Problem(file, int(line) if line.isdigit() else 1, None, message)]
+
+    def report(node, key, message: str) -> None:
+        problems.append(Problem(shown, yamllines.line_of(node, key), None, message))
+
+    if data is None:
+        return safety, []
+    if not isinstance(data, dict) or not isinstance(data.get("treatments"), dict):
+        report(data, "treatments", "needs a 'treatments:' map of name -> {title, names, ask_first, urgent} (see the header)")
+        return safety, problems
+    for key in data:
+        if key != "treatments":
+            report(data, key, f"unknown key '{key}'; the file holds one map, treatments:")
+    treatments = data["treatments"]
+    for name, raw in treatments.items():
+        t = _treatment(str(name), raw, treatments, shown, known_keys, problems)
+        if t is not None and t.title and (t.ask_first or t.urgent):  # shown even while a detail is reported
+            safety.treatments[t.name] = t
+            for item in t.items():
+                for k in item.cite:
+                    safety.cite_lines.setdefault(k, item.line)
+    return safety, problems
+
+
+def _treatment(name, raw, parent, shown, known_keys, problems) -> Treatment | None:
+    def report(node, key, message: str) -> None:
+        problems.append(Problem(shown, yamllines.line_of(node, key), None, f"treatment '{name}': {message}"))
+
+    if not NAME_RULE.match(name):
+        report(parent, name, "its name must be lower case letters, digits and '-' (it is written in <!-- md:safety NAME -->)")
+    if not isinstance(raw, dict):
+        report(parent, name, "needs title, names, and ask_first and/or urgent")
+        return None
+    for key in raw:
+        if key not in TREATMENT_KEYS:
+            report(raw, key, f"unknown key '{key}'; use {', '.join(TREATMENT_KEYS)}")
+    if not str(raw.get("title") or "").strip():
+        report(raw, "title", "needs a title (what readers call it)")
+    names = raw.get("names")
+    patterns = []
+    if not isinstance(names, list) or not names:
+        report(raw, "names", "needs names: a list of case-insensitive regexes that name it on a page, e.g. ['ibuprofen']")
+    else:
+        for i, n in enumerate(names):
+            try:
+                rx = re.compile(str(n), re.I)
+            except re.error as exc:
+                report(names, i, f"names: '{n}' is not a valid regular expression ({exc}); fix it")
+                continue
+            if rx.search("") or rx.search("Rest and gentle movement help most back pain."):
+                report(names, i, f"names: '{n}' matches any sentence, so every article would be told to show this block; "
+                       "make it match only the treatment's own words")
+                continue
+            patterns.append(rx)
+    if not raw.get("ask_first") and not raw.get("urgent"):
+        report(raw, "title", "needs ask_first (who should not use it or should ask first) and/or urgent (what needs help)")
+    lead, ask = "", []
+    if raw.get("ask_first") is not None:
+        block = raw["ask_first"]
+        if not isinstance(block, dict):
+            report(raw, "ask_first", "ask_first needs lead: and items: (a list of {text, cite})")
+        else:
+            for key in block:
+                if key not in ("lead", "items"):
+                    report(block, key, f"ask_first: unknown key '{key}'; use lead and items")
+            lead = " ".join(str(block.get("lead") or "").split())
+            if not lead:
+                report(block, "lead", "ask_first needs a lead, e.g. 'Do not take it, or ask a pharmacist or GP first, if you'")
+            ask = _items(block.get("items"), block, "items", "ask_first", False, report, known_keys)
+    urgent = _items(raw.get("urgent"), raw, "urgent", "urgent", True, report, known_keys) if raw.get("urgent") is not None else []
+    note = None
+    if raw.get("note") is not None:
+        notes = _items([raw["note"]], raw, "note", "note", False, report, known_keys)
+        note = notes[0] if notes else None
+        if note is not None:
+            note.line = yamllines.line_of(raw, "note")
+    return Treatment(name, " ".join(str(raw.get("title") or "").split()), patterns, lead, ask, urgent,
+                     yamllines.line_of(parent, name), note)
+
+
+def _items(items, parent, key, where, with_service, report, known_keys) -> list[Item]:
+    allowed = ("service", "text", "cite") if with_service else ("text", "cite")
+    if not isinstance(items, list) or not items:
+        report(parent, key, f"{where} needs a list of items, each {{{', '.join(allowed)}}}")
+        return []
+    out = []
+    for i, item in enumerate(items):
+        line = yamllines.line_of(items, i)
+        if not isinstance(item, dict):
+            report(items, i, f"{where} item {i + 1} needs {', '.join(allowed)}")
+            continue
+        line = yamllines.line_of(item, "cite") if "cite" in item else line  # where its citations are written
+        for k in item:
+            if k not in allowed:
+                report(item, k, f"{where}: unknown key '{k}'; an item has {', '.join(allowed)}")
+        text = " ".join(str(item.get("text") or "").split())
+        if not text:
+            report(item, "text", f"{where} item {i + 1} has no text")
+        cite = item.get("cite")
+        if not cite or not isinstance(cite, list) or not all(isinstance(c, str) and c.strip() for c in cite):
+            report(item, "cite" if "cite" in item else None,
+                   f"{where} item '{text[:50]}' needs cite: [key, ...] (an NHS, NICE, MHRA or GOV.UK page in references.bib)")
+            cite = []
+        for c in cite:
+            if known_keys is not None and c not in known_keys:
+                report(item, "cite", f"cites unknown key '{c}'; add it to references.bib or fix the key")
+        service = str(item.get("service", "")) if with_service else ""
+        if with_service and service not in SERVICES:
+            report(item, "service" if "service" in item else None,
+                   f"service '{item.get('service')}' is not one of {', '.join(SERVICES)} (quote \"999\" and \"111\")")
+        elif with_service and service != "999" and (sign := next((m for rx in EMERGENCY_999 if (m := rx.search(text))), None)):
+            report(item, "service",
+                   f"{where} item '{text[:50]}' names '{sign.group(0)}', which the NHS sends to 999, but its service is "
+                   f"'{service}'; write service: \"999\" (the more urgent source wins), or split the item so the milder "
+                   "sign its source sends elsewhere stands alone")
+        out.append(Item(text, list(cite), line, service))
+    return out
+
+
+def load_for(root: Path, known_keys=None) -> tuple[Safety, list[Problem]]:
+    return load(Path(root) / DATA_FILE, known_keys)
+
+
+# ── Rendering ────────────────────────────────────────────────────────────────
+
+
+def _cite(keys: list[str]) -> str:
+    return " [" + "; ".join(f"@{k}" for k in keys) + "]" if keys else ""
+
+
+def render(t: Treatment) -> str:
+    body: list[str] = []
+    if t.ask_first:
+        body += [f"{t.lead}:", ""] + [f"- {i.text}{_cite(i.cite)}" for i in t.ask_first] + [""]
+    for service, heading in SERVICES.items():
+        items = [i for i in t.urgent if i.service == service]
+        if items:
+            body += [f"{heading}:", ""] + [f"- {i.text}{_cite(i.cite)}" for i in items] + [""]
+    if t.note:
+        body += [f"{t.note.text}{_cite(t.note.cite)}", ""]
+    lines = [f'!!! warning safety "Safety: {t.title}"', ""] + [f"    {b}" if b else "" for b in body]
+    return "\n".join(lines).rstrip()
+
+
+def expand(markdown: str, safety: Safety) -> str:
+    """Replace each shortcode of a known treatment with its box (unknown ones are reported)."""
+    from fasciasite.content.tiers import replace_shortcodes
+
+    def sub(m: re.Match) -> str | None:
+        t = safety.treatments.get(m.group(1) or "")
+        return "\n" + render(t) + "\n" if t else None
+
+    return replace_shortcodes(SHORTCODE, markdown, sub)
+
+
+def shortcode_keys(markdown: str, safety: Safety) -> list[str]:
+    """The keys a page cites through its safety shortcodes (for the References page)."""
+    from fasciasite.content.tiers import shortcodes
+
+    keys = [k for m in shortcodes(SHORTCODE, markdown) if (t := safety.treatments.get(m.group(1) or "")) for k in t.cited()]
+    return list(dict.fromkeys(keys))
+
+
+# ── Page rules ───────────────────────────────────────────────────────────────
+
+_HIDE = [re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M), re.compile(r"<!--.*?-->", re.S),
+         re.compile(r"`[^`\n]+`"), re.compile(r"^[ \t]*#{1,6}[ \t].*$", re.M), re.compile(r"\]\([^)\s]*\)"),
+         re.compile(r"\[@[^\]\n]*\]"), re.compile(r"^##[ \t]+References\b.*", re.S | re.M)]
+
+
+def _readable(markdown: str) -> str:
+    for rx in _HIDE:
+        markdown = rx.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
+    return markdown
+
+
+def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_article: bool = False) -> list[Problem]:
+    problems = []
+    from fasciasite.content.tiers import shortcodes
+
+    shown = {m.group(1) or "" for m in shortcodes(SHORTCODE, markdown)}  # one inside a code block shows no box
+    for m in SHORTCODE.finditer(markdown):
+        if (m.group(1) or "") not in safety.treatments:
+            line = markdown.count("\n", 0, m.start()) + 1 + offset
+            known = ", ".join(sorted(safety.treatments)) or f"none yet: add one to {DATA_FILE}"
+            problems.append(Problem(file, line, None, f"unknown safety block '{m.group(1) or ''}'; known: {known}"))
+    if not is_article:
+        return problems
+    text = _readable(markdown)
+    for t in safety.treatments.values():
+        if t.name in shown:
+            continue
+        hits = [h for p in t.names if (h := p.search(text))]
+        if hits:
+            first = min(hits, key=lambda h: h.start())
+            line = text.count("\n", 0, first.start()) + 1 + offset
+            problems.append(Problem(file, line, None,
+                                    f"names {t.title} ('{first.group(0)}') but does not show its safety advice; add "
+                                    f"<!-- md:safety {t.name} --> on its own line (for example under 'When to get help')"))
+    return problems
+
+
+def authoritative_cites(cites: dict[str, int], data_file: str, entries: dict[str, Entry], owner) -> list[Problem]:
+    """Cites (key -> line) that are not NHS-, NICE-, MHRA- or GOV.UK-owned pages.
+    owner(url) -> owner class or None (fasciasite.references.sources.owner_class)."""
+    from fasciasite.references.sources import HEALTH_OWNERS
+
+    problems = []
+    for key, line in cites.items():
+        e = entries.get(key)
+        if e is None:
+            continue  # unknown keys are reported by the data file's own check
+        url = e.fields.get("url", "").strip()
+        cls = owner(url) if url else None
+        if cls not in HEALTH_OWNERS:
+            where = f"its url ({url})" if url else "with no url it"
+            problems.append(Problem(data_file, line, None,
+                                    f"cites '{key}', but {where} is not an NHS-, NICE-, MHRA- or GOV.UK-owned page; urgent and "
+                                    "safety advice cite only those (BNF on bnf.nice.org.uk counts as NICE): cite such a page"))
+    return problems

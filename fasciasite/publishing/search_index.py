@@ -1,0 +1,305 @@
+"""Search: readers' own words find the page, and urgent searches find the urgent page.
+
+Material's search plugin writes site/search/search_index.json: one entry per page and
+per section (title, text, tags), which the browser indexes with lunr. This step, run
+after it, changes what is indexed, never what a page shows:
+
+1. Lay words. Each glossary term may list the everyday words readers type for it
+   (`lay words:` in includes/glossary.md, parsed by fasciasite.content.glossary). They are added
+   to a hidden `keywords` field of the page entries of the articles that discuss the
+   term most: pages with the term (or its plural) in their title score 10, in a heading
+   3 each, and 1 per mention in the text; the best page and any scoring at least half as
+   much, at most MAX_PAGES, get the words (the best one twice, so a lay word alone
+   ranks it first). Words that most articles already contain
+   ("back", "pain") and lunr's stop words are left out, so no page is stuffed and a
+   reader's question is matched on the words that tell pages apart. The `keywords` field
+   and its boost are declared under the search plugin's `fields` in mkdocs.yml (Material
+   indexes every declared field and shows only title, text and tags).
+2. The urgent-help tiers are written once (includes/urgent-help.yml) and rendered on
+   every article; they are indexed once too, on the page named by `extra.urgent_page`
+   (the red-flags page), so "A&E" or "numb bum" leads there and not to the "When to get
+   help" section of every article. (On the other pages the block gets Material's
+   `data-search-exclude`, taken out of the HTML again once the page is indexed.)
+3. Each treatment's safety block (includes/safety.yml) is written once and shown on every
+   page that discusses the treatment (the massage block on 17 pages); it is indexed once,
+   on its home page: the page showing it whose source names the treatment most (its
+   `names`: 10 for the title, 3 per heading, 1 per mention), not on every page that shows it.
+4. Citation markers (the footnote numbers and the commas between them) and links that show
+   their own address (the web addresses and DOIs of the References page) are left out of
+   the index: a reader never searches for "27" or a DOI.
+   With 3 and 4 the index went from 5.7 to 4.9 KB gzip per article (7 Dec 2026, 28 articles;
+   the budget is 5 KB: tests/test_search_index.py; issue 24 part 5).
+Material's search plugin has no setting for "index this shared block once" (it excludes
+only by `data-search-exclude` or front matter), hence this code.
+
+Events (called by the fasciasite plugin, fasciasite/plugin.py):
+  on_config      read the lay words and the safety data; check the keywords field and the urgent page exist.
+  on_files       choose each safety block's home page, from the Markdown sources.
+  on_page_context  (before Material indexes the page) mark the urgent-help block (other pages),
+                 the safety blocks (pages that are not their home), citation markers and
+                 address links excluded from search; (after it) take the marks out again.
+  on_post_build  (late, after Material wrote the index) add the lay words.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from html import unescape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+
+from fasciasite.content import glossary, safety
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
+log = logging.getLogger("mkdocs.plugins.fasciasite.publishing.search_index")
+
+FIELD = "keywords"
+MAX_PAGES = 3
+MIN_SCORE = 2
+COMMON = 0.5   # a lay word found in this share of the articles' text already is left out
+GENERIC = 0.8  # ... and so is one that starts with a word found in this share ("backache")
+MARK = ' data-search-exclude="true"'  # Material's own switch; removed again once the page is indexed
+EXCLUDED = f'<div{MARK} '
+URGENT_BLOCK = re.compile(r'<div class="admonition (?=[^"]*\burgent-help\b)')
+# a safety box as fasciasite.content.safety renders it: `!!! warning safety "Safety: <title>"`
+SAFETY_BLOCK = re.compile(r'<div (class="admonition (?=[^"]*\bsafety\b)[^"]*">\s*<p class="admonition-title">Safety: (.*?)</p>)', re.S)
+# a link that shows its own address (a web address or a DOI, as in reference lists): nobody
+# searches for one, and they hardly compress
+ADDRESS_LINK = re.compile(r'<a (?=href="[^"]*"[^>]*>\s*(?:https?://|10\.\d{4,9}/)[^<]*</a>)')
+CITE_MARKER = re.compile(r'<sup (?=id="fnref|class="cite-sep")')  # footnote numbers and the commas between
+HEADING = re.compile(r"^#{1,6}[ \t].*$", re.M)
+TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
+TAG = re.compile(r"<[^>]+>")
+SEPARATOR = r"[\s\-]+"  # Material's English default, when mkdocs.yml sets none
+# lunr's English stop words (removed from the index anyway; not worth the bytes)
+STOP = set("""a able about across after all almost also am among an and any are as at be because been but
+by can cannot could dear did do does either else ever every for from get got had has have he her hers him
+his how however i if in into is it its just least let like likely may me might most must my neither no nor
+not of off often on only or other our own rather said say says she should since so some than that the their
+them then there these they this tis to too twas us wants was we were what when where which while who whom
+why will with would yet you your""".split())
+
+
+class SearchIndex:
+    """The search index of one build: the glossary lay words, where urgent help and each safety block are indexed."""
+
+    def __init__(self) -> None:
+        self._state: dict = {}
+
+    def on_config(self, config: MkDocsConfig, glossary_path: str = "includes/glossary.md") -> MkDocsConfig:
+        terms = glossary.read(glossary.glossary_file(config, glossary_path)).terms  # problems: reported by the glossary hook
+        self._state["lay"] = [t for t in terms if t.lay_words]
+        self._state["forms"] = {}
+        for t in terms:  # "Sciatica" and "sciatica" are one term; "red flags" also finds "red flag"
+            forms = self._state["forms"].setdefault(t.term.casefold(), set())
+            forms.add(t.term.casefold())
+            if t.term.islower() and t.term.endswith("s") and len(t.term) > 4:
+                forms.add(t.term[:-1])
+        self._state["sections"] = tuple(config.extra.get("article_sections") or ())
+        urgent = config.extra.get("urgent_page")
+        if not urgent:
+            raise PluginError("mkdocs.yml: extra.urgent_page is missing; set it to the red-flags page "
+                              "(urgent_page: back-pain/red-flags.md): urgent searches must lead there")
+        self._state["urgent"] = urgent
+        # problems in the data file are reported by the evidence rules; here only the titles matter
+        self._state["safety"] = safety.load_for(Path(config.config_file_path).parent)[0].treatments
+        search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
+        fields = getattr(search, "config", {}).get("fields", {}) if search else {}
+        self._state["separator"] = re.compile(getattr(search, "config", {}).get("separator") or SEPARATOR) if search else SEPARATOR
+        if search is None:  # no search index, so no lay words to add to it
+            self._state["lay"] = []
+        if self._state["lay"] and FIELD not in fields:
+            raise PluginError(f"mkdocs.yml: the search plugin has no '{FIELD}' field, so the glossary's lay words "
+                              f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+        self._state["safety_homes"] = safety_homes(sources, self._state.get("safety", {}))
+        return files
+
+    def mark_for_search(self, html: str, src_uri: str) -> str:
+        """The page's HTML with the shared blocks that are indexed elsewhere, and the citation
+        markers, marked `data-search-exclude` (Material then leaves them out of the index)."""
+        if src_uri != self._state.get("urgent"):
+            html = URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
+        homes = self._state.get("safety_homes", {})
+
+        def safety_block(m: re.Match) -> str:
+            home = homes.get(unescape(TAG.sub("", m.group(2))))  # the title may hold a glossary <abbr>
+            return m.group(0) if home in (None, src_uri) else f"<div{MARK} {m.group(1)}"
+
+        html = SAFETY_BLOCK.sub(safety_block, html)
+        html = ADDRESS_LINK.sub(f"<a{MARK} ", html)
+        return CITE_MARKER.sub(f"<sup{MARK} ", html)
+
+    def mark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """Before Material indexes the page (and after the citations step cut the reference list)."""
+        if page.content:
+            page.content = self.mark_for_search(page.content, page.file.src_uri)
+        return context
+
+    def unmark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """After Material indexed the page and the citations step restored it: the marks go."""
+        if page.content and MARK in page.content:
+            page.content = page.content.replace(MARK, "")
+        return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self._state.get("lay"):
+            return
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return  # search is off
+        index = json.loads(path.read_text(encoding="utf-8"))
+        count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"])
+        path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+        log.debug(f"lay words added to the search entries of {count} pages")
+
+
+
+def discusses(markdown: str, names: list[re.Pattern]) -> int:
+    """How much a page's Markdown source names a treatment: 10 for its title, 3 per heading,
+    1 per mention in the text (outside code, comments, links and citations)."""
+    title = TITLE.search(markdown.split("\n---", 1)[0]) if markdown.startswith("---") else None
+    headings = HEADING.findall(markdown)
+    text = safety._readable(markdown)
+    return (10 * any(rx.search(title.group(1)) for rx in names) if title else 0) \
+        + 3 * sum(any(rx.search(h) for rx in names) for h in headings) + sum(len(rx.findall(text)) for rx in names)
+
+
+def safety_homes(sources: dict[str, str], treatments: dict) -> dict[str, str]:
+    """{safety block title: the page (src_uri) where it is indexed}: of the pages that show the
+    block, the one that discusses the treatment most (the first in `sources` order on a tie)."""
+    homes: dict[str, str] = {}
+    for name, treatment in treatments.items():
+        showing = [(uri, md) for uri, md in sources.items()
+                   if any(m.group(1) == name for m in safety.SHORTCODE.finditer(md))]
+        if showing:
+            best = max(showing, key=lambda item: discusses(item[1], treatment.names))  # max keeps the first of equals
+            homes[treatment.title] = best[0]
+    return homes
+
+
+
+
+def words(text: str, separator: str | re.Pattern[str] = SEPARATOR) -> list[str]:
+    """Lower-case tokens as Material's search splits them (the search plugin's separator)."""
+    return [w for w in re.split(separator, text.casefold()) if w]
+
+
+def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
+    """Article pages from the index: {location: {"title", "headings", "text"}} (plain, lower case)."""
+    pages: dict[str, dict] = {}
+    for doc in docs:
+        path = doc["location"].split("#")[0]
+        if not path.startswith(tuple(f"{s}/" for s in sections)):
+            continue
+        plain = lambda s: TAG.sub(" ", s).casefold()  # noqa: E731 (escapes kept: "A&amp;E" is not "a&e" there)
+        page = pages.setdefault(path, {"title": "", "headings": [], "text": []})
+        if "#" in doc["location"]:
+            page["headings"].append(plain(doc["title"]))
+        else:
+            page["title"] = plain(doc["title"])
+        page["text"].append(plain(doc["text"]))
+    for page in pages.values():
+        page["text"] = " ".join(page["text"])
+    return pages
+
+
+def discussion(page: dict, forms: set[str]) -> int:
+    """How much a page discusses a term: 10 for its title, 3 per heading, 1 per mention."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?:e?s)?\b")
+    return (10 * bool(pattern.search(page["title"])) + 3 * sum(bool(pattern.search(h)) for h in page["headings"])
+            + len(pattern.findall(page["text"])))
+
+
+def choose(pages: dict[str, dict], forms: set[str]) -> list[str]:
+    """The pages that discuss a term most: the best, and those scoring at least half as
+    much, at most MAX_PAGES; a page must score MIN_SCORE (one passing mention is not enough)."""
+    scores = sorted(((discussion(p, forms), path) for path, p in pages.items()), key=lambda s: -s[0])
+    if not scores or scores[0][0] < MIN_SCORE:
+        return []
+    best = scores[0][0]
+    return [path for score, path in scores[:MAX_PAGES] if score >= MIN_SCORE and score * 2 >= best]
+
+
+def term_forms(term, forms: dict[str, set[str]]) -> set[str]:
+    """What shows a page discusses a term: the term, its other spellings, and its lay words."""
+    return forms.get(term.term.casefold(), {term.term.casefold()}) | {w.casefold() for w in term.lay_words}
+
+
+def titled(word: str, pages: dict[str, dict], chosen: list[str], separator: str | re.Pattern[str] = SEPARATOR) -> bool:
+    """True when `word` is in the title of an article not chosen for the term: it is that
+    page's topic ("fascia" in "fascia release" must not pull the myofascial-release pages
+    above "What fascia is")."""
+    return any(word.startswith(t) for path, p in pages.items() if path not in chosen
+               for t in words(p["title"], separator) if len(t) >= 4 and t not in STOP)
+
+
+def forms_of(word: str) -> list[str]:
+    """Longer forms of a title word that a reader may type and Material's prefix match would
+    miss: "stretching" -> stretches, stretched; "herniation" -> herniated; "disc" -> discs;
+    "running" -> runner. (Shorter ones already match: "stretch" finds "stretching".)"""
+    if not word.isalpha() or len(word) < 4 or word in STOP:
+        return []
+    if word.endswith("ing"):
+        stem = word[:-3]
+        doubled = len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls"
+        root = stem[:-1] if doubled else stem
+        plural = root + ("es" if root.endswith(("ch", "sh", "s", "x", "z")) else "s")
+        return [plural, root + "ed"] + ([stem + "er", stem + "ers"] if doubled else [])  # runner
+    if word.endswith("ion"):
+        return [word[:-3] + "ed"]
+    if word.endswith(("s", "ed", "ly", "al", "ful", "ous", "ic", "ive", "a")):
+        return []
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + ("es" if word.endswith(("ch", "sh", "x", "z")) else "s")]
+
+
+def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], sections: tuple[str, ...],
+                      separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, list[str]]:
+    """{page location: [lay word tokens]} for the glossary terms with lay words."""
+    pages = pages_of(docs, sections)
+    own = {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"], separator)) for path, p in pages.items()}
+    vocab = list(own.values())
+    common = {w for w in set().union(*vocab) if sum(w in v for v in vocab) >= COMMON * len(vocab)} if vocab else set()
+    # Material adds a wildcard to every query word, so "back" also matches a hidden "backache":
+    # a lay word that starts with a word most pages have would match nearly every question.
+    generic = tuple(sorted(w for w in common if len(w) >= 3 and sum(w in v for v in vocab) >= GENERIC * len(vocab)))
+    out: dict[str, list[str]] = {}
+    for term in terms:
+        chosen = choose(pages, term_forms(term, forms))
+        tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase, separator)
+                  if w not in STOP and w not in common and not w.startswith(generic)
+                  and not titled(w, pages, chosen, separator)]
+        for rank, path in enumerate(chosen):
+            for w in tokens:  # the page that discusses the term most has its words twice
+                have = out.setdefault(path, []).count(w)
+                out[path] += [w] * ((2 if rank == 0 else 1) - have)
+    for path, page in pages.items():  # word forms of the page's own title
+        for form in (f for t in words(page["title"], separator) for f in forms_of(t)):
+            if form not in own[path] and not form.startswith(generic) and form not in out.setdefault(path, []):
+                out[path].append(form)
+    return {path: tokens for path, tokens in out.items() if tokens}
+
+
+def add_lay_words(index: dict, terms, forms, sections, separator: str | re.Pattern[str] = SEPARATOR) -> int:
+    """Add the lay words to the page entries of `index` (search_index.json as data); count pages."""
+    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator)
+    for doc in index["docs"]:
+        if doc["location"] in by_page:
+            doc[FIELD] = " ".join(by_page[doc["location"]])
+    return len(by_page)
+
+
