@@ -13,7 +13,7 @@
 #                   (WRITE=1 appends it; then read the paper's page and write findings)
 # Every command is also `.venv/bin/fasciasite COMMAND` (`.venv/bin/fasciasite --help` lists them).
 #   make review PAGE=docs/SECTION/PAGE.md
-#                   a printable clinical review pack for one article (.cache/review/; fasciasite/review_pack.py)
+#                   a printable clinical review pack for one article (.cache/review/; fasciasite/authoring/review_pack.py)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 
 PYTHON ?= python3
@@ -55,13 +55,13 @@ serve-fast: venv
 	$(BIN)/$(ENGINE) serve --dirty --no-strict -a 127.0.0.1:8000
 
 # After every build: no page may carry raw citation syntax, whatever the engine did,
-# nothing third-party, active or oversized is published (fasciasite.outputcheck), and the
-# structured data uses only schema.org terms where schema.org allows them (fasciasite.schemaorg).
+# nothing third-party, active or oversized is published (fasciasite.publishing.outputcheck), and the
+# structured data uses only schema.org terms where schema.org allows them (fasciasite.publishing.schemaorg).
 build: venv
 	$(BIN)/$(ENGINE) build --strict --site-dir $(SITE)
-	$(BIN)/python -m fasciasite.rawcites $(SITE)
-	$(BIN)/python -m fasciasite.outputcheck $(SITE)
-	$(BIN)/python -m fasciasite.schemaorg $(SITE)
+	$(BIN)/python -m fasciasite.references.rawcites $(SITE)
+	$(BIN)/python -m fasciasite.publishing.outputcheck $(SITE)
+	$(BIN)/python -m fasciasite.publishing.schemaorg $(SITE)
 
 test: venv
 	$(BIN)/python -m pytest
@@ -74,7 +74,7 @@ lint: venv
 	$(BIN)/mypy
 
 check: lint
-	$(BIN)/python -m fasciasite.check
+	$(BIN)/python -m fasciasite.authoring.check
 
 linkcheck: build
 	$(BIN)/python -m fasciasite.links $(SITE) $(if $(EXTERNAL),--external --cache .cache/linkcheck.json)
@@ -90,8 +90,8 @@ distclean: clean
 
 ref: venv
 	@test -n "$(ID)" || { echo "usage: make ref ID=10.xxxx/... (a DOI, PMID or PMCID) [WRITE=1]"; exit 2; }
-	$(BIN)/python -m fasciasite.add_reference "$(ID)" $(if $(WRITE),--write)
+	$(BIN)/python -m fasciasite.references.add_reference "$(ID)" $(if $(WRITE),--write)
 
 review: venv
-	@test -n "$(PAGE)" || { echo "usage: make review PAGE=docs/SECTION/PAGE.md (an article; python -m fasciasite.review_status --awaiting lists them)"; exit 2; }
-	$(BIN)/python -m fasciasite.review_pack "$(PAGE)"
+	@test -n "$(PAGE)" || { echo "usage: make review PAGE=docs/SECTION/PAGE.md (an article; python -m fasciasite.authoring.review_status --awaiting lists them)"; exit 2; }
+	$(BIN)/python -m fasciasite.authoring.review_pack "$(PAGE)"
