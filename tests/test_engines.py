@@ -39,9 +39,11 @@ def test_an_engine_that_leaves_citations_raw_is_caught_naming_the_page(tmp_path)
     built = mkdocs_build(config_file, tmp_path / "site")
     assert built.returncode == 0, built.stderr[-2000:]  # the engine itself says nothing
     result = subprocess.run([sys.executable, "-m", "fasciasite.references.rawcites", str(tmp_path / "site")],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 1
-    assert "index.html: raw citation syntax reached the page: '[@willard2012thoracolumbar]'" in result.stdout
+    line = PAGE.splitlines().index(next(t for t in PAGE.splitlines() if "[@willard2012thoracolumbar]" in t)) + 1
+    assert (f"docs/index.md:{line}: raw citation syntax reached the page (built as index.html): "
+            "'[@willard2012thoracolumbar]'; the engine or a plugin did not resolve it") in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("text, raw", [
@@ -53,7 +55,8 @@ def test_an_engine_that_leaves_citations_raw_is_caught_naming_the_page(tmp_path)
 ])
 def test_raw_citation_forms_are_found_and_code_and_emails_are_not(tmp_path, text, raw):
     (tmp_path / "index.html").write_text(f"<html><body>{text}</body></html>", encoding="utf-8")
-    assert [r.text for r in rawcites.find_raw(tmp_path)] == raw
+    found = rawcites.find_raw(tmp_path)
+    assert [(p.file, p.message) for p in found] == [("index.html", f"raw citation syntax reached the page: {r!r}") for r in raw]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,

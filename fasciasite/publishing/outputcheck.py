@@ -39,6 +39,7 @@ import yaml
 from lxml import etree, html
 
 from fasciasite.config import load_mkdocs_yml
+from fasciasite.problems import Problem
 from fasciasite.publishing.imagefix import shrink
 
 DEFAULT_LIMITS = {"image_max_bytes": 200_000, "image_max_side": 1600, "svg_max_bytes": 200_000}
@@ -58,16 +59,6 @@ ANY_URL = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[/'"?#]"
 TEL_OK = re.compile(r"^(\+[1-9]\d{6,14}|0\d{9,10}|999|111|112|116\d{3})$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 NS = {"svg": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/1999/xlink"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -159,16 +150,16 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def check_page(site: Path, page: Path, s: Settings) -> list[Finding]:
+def check_page(site: Path, page: Path, s: Settings) -> list[Problem]:
     raw = page.read_bytes()
     if not raw.strip():
         return []
     doc = html.fromstring(raw)
     rel = page.relative_to(site).as_posix()
-    found: list[Finding] = []
+    found: list[Problem] = []
 
     def add(needle: str | None, message: str) -> None:
-        found.append(Finding(*_where(site, page, s.docs, needle), message))
+        found.append(Problem(*_where(site, page, s.docs, needle), message))
 
     for el in doc.iter():
         if el.tag is etree.Comment and (el.text or "").strip():
@@ -276,7 +267,7 @@ def _own_style(style: str | None) -> bool:
     return any(r != "text-align" for r in rules)
 
 
-def _link_rules(href: str, add, s: Settings) -> list[Finding]:
+def _link_rules(href: str, add, s: Settings) -> list[Problem]:
     if href.lower().startswith("tel:"):
         number = href[4:]
         digits = re.sub(r"[-.]", "", number)
@@ -298,7 +289,7 @@ def _link_rules(href: str, add, s: Settings) -> list[Finding]:
     return []
 
 
-def check_svg(site: Path, path: Path, s: Settings) -> list[Finding]:
+def check_svg(site: Path, path: Path, s: Settings) -> list[Problem]:
     rel = path.relative_to(site).as_posix()
     src = s.docs / rel
     shown = f"docs/{rel}" if src.is_file() else f"site/{rel}"
@@ -312,25 +303,25 @@ def check_svg(site: Path, path: Path, s: Settings) -> list[Finding]:
     try:
         root = etree.fromstring(path.read_bytes(), parser)
     except etree.XMLSyntaxError as exc:
-        return [Finding(shown, exc.lineno or 1, f"is not well-formed SVG ({exc.msg}); re-export it from the drawing program")]
+        return [Problem(shown, exc.lineno or 1, f"is not well-formed SVG ({exc.msg}); re-export it from the drawing program")]
     found = []
     if "<!ENTITY" in text:
-        found.append(Finding(shown, line_of("<!ENTITY"), "declares XML entities; re-export the SVG without a DTD"))
+        found.append(Problem(shown, line_of("<!ENTITY"), "declares XML entities; re-export the SVG without a DTD"))
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         tag = etree.QName(el).localname.lower()
         if tag in ("script", "foreignobject", "iframe", "embed", "object", "handler", "listener"):
-            found.append(Finding(shown, el.sourceline or 1, f"<{tag}> in an SVG; an image carries no scripts or HTML: remove it"))
+            found.append(Problem(shown, el.sourceline or 1, f"<{tag}> in an SVG; an image carries no scripts or HTML: remove it"))
         for attr, value in el.attrib.items():
             name = etree.QName(attr).localname.lower() if attr.startswith("{") else attr.lower()
             if name.startswith("on"):
-                found.append(Finding(shown, el.sourceline or 1, f"event handler {name}= in an SVG; remove it"))
+                found.append(Problem(shown, el.sourceline or 1, f"event handler {name}= in an SVG; remove it"))
             elif name in ("href", "src") and value.strip() and not value.strip().startswith(("#", "data:image/")):
-                found.append(Finding(shown, el.sourceline or 1, f"<{tag}> refers to {value[:60]} outside the SVG; an SVG "
+                found.append(Problem(shown, el.sourceline or 1, f"<{tag}> refers to {value[:60]} outside the SVG; an SVG "
                                      "must be self-contained (embed the shape, or use #id references)"))
         for m in CSS_URL.finditer((el.text or "") + " " + (el.get("style") or "")):
-            found.append(Finding(shown, el.sourceline or 1, f"CSS in the SVG loads {m.group(1)}; an SVG must be self-contained"))
+            found.append(Problem(shown, el.sourceline or 1, f"CSS in the SVG loads {m.group(1)}; an SVG must be self-contained"))
     return found
 
 
@@ -353,7 +344,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def check_image(site: Path, path: Path, s: Settings) -> list[Finding]:
+def check_image(site: Path, path: Path, s: Settings) -> list[Problem]:
     rel = path.relative_to(site).as_posix()
     src = s.docs / rel
     shown = f"docs/{rel}" if src.is_file() else f"site/{rel}"
@@ -367,24 +358,24 @@ def check_image(site: Path, path: Path, s: Settings) -> list[Finding]:
     side, dims = s.limits["image_max_side"], image_size(path) if path.suffix.lower() in RASTER else None
     if dims and max(dims) > side:
         problems.append(f"{dims[0]}x{dims[1]} pixels, over the {side}-pixel budget for the longer side")
-    found = [Finding(shown, 1, f"image is {' and '.join(problems)}; {fix}")] if problems else []
+    found = [Problem(shown, 1, f"image is {' and '.join(problems)}; {fix}")] if problems else []
     if path.suffix.lower() in RASTER and has_location(path):
-        found.append(Finding(shown, 1, "image carries a GPS position in its metadata (where the photo was taken, such as a "
+        found.append(Problem(shown, 1, "image carries a GPS position in its metadata (where the photo was taken, such as a "
                              "client's home); re-save it without metadata: .venv/bin/python -m fasciasite.publishing.outputcheck "
                              f"--shrink {shown}"))
     return found
 
 
-def check_css(site: Path, path: Path, s: Settings) -> list[Finding]:
+def check_css(site: Path, path: Path, s: Settings) -> list[Problem]:
     text = path.read_text(encoding="utf-8", errors="replace")
     rel = path.relative_to(site).as_posix()
     shown = f"docs/{rel}" if (s.docs / rel).is_file() else f"site/{rel}"
-    return [Finding(shown, text.count("\n", 0, m.start()) + 1, f"CSS loads {m.group(1)} from another host ({host}); "
+    return [Problem(shown, text.count("\n", 0, m.start()) + 1, f"CSS loads {m.group(1)} from another host ({host}); "
                     "save the file under docs/ and link it relatively")
             for m in CSS_URL.finditer(text) if (host := _other_host(m.group(1), s))]
 
 
-def check_config(s: Settings) -> list[Finding]:
+def check_config(s: Settings) -> list[Problem]:
     """Settings of mkdocs.yml that put a third-party request on every page, named at their line
     (the pages then report it too, collapsed into one line by check_site)."""
     if s.config is None or not s.config.is_file():
@@ -402,21 +393,21 @@ def check_config(s: Settings) -> list[Finding]:
         for item in config.get(key) or []:
             url = str(item if isinstance(item, str) else (item or {}).get("path", ""))
             if host := _other_host(url, s):
-                found.append(Finding("mkdocs.yml", line_of(re.escape(url)), f"{key} loads {url} from another host ({host}) "
+                found.append(Problem("mkdocs.yml", line_of(re.escape(url)), f"{key} loads {url} from another host ({host}) "
                                      "on every page; the site makes no third-party requests: remove it, or save the file "
                                      "under docs/ and list its path"))
     theme = config.get("theme") or {}
     theme = {"name": theme} if isinstance(theme, str) else theme
     if isinstance(theme, dict) and theme.get("name") == "material" and theme.get("font", None) is not False:
-        found.append(Finding("mkdocs.yml", line_of(r"^\s*font:") if "font" in theme else line_of(r"^theme:"),
+        found.append(Problem("mkdocs.yml", line_of(r"^\s*font:") if "font" in theme else line_of(r"^theme:"),
                              "theme font is on, so Material loads Google Fonts (fonts.googleapis.com, fonts.gstatic.com) "
                              "on every page; write font: false under theme (the site uses system fonts)"))
     return found
 
 
-def _collapse(found: list[Finding]) -> list[Finding]:
+def _collapse(found: list[Problem]) -> list[Problem]:
     """One problem repeated on many built pages (a setting, a template) is shown once, with the count."""
-    by_message: dict[str, list[Finding]] = {}
+    by_message: dict[str, list[Problem]] = {}
     for f in found:
         by_message.setdefault(f.message, []).append(f)
     out = []
@@ -424,14 +415,14 @@ def _collapse(found: list[Finding]) -> list[Finding]:
         built = [f for f in group if f.file.startswith("site/")]
         if len(built) > 3:
             out += [f for f in group if not f.file.startswith("site/")]
-            out.append(Finding(built[0].file, built[0].line, f"{message} (and on {len(built) - 1} more built pages)"))
+            out.append(Problem(built[0].file, built[0].line, f"{message} (and on {len(built) - 1} more built pages)"))
         else:
             out += group
     return out
 
 
-def check_site(site: Path, s: Settings) -> list[Finding]:
-    found: list[Finding] = check_config(s)
+def check_site(site: Path, s: Settings) -> list[Problem]:
+    found: list[Problem] = check_config(s)
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         suffix = path.suffix.lower()
         if suffix == ".html":

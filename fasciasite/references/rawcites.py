@@ -19,23 +19,34 @@ import argparse
 import re
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 from lxml import html
+
+from fasciasite.config import find_root
+from fasciasite.problems import Problem
 
 # "[" ... "@key" ... "]" on one line, where the "@" starts a key (not an e-mail address).
 RAW = re.compile(r"\[[^\[\]\n]*(?<![\w.])-?@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[^\[\]\n]*\]")
 NOT_PROSE = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
 
 
-class Raw(NamedTuple):
-    page: str
-    text: str
+FIX = ("the engine or a plugin did not resolve it (is mkdocs-bibtex running?), or the Markdown has a form "
+       "it cannot read: write [@key] or [@key1; @key2]")
 
-    def __str__(self) -> str:
-        return (f"{self.page}: raw citation syntax reached the page: {self.text!r}; the engine or a plugin did "
-                "not resolve it (is mkdocs-bibtex running?), or the Markdown has a form it cannot read: "
-                "write [@key] or [@key1; @key2]")
+
+def _source(site: Path, rel: str, docs: Path | None, raw: str) -> tuple[str, int]:
+    """The Markdown page a built page came from (docs/X.md or docs/X/index.md for X/index.html)
+    and the line of the raw text in it, when the text is found there; else the built page, line 0."""
+    if docs is not None and rel.endswith(".html"):
+        stem = rel.removesuffix("index.html").rstrip("/") if rel.endswith("index.html") else rel.removesuffix(".html")
+        for candidate in ([docs / "index.md", docs / "README.md"] if not stem
+                          else [docs / f"{stem}.md", docs / stem / "index.md", docs / stem / "README.md"]):
+            if candidate.is_file():
+                text = candidate.read_text(encoding="utf-8", errors="replace")
+                at = text.find(raw)
+                if at >= 0:
+                    return candidate.relative_to(docs.parent).as_posix(), text.count("\n", 0, at) + 1
+    return rel, 0
 
 
 def _in_code(node) -> bool:
@@ -56,13 +67,18 @@ def _prose(element) -> str:
     return "\n".join(parts)
 
 
-def find_raw(site: Path) -> list[Raw]:
+def find_raw(site: Path, docs: Path | None = None) -> list[Problem]:
+    """Raw citation syntax in the prose of every built page, each at its Markdown page and line
+    when `docs` (the pages' source folder) is given and the text is found there."""
     found = []
     for page in sorted(site.rglob("*.html")):
         doc = html.fromstring(page.read_bytes())
         body = doc.find("body")
+        rel = page.relative_to(site).as_posix()
         for m in RAW.finditer(_prose(body if body is not None else doc)):
-            found.append(Raw(page.relative_to(site).as_posix(), m.group(0)))
+            file, line = _source(site, rel, docs, m.group(0))
+            built = f" (built as {rel})" if file != rel else ""
+            found.append(Problem(file, line, f"raw citation syntax reached the page{built}: {m.group(0)!r}", FIX))
     return found
 
 
@@ -74,11 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.site_dir.is_dir():
         print(f"rawcites: no such folder: {args.site_dir}; build the site first (make build)", file=sys.stderr)
         return 2
-    found = find_raw(args.site_dir)
-    for raw in found:
-        print(raw)
+    root = find_root()
+    found = find_raw(args.site_dir, root / "docs" if (root / "docs").is_dir() else None)
+    for problem in found:
+        print(problem)
     pages = len(list(args.site_dir.rglob("*.html")))
-    print(f"rawcites: {pages} page(s), {len({r.page for r in found})} with raw citation syntax ({len(found)} found)")
+    print(f"rawcites: {pages} page(s), {len({p.file for p in found})} with raw citation syntax ({len(found)} found)")
     return 1 if found else 0
 
 
