@@ -40,6 +40,7 @@ error (a bug of the checker: its traceback is printed on stderr).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -95,7 +96,7 @@ def report(findings: list[Finding], pages: int, checked: int, external_note: str
     summary = (f"{pages} pages, {checked} links checked{external_note}: "
                f"{broken} broken, {security} security findings")
     if as_json:
-        print(json.dumps([f._asdict() for f in findings], indent=2))
+        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
         print(summary, file=sys.stderr)
         return
     for f in findings:
@@ -133,7 +134,7 @@ def check_site_url(url: str) -> None:
                          + (f" ({problem})" if problem else ""))
 
 
-def run(args, now: float | None) -> int:
+def run(args: argparse.Namespace, now: float | None) -> int:
     """The check itself; UsageError for bad usage."""
     root = Path(args.site_dir)
     if not root.is_dir():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -35,14 +36,15 @@ FORBIDDEN_HOST = frozenset("#/:<>?@[\\]^|%\x7f").union(map(chr, range(33)))
 class Page(NamedTuple):
     rel: str  # path in SITE_DIR, posix
     source: str  # docs/*.md when known, else rel
-    ids: frozenset  # ids and <a name>s: valid fragments
-    links: tuple  # (kind, raw URL); kind: "a", "res", "card", "refresh", "hint", "empty"
+    ids: frozenset[str]  # ids and <a name>s: valid fragments
+    links: tuple[tuple[str, str], ...]  # (kind, raw URL); kind: "a", "res", "card", "refresh", "hint", "empty"
     canonical: str | None
     refresh: str | None  # meta-refresh target as written
     base: str | None = None  # <base href> as written
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True)
+class Finding:  # a dataclass, not a NamedTuple: its field `count` would hide tuple.count
     page: str
     source: str
     link: str
@@ -51,6 +53,10 @@ class Finding(NamedTuple):
     status: int | None
     reason: str
     count: int
+
+
+# (page, source, raw, url, fragment) of a link out of the site
+ExternalLink = tuple[str, str, str, str, str | None]
 
 
 class UsageError(Exception):
@@ -206,7 +212,7 @@ def parse_page(rel: str, data: bytes) -> Page:
     return Page(rel, source, ids, tuple(links), canonical, refresh, base)
 
 
-def _parse_html(data: bytes, parser):
+def _parse_html(data: bytes, parser: etree.HTMLParser) -> etree._Element | None:
     try:
         return etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError):  # an empty file

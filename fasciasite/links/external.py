@@ -14,6 +14,7 @@ from collections import Counter
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 from urllib.parse import unquote, urljoin, urlsplit
 
 from fasciasite.links.common import (
@@ -23,10 +24,16 @@ from fasciasite.links.common import (
     PER_HOST,
     RETRIES,
     USER_AGENT,
+    ExternalLink,
     Finding,
     UsageError,
     page_ids,
 )
+
+if TYPE_CHECKING:  # imported for the annotations only: see ExternalChecker
+    import argparse
+
+    import httpx
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
@@ -84,10 +91,10 @@ def is_ok(entry: dict) -> bool:
     return entry.get("status") is not None and 200 <= entry["status"] < 300
 
 
-def checkable_fragment(fragment: str | None) -> bool:
+def checkable_fragment(fragment: str | None) -> TypeGuard[str]:
     """A fragment worth looking up: not #top, a text fragment or an app route (#/x, #!x)."""
-    return bool(fragment) and fragment.lower() != "top" and ":~:" not in fragment \
-        and not fragment.startswith(("/", "!"))
+    return fragment is not None and bool(fragment) and fragment.lower() != "top" \
+        and ":~:" not in fragment and not fragment.startswith(("/", "!"))
 
 
 def lacks_fragments(entry: dict, fragments: set) -> bool:
@@ -128,7 +135,9 @@ def network_reason(exc: BaseException, timeout: float) -> str:
 
     if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
         return f"timeout: no answer within {timeout:g} s"
-    codes, chain, kinds = set(), exc, []
+    codes: set[int] = set()
+    chain: BaseException | None = exc
+    kinds: list[BaseException] = []
     while chain is not None and len(kinds) < 20:
         kinds.append(chain)
         if isinstance(chain, OSError) and chain.errno:
@@ -144,8 +153,9 @@ def network_reason(exc: BaseException, timeout: float) -> str:
     if errno.ECONNRESET in codes or "reset by peer" in low or "connection reset" in low:
         return "connection reset by the server"
     if any(isinstance(k, ssl.SSLCertVerificationError) for k in kinds) or "certificate verify failed" in low:
-        why = next((getattr(k, "verify_message", "") for k in kinds if isinstance(k, ssl.SSLCertVerificationError)
-                    and getattr(k, "verify_message", "")), "")
+        messages: list[str] = [getattr(k, "verify_message", "") for k in kinds
+                               if isinstance(k, ssl.SSLCertVerificationError)]
+        why = next((message for message in messages if message), "")
         return f"TLS error: the certificate is not valid{f' ({why})' if why else ''}"
     if any(isinstance(k, ssl.SSLError) for k in kinds) or "[ssl" in low:
         return f"TLS error: the secure connection failed ({text})"
@@ -182,7 +192,7 @@ class ExternalChecker:
     """Checks URLs with an httpx.AsyncClient. asyncio and httpx are imported only in
     this section's functions: internal-only runs start 150 ms sooner without them."""
 
-    def __init__(self, client, timeout: float, concurrency: int, now: float):
+    def __init__(self, client: httpx.AsyncClient, timeout: float, concurrency: int, now: float):
         import asyncio
 
         self.client, self.timeout, self.now = client, timeout, now
@@ -197,14 +207,14 @@ class ExternalChecker:
 
         host = urlsplit(url).netloc.lower()
         host_limit = self.host_limits.setdefault(host, asyncio.Semaphore(PER_HOST))
-        headers = {"Accept": HTML_ACCEPT} if read_html else {}
+        accept = {"Accept": HTML_ACCEPT} if read_html else {}
         for attempt in range(RETRIES + 1):
             body = None
             async with self.global_limit, host_limit:
                 try:
                     async with asyncio.timeout(self.timeout):
                         response = await self.client.send(
-                            self.client.build_request(method, url, headers=headers),
+                            self.client.build_request(method, url, headers=accept),
                             stream=True)
                         if read_html and 200 <= response.status_code < 300 and \
                                 response.headers.get("content-type", "").split(";")[0] \
@@ -265,7 +275,7 @@ class ExternalChecker:
             url = target
 
 
-async def read_capped(response, cap: int) -> tuple[bytes, bool]:
+async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     """(the first `cap` bytes of the body, whether there was more)."""
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
@@ -303,10 +313,10 @@ async def check_urls(urls: list[str], site_url: str | None, timeout: float,
         results = await asyncio.gather(*(checker.check(url, wanted.get(url, frozenset()))
                                          for url in urls), return_exceptions=True)
     # One URL's unexpected failure is that URL's finding; every other URL keeps its result.
-    results = [{"status": None, "hosts": [urlsplit(u).hostname or ""],
+    settled = [{"status": None, "hosts": [urlsplit(u).hostname or ""],
                 "error": network_reason(r, timeout)} if isinstance(r, BaseException) else r
                for u, r in zip(urls, results, strict=True)]
-    return dict(zip(urls, results, strict=True))
+    return dict(zip(urls, settled, strict=True))
 
 
 def is_blocked_ok(url: str, hosts: list[str], config: dict) -> bool:
@@ -328,6 +338,8 @@ def classify(url: str, result: dict, config: dict) -> tuple[str, int | None, str
         return "external", status, result["error"]
     if result.get("rate_limited"):
         return "rate-limited", status, result["rate_limited"]
+    if status is None:  # a cache entry written by hand or by another tool
+        return "external", None, "no answer recorded (no status, no error)"
     if 200 <= status < 300:
         return None
     if status in (401, 403) and is_blocked_ok(url, result.get("hosts", []), config):
@@ -340,7 +352,8 @@ def classify(url: str, result: dict, config: dict) -> tuple[str, int | None, str
     return "external", status, reason + (f" at {final}" if final and final != url else "")
 
 
-def check_external(occurrences: Counter, site_url: str | None, args, config: dict,
+def check_external(occurrences: Counter[ExternalLink], site_url: str | None,
+                   args: argparse.Namespace, config: dict,
                    now: float) -> list[Finding]:
     import asyncio
 
@@ -373,7 +386,7 @@ def check_external(occurrences: Counter, site_url: str | None, args, config: dic
     return findings
 
 
-def fragment_problem(entry: dict, fragment: str | None) -> tuple | None:
+def fragment_problem(entry: dict, fragment: str | None) -> tuple[str, int | None, str] | None:
     """(kind, status, reason) when a working HTML page lacks the fragment, else None."""
     if not checkable_fragment(fragment) or not entry.get("html"):
         return None

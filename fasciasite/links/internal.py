@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import posixpath
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -18,6 +19,7 @@ from fasciasite.links.common import (
     MAX_REDIRECTS,
     POOL_MIN_PAGES,
     WORKERS,
+    ExternalLink,
     Finding,
     Page,
     UsageError,
@@ -37,24 +39,27 @@ class PageResult(NamedTuple):
     """What checking one page gives; `pending` needs the other pages' anchors."""
     rel: str
     source: str
-    ids: frozenset
+    ids: frozenset[str]
     redirect: str | None  # the file a meta-refresh page sends to
-    findings: list  # Finding
-    external: list  # ((page, source, raw, url, fragment), count)
-    pending: list  # (raw, kind, count, target, fragment)
+    findings: list[Finding]
+    external: list[tuple[ExternalLink, int]]  # (occurrence, count)
+    pending: list[tuple[str, str, int, str, str | None]]  # (raw, kind, count, target, fragment)
     checked: int
 
 
 def check_page(site: Site, page: Page) -> PageResult:
     """Resolve a page's links; fragments into other pages and redirects are left pending."""
-    findings, external, pending, checked = [], [], [], 0
+    findings: list[Finding] = []
+    external: list[tuple[ExternalLink, int]] = []
+    pending: list[tuple[str, str, int, str, str | None]] = []
+    checked = 0
     base_dir, redirect, base_url = posixpath.dirname(page.rel), None, None
     if page.base is not None:
         base_url, problem = site.base_url(page.rel, page.base)
         if problem:
             findings.append(Finding(page.rel, page.source, page.base, "malformed", None,
                                     f"<base href> ignored: {problem}", 1))
-    links = page.links
+    links: Sequence[tuple[str, str]] = page.links
     if page.refresh:  # a redirect page's canonical and fallback links repeat its target
         links = [(k, raw) for k, raw in links if k == "refresh" or raw != page.refresh]
     for element, count in Counter(raw for k, raw in links if k == "empty").items():
@@ -101,13 +106,16 @@ def _init_worker(site: Site) -> None:
 
 
 def _check_file(rel: str) -> PageResult:
+    site = _WORKER_SITE
+    if site is None:
+        raise RuntimeError("_check_file runs only after _init_worker(site)")
     try:
-        with open(os.path.join(_WORKER_SITE.root, rel), "rb") as f:
+        with open(os.path.join(site.root, rel), "rb") as f:
             data = f.read()
     except OSError as exc:  # a dangling symlink, no permission
         finding = Finding(rel, rel, rel, "internal", None, f"cannot read the page: {exc}", 1)
         return PageResult(rel, rel, frozenset(), None, [finding], [], [], 1)
-    return check_page(_WORKER_SITE, parse_page(rel, data))
+    return check_page(site, parse_page(rel, data))
 
 
 def check_pages(site: Site, rels: list[str]) -> list[PageResult]:
@@ -146,7 +154,8 @@ class Anchors:
         """(finding kind, reason) for a pending link, or None when it is fine."""
         final, reason = self.final_page(target)
         if final is None:
-            return ("internal", reason) if kind == "refresh" else None  # reported on the redirect
+            # final_page gives a reason whenever it gives no file
+            return ("internal", reason or "redirect loop") if kind == "refresh" else None  # reported on the redirect
         if not fragment or fragment.lower() == "top" or ":~:" in fragment:
             return None
         ids = self.ids.get(final)
@@ -196,7 +205,8 @@ def check_internal(root: Path, site_url: str | None) -> tuple:
         results.append(check_page(site, Page(rel, rel, frozenset(),
                                              tuple(("res", u) for u in css_urls(text)),
                                              None, None)))
-    external, checked = Counter(), 0
+    external: Counter[ExternalLink] = Counter()
+    checked = 0
     for loc, count in Counter(sitemap).items():
         if site.resolve("sitemap.xml", "", loc)[0] == "external" and site.host:
             findings.append(Finding("sitemap.xml", "sitemap.xml", loc, "internal", None,

@@ -33,7 +33,8 @@ class Site:
 
     @classmethod
     def scan(cls, root: Path) -> Site:
-        files, dirs = set(), {""}
+        files: set[str] = set()
+        dirs = {""}
         for dirpath, dirnames, filenames in os.walk(root):
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
@@ -46,7 +47,7 @@ class Site:
                 "host": self.host, "origin": self.origin, "prefix": self.prefix}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["root"], state["files"], state["dirs"])
+        Site.__init__(self, state["root"], state["files"], state["dirs"])
         self.host, self.origin, self.prefix = state["host"], state["origin"], state["prefix"]
 
     def set_site_url(self, url: str | None) -> None:
@@ -142,13 +143,13 @@ class Site:
         return urljoin(self.page_url(rel), clean(base)), None
 
     def resolve(self, base: str, base_dir: str, raw: str,
-                base_url: str | None = None) -> tuple[str, str | None, str | None]:
+                base_url: str | None = None) -> tuple[str, str, str | None]:
         """Resolve a link written on page `base` (in directory `base_dir`), against the
         page's <base href> when it has one (`base_url`, absolute).
 
         (what, value, fragment): what is "internal" (value: the target file), "external"
         (value: the URL), "broken" or "malformed" (value: the reason), "skip" or
-        "security".
+        "security" (value: "").
         """
         what, path, fragment, is_dir = self.parse_raw(raw)
         if base_url and what in ("same", "rel", "root"):
@@ -163,13 +164,13 @@ class Site:
         elif what == "root":
             joined = path
         else:
-            return what, path, fragment
+            return what, path or "", fragment
         norm = posixpath.normpath(joined) if joined else "."
         if norm == ".." or norm.startswith(("../", "/")):
             return "broken", "resolves outside SITE_DIR (too many ../)", None
         target, reason = self.lookup("" if norm == "." else norm, is_dir)
-        if target is None:
-            return "broken", reason, None
+        if target is None:  # lookup gives a reason whenever it gives no file
+            return "broken", reason or f"not found: {norm}", None
         return "internal", target, fragment
 
 
