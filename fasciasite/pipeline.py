@@ -59,21 +59,28 @@ def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsCon
     source = pagesource.read(page.file.abs_src_path)[0] if page.file.abs_src_path else ""  # the author's file
     offset = urgent.front_matter_lines(source) if source else 0
     handlers = shortcode_handlers(site, page, config)
+    t = site.times  # per-step seconds, only when asked (fasciasite.steptimes)
 
     # 1. Checks on the author's text.
-    markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
-    for problem in shortcodes.unknown(markdown, list(handlers), where, LineMap.identity(offset)):
-        site.problems.add("shortcodes", problem)
-    for text in site.urgent.check(markdown, src, offset):
-        site.problems.add("urgent help", text)
+    with t("page_markdown: author checks"):
+        markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
+    with t("page_markdown: unknown shortcodes"):
+        for problem in shortcodes.unknown(markdown, list(handlers), where, LineMap.identity(offset)):
+            site.problems.add("shortcodes", problem)
+    with t("page_markdown: urgent help and evidence rules"):
+        for text in site.urgent.check(markdown, src, offset):
+            site.problems.add("urgent help", text)
 
     # 2. Shortcodes expanded; the line map leads each expanded line back to the author's.
-    expanded = shortcodes.expand(markdown, handlers)
-    line_of = LineMap.between(markdown, expanded, offset)
+    with t("page_markdown: shortcodes expanded"):
+        expanded = shortcodes.expand(markdown, handlers)
+        line_of = LineMap.between(markdown, expanded, offset)
 
     # 3. Checks through the line map, then citations prepared for mkdocs-bibtex.
-    for text in site.numbers.check(expanded, src, line_of, source):
-        site.problems.add("numbers", text)
+    with t("page_markdown: numbers check"):
+        for text in site.numbers.check(expanded, src, line_of, source):
+            site.problems.add("numbers", text)
     if site.citations is not None:
-        expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)
+        with t("page_markdown: citations before bibtex"):
+            expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)
     return expanded

@@ -61,6 +61,7 @@ from fasciasite.publishing.search_index import SearchIndex
 from fasciasite.publishing.sheet import TakeHomeSheets
 from fasciasite.publishing.structured import StructuredData
 from fasciasite.references.citations import Citations
+from fasciasite.steptimes import StepTimes
 
 log = logging.getLogger("mkdocs.plugins.fasciasite")
 
@@ -75,6 +76,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def _fresh(self) -> None:
         """The one place a build's state is made: new, empty step objects."""
         self.problems = ProblemLog()
+        self.times = StepTimes.from_env()  # per-step seconds, only when asked (FASCIASITE_STEP_TIMES)
         self.extra: ExtraConfig | None = None
         self.authoring = AuthorChecks(self.problems.reporter("author"))
         self.frontmatter = FrontMatterChecks(self.problems.reporter("front matter"))
@@ -100,7 +102,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self._fresh()
         if self.config.citations:
             self.citations = Citations(self.problems.reporter("citations"))
-            self.citations.check_bib_first(config)
+            with self.times("config: bib check"):
+                self.citations.check_bib_first(config)
         return config
 
     def _config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -108,39 +111,56 @@ class SitePlugin(BasePlugin[SiteConfig]):
         for name in self.extra:  # a fact left out gets its default, so no step or template meets a missing key
             if name not in config.extra and self.extra[name] is not None:
                 config.extra[name] = self.extra[name]
-        self.authoring.on_config(config)
-        self.frontmatter.on_config(config)
-        self.urgent = UrgentHelp(config)
-        self.numbers = Numbers(config)
-        self.glossary.on_config(config, self.config.glossary_file)
-        self.articles.on_config(config, self.config.words_per_minute, self.config.related)
-        self.structured.on_config(config)
-        self.feed.on_config(config)
-        self.search.on_config(config, self.config.glossary_file)
+        t = self.times
+        with t("config: author checks"):
+            self.authoring.on_config(config)
+        with t("config: front matter"):
+            self.frontmatter.on_config(config)
+        with t("config: urgent help and safety data"):
+            self.urgent = UrgentHelp(config)
+        with t("config: numbers (findings)"):
+            self.numbers = Numbers(config)
+        with t("config: glossary"):
+            self.glossary.on_config(config, self.config.glossary_file)
+        with t("config: articles"):
+            self.articles.on_config(config, self.config.words_per_minute, self.config.related)
+        with t("config: structured data"):
+            self.structured.on_config(config)
+        with t("config: feed"):
+            self.feed.on_config(config)
+        with t("config: search"):
+            self.search.on_config(config, self.config.glossary_file)
         return config
 
     @event_priority(-100)  # after mkdocs-bibtex made its registry in its own on_config
     def _config_last(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.citations is not None:
-            self.citations.wrap_registry(config)
+            with self.times("config: citations registry"):
+                self.citations.wrap_registry(config)
         return config
 
     on_config = CombinedEvent(_config_first, _config, _config_last)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.cards.on_pre_build(config)
+        with self.times("pre_build: cards"):
+            self.cards.on_pre_build(config)
 
     # ── Files ────────────────────────────────────────────────────────────────
 
     @event_priority(200)  # before any plugin reads a page: a file that is not UTF-8 stops the build here
     def _files_first(self, files: Files, *, config: MkDocsConfig) -> Files:
-        return self.authoring.on_files(files, config)
+        with self.times("files: names and encodings"):
+            return self.authoring.on_files(files, config)
 
     def _files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        t = self.times
         if self.citations is not None:
-            files = self.citations.on_files(files, config)
-        files = self.articles.on_files(files, config)
-        return self.search.on_files(files, config)  # each safety block's home page, from the sources
+            with t("files: who cites what"):
+                files = self.citations.on_files(files, config)
+        with t("files: article list"):
+            files = self.articles.on_files(files, config)
+        with t("files: safety blocks' search homes"):
+            return self.search.on_files(files, config)  # each safety block's home page, from the sources
 
     on_files = CombinedEvent(_files_first, _files)
 
@@ -151,57 +171,72 @@ class SitePlugin(BasePlugin[SiteConfig]):
         return pipeline.page_markdown(self, markdown, page, config, files)
 
     def _page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        markdown = self.frontmatter.on_page_markdown(markdown, page, config, files)
-        markdown = self.articles.on_page_markdown(markdown, page, config, files)
-        return self.cards.on_page_markdown(markdown, page, config, files)
+        t = self.times
+        with t("page_markdown: front matter"):
+            markdown = self.frontmatter.on_page_markdown(markdown, page, config, files)
+        with t("page_markdown: articles"):
+            markdown = self.articles.on_page_markdown(markdown, page, config, files)
+        with t("page_markdown: cards"):
+            return self.cards.on_page_markdown(markdown, page, config, files)
 
     @event_priority(-100)  # after mkdocs-bibtex: the '@' hidden from it comes back
     def _page_markdown_last(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.citations is not None:
-            markdown = self.citations.after_bibtex(markdown, page, config, files)
+            with self.times("page_markdown: citations after bibtex"):
+                markdown = self.citations.after_bibtex(markdown, page, config, files)
         return markdown
 
     on_page_markdown = CombinedEvent(_page_markdown_first, _page_markdown, _page_markdown_last)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        t = self.times
         if self.citations is not None:
-            html = self.citations.on_page_content(html, page, config, files)
-        html = self.glossary.on_page_content(html, page, config, files)
-        return self.structured.on_page_content(html, page, config, files)  # JSON-LD: needs the rendered reference list
+            with t("page_content: references"):
+                html = self.citations.on_page_content(html, page, config, files)
+        with t("page_content: glossary"):
+            html = self.glossary.on_page_content(html, page, config, files)
+        with t("page_content: structured data"):
+            return self.structured.on_page_content(html, page, config, files)  # JSON-LD: needs the rendered reference list
 
     @event_priority(100)  # before Material's search plugin (0) indexes page.content
     def _page_context_first(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                             nav: Navigation) -> TemplateContext:
         if self.citations is not None:
-            context = self.citations.hide_references_from_search(context, page, config, nav)
+            with self.times("page_context: references hidden from search"):
+                context = self.citations.hide_references_from_search(context, page, config, nav)
         return context
 
     @event_priority(50)  # after the reference list is cut (100), before Material's search indexes (0)
     def _page_context_mark(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                            nav: Navigation) -> TemplateContext:
-        return self.search.mark(context, page, config, nav)
+        with self.times("page_context: search marks"):
+            return self.search.mark(context, page, config, nav)
 
     def _page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                       nav: Navigation) -> TemplateContext:
-        return self.feed.on_page_context(context, page, config, nav)
+        with self.times("page_context: feed"):
+            return self.feed.on_page_context(context, page, config, nav)
 
     @event_priority(-100)  # after Material indexed it: the page is written out whole
     def _page_context_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                                    nav: Navigation) -> TemplateContext:
         if self.citations is not None:
-            context = self.citations.restore_references(context, page, config, nav)
+            with self.times("page_context: references restored"):
+                context = self.citations.restore_references(context, page, config, nav)
         return context
 
     @event_priority(-110)  # after the references are restored: the urgent-help exclusion mark goes
     def _page_context_last(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                            nav: Navigation) -> TemplateContext:
-        return self.search.unmark(context, page, config, nav)
+        with self.times("page_context: search unmarked"):
+            return self.search.unmark(context, page, config, nav)
 
     @event_priority(-200)  # last: the take-home sheet reads the finished content (references restored, marks out)
     def _page_context_sheet(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                             nav: Navigation) -> TemplateContext:
         if self.sheets is not None:
-            context = self.sheets.on_page_context(context, page, config, nav)
+            with self.times("page_context: take-home sheet"):
+                context = self.sheets.on_page_context(context, page, config, nav)
         return context
 
     on_page_context = CombinedEvent(_page_context_first, _page_context_mark, _page_context, _page_context_after_search,
@@ -211,27 +246,38 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     @event_priority(50)  # anchors first, so their problems are in the one list the build fails with
     def _env_first(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        return self.authoring.on_env(env, config, files)
+        with self.times("env: anchors"):
+            return self.authoring.on_env(env, config, files)
 
     def _env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.problems.fail_if_any()  # the one place a build stops for its pages' problems, all listed
-        env = self.articles.on_env(env, config, files)
-        env = self.sidebar.on_env(env, config, files)
+        t = self.times
+        with t("env: related articles"):
+            env = self.articles.on_env(env, config, files)
+        with t("env: sidebar"):
+            env = self.sidebar.on_env(env, config, files)
         if self.sheets is not None:
-            env = self.sheets.on_env(env, config, files)
+            with t("env: sheets"):
+                env = self.sheets.on_env(env, config, files)
         return env
 
     on_env = CombinedEvent(_env_first, _env)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
-        self.cards.on_post_build(config)  # before the feed: its items point at the cards
-        self.feed.on_post_build(config)
+        t = self.times
+        with t("post_build: cards"):
+            self.cards.on_post_build(config)  # before the feed: its items point at the cards
+        with t("post_build: feed"):
+            self.feed.on_post_build(config)
         if self.sheets is not None:
-            self.sheets.on_post_build(config)
+            with t("post_build: sheets"):
+                self.sheets.on_post_build(config)
 
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:
-        self.search.on_post_build(config)
+        with self.times("post_build: search"):
+            self.search.on_post_build(config)
+        self.times.write()  # only when asked (FASCIASITE_STEP_TIMES)
 
     on_post_build = CombinedEvent(_post_build, _post_build_last)
 
