@@ -38,7 +38,7 @@ SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Evidence against", "N
 
 
 
-def line_of(text: str, pattern: str, flags=0) -> int | None:
+def line_of(text: str, pattern: str, flags: int = 0) -> int | None:
     m = re.search(pattern, text, flags | re.M)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
@@ -58,8 +58,8 @@ def check_article(path: Path, rel: str) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return [f"{rel}:{line}: is not UTF-8; save the file as UTF-8 (in your editor: Save with Encoding, UTF-8)"]
+        bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return [f"{rel}:{bad_line}: is not UTF-8; save the file as UTF-8 (in your editor: Save with Encoding, UTF-8)"]
     problems: list[str] = []
 
     def problem(line: int | None, message: str) -> None:

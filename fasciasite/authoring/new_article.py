@@ -25,6 +25,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 from mkdocs.utils.meta import get_data
@@ -53,7 +54,7 @@ def slugify(title: str) -> str:
     return slug
 
 
-def _yaml(key: str, value) -> str:
+def _yaml(key: str, value: object) -> str:
     """One `key: value` line; a list is written inline: [a, b]."""
     if isinstance(value, list):
         return f"{key}: {yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).strip()}\n"
@@ -155,10 +156,11 @@ def add_to_nav(text: str, section: str, page: str) -> str:
                       if lines[j].strip() and not lines[j].lstrip().startswith("#") and len(lines[j]) - len(lines[j].lstrip()) < indent)
         blocks.setdefault(parent, []).append(i)
     last = max(blocks.values(), key=len)[-1]
-    indent = entry.match(lines[last]).group(1)
+    found = entry.match(lines[last])  # every hit matched entry
+    entry_indent = found.group(1) if found else ""
     if not lines[last].endswith("\n"):
         lines[last] += "\n"
-    lines.insert(last + 1, f"{indent}- {page}\n")
+    lines.insert(last + 1, f"{entry_indent}- {page}\n")
     return "".join(lines)
 
 
@@ -181,13 +183,13 @@ def add_url(text: str, url: str) -> str:
     return "".join(lines)
 
 
-def _front_matter_rules():
+def _front_matter_rules() -> ModuleType:
     from fasciasite.content import frontmatter  # the build's own front-matter rules
 
     return frontmatter
 
 
-def plan(args) -> tuple[dict[Path, str], list[str]]:
+def plan(args: argparse.Namespace) -> tuple[dict[Path, str], list[str]]:
     """Check everything; return {path: new text} to write and what the article still lacks."""
     root = Path(args.root)
     config_path, urls_path, docs = root / "mkdocs.yml", root / "published-urls.txt", root / "docs"

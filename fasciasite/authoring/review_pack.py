@@ -126,7 +126,7 @@ def ticks(*labels: str) -> str:
 NOTES = '<div class="notes">Notes:</div>'
 
 
-def claims_section(found, entries) -> str:
+def claims_section(found: list[tuple[int, str, list[str]]], entries: dict[str, cb.Entry]) -> str:
     rows = [f'<tr><td>{n}</td><td>line {line}</td><td><p class="claim">{escape(sentence)}</p>'
             f'{"".join(source_html(k, entries) for k in keys)}</td>'
             f'<td>{ticks("Sources support it as worded", "Needs a change")}{NOTES}</td></tr>'
@@ -137,7 +137,7 @@ def claims_section(found, entries) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></section>')
 
 
-def ratings_section(body: str, offset: int, file: str, entries) -> str:
+def ratings_section(body: str, offset: int, file: str, entries: dict[str, cb.Entry]) -> str:
     text = ratings.prose(body)
     rules = scale_rules()
     problems = {p.line: p.message for p in ratings.check_rows(body, entries, file, offset)}
@@ -161,12 +161,12 @@ def ratings_section(body: str, offset: int, file: str, entries) -> str:
             + '</section>')
 
 
-def _items(items, entries) -> str:
+def _items(items: list[safety.Item], entries: dict[str, cb.Entry]) -> str:
     return "<ul>" + "".join(f'<li>{escape(readable(i.text))} <span class="cite">[{escape("; ".join(i.cite))}]</span></li>'
                             for i in items) + "</ul>"
 
 
-def safety_section(body: str, data: safety.Safety, entries) -> str:
+def safety_section(body: str, data: safety.Safety, entries: dict[str, cb.Entry]) -> str:
     names = dict.fromkeys(m.group(1) for m in safety.SHORTCODE.finditer(body) if m.group(1) in data.treatments)
     parts = []
     for t in (data.treatments[n] for n in names):

@@ -30,7 +30,7 @@ DUE_SOON_DAYS = 30
 FLAGS = {"overdue": "OVERDUE", "due-soon": "DUE SOON", "ok": ""}
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
@@ -66,6 +66,8 @@ def collect(docs: Path, today: dt.date, soon_days: int) -> tuple[list[dict], lis
             problems.append(f"{path}: {exc}")
             continue
         next_review = _date(meta["next_review"])
+        if next_review is None:  # not reached: review_state raised for it above
+            continue
         last = _date(meta.get("last_reviewed"))
         rows.append({
             "file": str(path),

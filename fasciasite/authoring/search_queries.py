@@ -19,9 +19,13 @@ import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import yaml
+
+if TYPE_CHECKING:  # playwright is imported by the browser tests and the bench only
+    from playwright.sync_api import Page
 
 URGENT_PAGE = "back-pain/red-flags/"  # the page every urgent query must show first
 TOP = 3
@@ -139,18 +143,18 @@ RESULTS = """(list) => [...document.querySelectorAll(list + ' > li.md-search-res
     .map(li => li.querySelector('a.md-search-result__link')).filter(a => a).map(a => a.href)"""
 
 
-def translations(page) -> dict:
-    return json.loads(page.locator("#__config").text_content())["translations"]
+def translations(page: Page) -> dict:
+    return json.loads(page.locator("#__config").text_content() or "{}")["translations"]
 
 
-def open_search(page) -> None:
+def open_search(page: Page) -> None:
     """Open the search dialog and wait until the index is loaded."""
     page.locator(".md-search__input").click()
-    initializer = page.locator(META).text_content().strip()
+    initializer = (page.locator(META).text_content() or "").strip()
     page.wait_for_function(READY, arg=[META, initializer if "nitiali" in initializer else "Initializing search"])
 
 
-def ask(page, text: str, root: str) -> list[str]:
+def ask(page: Page, text: str, root: str) -> list[str]:
     """Type `text` into the open search box; return the result pages (site paths), best first.
 
     Material reads the box on keyup, so each query is filled and then a key is pressed.
@@ -175,7 +179,7 @@ def ask(page, text: str, root: str) -> list[str]:
     return out
 
 
-def run(page, root: str, queries: list[Query]) -> list[Answer]:
+def run(page: Page, root: str, queries: list[Query]) -> list[Answer]:
     """Every query in the real search of the site served at `root` (its base URL)."""
     page.goto(root)
     open_search(page)
