@@ -14,7 +14,7 @@ QUICK = "per_second = 1000.0\ntimeout_seconds = 1.0\nretries = 0\nmax_wait_secon
 ARGUISUELAS = "/crossref/works/10.1097/BRS.0000000000001897"
 # Another entry in the same run, with a planted fault: it must still be found.
 WITNESS = entry("ajimsha2015mfr", pages="102")
-WITNESS_FINDING = 'ajimsha2015mfr: pages: ours "102" vs Crossref "102-112"'
+WITNESS_FINDING = 'entry \'ajimsha2015mfr\': pages: ours "102" vs Crossref "102-112"'
 
 
 @pytest.fixture

@@ -69,11 +69,11 @@ def test_wrong_year_is_reported_but_print_and_online_years_are_accepted(check):
     assert (rc, findings) == (0, [])  # 2020: the print year
     bib = entry("wilke2020foamrom", year="2019")
     rc, findings, _ = check(bib)
-    assert rc == 0 and findings == [f"{line_of(bib, 'wilke2020foamrom', 'year')} wilke2020foamrom: note: year: ours 2019 is the online year in Crossref; "
+    assert rc == 0 and findings == [f"{line_of(bib, 'wilke2020foamrom', 'year')}: entry 'wilke2020foamrom': note: year: ours 2019 is the online year in Crossref; "
                                     "the print year is 2020 (either is accepted)"]
     bib = entry("wilke2020foamrom", year="2021")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "wilke2020foamrom", "year")} wilke2020foamrom: year: ours "2021" '
+    assert rc == 1 and findings == [f'{line_of(bib, "wilke2020foamrom", "year")}: entry \'wilke2020foamrom\': year: ours "2021" '
                                     'vs Crossref "2020 (print), 2019 (online)"; write the print or the online year '
                                     "shown on the article's own page"]
 
@@ -81,7 +81,7 @@ def test_wrong_year_is_reported_but_print_and_online_years_are_accepted(check):
 def test_truncated_page_range_names_the_full_range(check):
     bib = entry("ajimsha2015mfr", pages="102")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "ajimsha2015mfr", "pages")} ajimsha2015mfr: pages: ours "102" vs '
+    assert rc == 1 and findings == [f'{line_of(bib, "ajimsha2015mfr", "pages")}: entry \'ajimsha2015mfr\': pages: ours "102" vs '
                                     'Crossref "102-112" (ours is only the first page); write pages = {102--112} '
                                     "if the article's own page agrees"]
 
@@ -89,7 +89,7 @@ def test_truncated_page_range_names_the_full_range(check):
 def test_wrong_first_author_is_reported(check):
     bib = entry("verhagen2016redflags", author="Downie, Aron and Verhagen, Arianne P. and Popal, Nahid")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "verhagen2016redflags", "author")} verhagen2016redflags: author: '
+    assert rc == 1 and findings == [f'{line_of(bib, "verhagen2016redflags", "author")}: entry \'verhagen2016redflags\': author: '
                                     'ours "Downie, Aron" vs Crossref "Verhagen, Arianne P."; check the author order '
                                     "on the article's own page"]
 
@@ -97,14 +97,14 @@ def test_wrong_first_author_is_reported(check):
 def test_issue_mismatch_is_reported(check):
     bib = entry("arguisuelas2017mfr", number="8")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "number")} arguisuelas2017mfr: number: ours '
+    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "number")}: entry \'arguisuelas2017mfr\': number: ours '
                                     '"8" vs Crossref "9"; write number = {9} if the article\'s own page agrees']
 
 
 def test_pubmed_and_crossref_disagreeing_is_reported_never_settled(check):
     bib = entry("hayden2021exercise")  # Crossref issue 10, PMC issue 9, ours 9
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "hayden2021exercise", "number")} hayden2021exercise: warning: '
+    assert rc == 1 and findings == [f'{line_of(bib, "hayden2021exercise", "number")}: entry \'hayden2021exercise\': warning: '
                                     'number: Crossref "10" disagrees with PMC (ours "9" agrees with PMC); the sources '
                                     "differ, so check the article's own page and keep the right value"]
     rc, findings, _ = check(entry("hayden2021exercise", number="11"))
@@ -116,7 +116,7 @@ def test_editor_listed_as_author_is_reported(check):
            "  title = {Myofascial Pain},\n  booktitle = {StatPearls},\n  publisher = {StatPearls Publishing},\n"
            "  year = {2023},\n  doi = {10.5555/fixture.statpearls}\n}\n")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == ['2 bordoni2023statpearls: author: ours lists "Varacallo, Matthew" as an author, '
+    assert rc == 1 and findings == ['2: entry \'bordoni2023statpearls\': author: ours lists "Varacallo, Matthew" as an author, '
                                     "Crossref as an editor; move the name to editor = {Varacallo, Matthew}"]
 
 
@@ -132,9 +132,9 @@ def test_retraction_and_expression_of_concern_are_errors_with_the_notice_doi(che
            + synthetic("dubius2021rolling", "10.5555/fixture.concern", "Rolling and back pain in rowers", "Dubius, Dora", "2021"))
     rc, findings, _ = check(bib)
     assert rc == 1 and len(findings) == 2
-    assert findings[0].startswith("9 retractus2020fascia: error: RETRACTION: Crossref lists a retraction notice for "
+    assert findings[0].startswith("9: entry 'retractus2020fascia': error: RETRACTION: Crossref lists a retraction notice for "
                                   "this work, doi 10.5555/fixture.retraction-notice, 2024-03-01; read the notice")
-    assert findings[1].startswith("19 dubius2021rolling: error: EXPRESSION OF CONCERN: Crossref lists an expression "
+    assert findings[1].startswith("19: entry 'dubius2021rolling': error: EXPRESSION OF CONCERN: Crossref lists an expression "
                                   "of concern notice for this work, doi 10.5555/fixture.concern-notice, 2023-11-05;")
 
 
@@ -146,20 +146,20 @@ def test_citing_a_retraction_notice_is_an_error_and_a_correction_only_a_note(che
                        "10.5555/fixture.retracted, not the work" in findings[0]
     corrected = synthetic("correctus2019sleep", "10.5555/fixture.corrected", "Sleep and back pain in nurses", "Correctus, Carl", "2019")
     rc, findings, _ = check(corrected)
-    assert rc == 0 and findings == ["9 correctus2019sleep: note: Crossref lists a correction notice, doi "
+    assert rc == 0 and findings == ["9: entry 'correctus2019sleep': note: Crossref lists a correction notice, doi "
                                     "10.5555/fixture.erratum, 2020-01-15; check whether it changes what findings says"]
 
 
 def test_pubmed_retracted_publication_is_an_error(check, apis):
     apis.pubmed["23294691"]["pubtype"] = ["Journal Article", "Retracted Publication"]
     rc, findings, _ = check(entry("schleip2013training"))
-    assert rc == 1 and "schleip2013training: error: RETRACTED: PubMed marks this work as a Retracted Publication" in findings[0]
+    assert rc == 1 and "entry 'schleip2013training': error: RETRACTED: PubMed marks this work as a Retracted Publication" in findings[0]
 
 
 def test_unresolvable_doi_is_an_error_and_another_agencys_doi_a_warning(check):
     bib = entry("arguisuelas2017mfr", doi="10.5555/fixture.missing")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "doi")} arguisuelas2017mfr: error: doi '
+    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "doi")}: entry \'arguisuelas2017mfr\': error: doi '
                                     "10.5555/fixture.missing does not resolve (not in Crossref, unknown to doi.org); "
                                     "copy the DOI from the article's own page"]
     rc, findings, _ = check(entry("arguisuelas2017mfr", doi="10.5555/fixture.datacite"))
@@ -169,7 +169,7 @@ def test_unresolvable_doi_is_an_error_and_another_agencys_doi_a_warning(check):
 def test_doi_of_a_different_work_is_an_error(check):
     bib = entry("arguisuelas2017mfr", doi="10.5555/fixture.other-work")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "doi")} arguisuelas2017mfr: error: doi '
+    assert rc == 1 and findings == [f'{line_of(bib, "arguisuelas2017mfr", "doi")}: entry \'arguisuelas2017mfr\': error: doi '
                                     '10.5555/fixture.other-work is a different work in Crossref: "Dental plaque in '
                                     "hamsters\" (Molar, 2001); copy the identifier from the article's own page"]
 
@@ -178,7 +178,7 @@ def test_nodoi_entry_with_one_confident_match_gets_doi_available_and_ambiguous_n
     bib = entry("schleip2012strainhardening") + "\n" + entry("schleip2012nomenclatures")
     rc, findings, _ = check(bib)
     assert rc == 1 and len(findings) == 2
-    assert findings[0].startswith(f'{line_of(bib, "schleip2012strainhardening", "nodoi")} schleip2012strainhardening: '
+    assert findings[0].startswith(f'{line_of(bib, "schleip2012strainhardening", "nodoi")}: entry \'schleip2012strainhardening\': '
                                   "warning: DOI available: 10.5555/fixture.strain-hardening (Crossref search:")
     assert findings[0].endswith("confirm it on the article's own page, then replace nodoi with doi = "
                                 "{10.5555/fixture.strain-hardening}")
@@ -190,7 +190,7 @@ def test_nodoi_entry_with_one_confident_match_gets_doi_available_and_ambiguous_n
 def test_nodoi_entry_whose_pubmed_record_has_a_doi_gets_doi_available(check):
     bib = entry("schleip2013training", doi=None, nodoi="not shown on the confirming page")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "schleip2013training", "nodoi")} schleip2013training: warning: DOI '
+    assert rc == 1 and findings == [f'{line_of(bib, "schleip2013training", "nodoi")}: entry \'schleip2013training\': warning: DOI '
                                     "available: 10.1016/j.jbmt.2012.06.007 (PubMed lists it); confirm it on the "
                                     "article's own page, then replace nodoi with doi = {10.1016/j.jbmt.2012.06.007}"]
 
@@ -198,7 +198,7 @@ def test_nodoi_entry_whose_pubmed_record_has_a_doi_gets_doi_available(check):
 def test_unknown_pmid_is_an_error(check):
     bib = entry("schleip2013training", pmid="99999999")
     rc, findings, _ = check(bib)
-    assert rc == 1 and findings == [f'{line_of(bib, "schleip2013training", "pmid")} schleip2013training: error: pmid '
+    assert rc == 1 and findings == [f'{line_of(bib, "schleip2013training", "pmid")}: entry \'schleip2013training\': error: pmid '
                                     "99999999 is not in PubMed; copy it from the article's PubMed page"]
 
 
@@ -232,7 +232,7 @@ def test_a_timeout_is_exit_3_naming_the_entry(check, apis):
     started = time.monotonic()
     rc, findings, summary = check(entry("arguisuelas2017mfr"), config="per_second = 1000.0\ntimeout_seconds = 0.3\nretries = 0\n")
     assert time.monotonic() - started < 2.5
-    assert rc == 3 and findings == ["1 arguisuelas2017mfr: not checked: "
+    assert rc == 3 and findings == ["1: entry 'arguisuelas2017mfr': not checked: "
                                     f"{apis.base}/crossref/works/10.1097/BRS.0000000000001897: no answer within 0.3 s "
                                     "(after 1 tries)"] and "1 not checked" in summary
 

@@ -46,7 +46,7 @@ def test_a_misbehaving_answer_is_not_checked_and_the_other_entries_are(check, ap
     assert time.monotonic() - started < 4.0  # a whole-request deadline: a trickle is cut at 1 s
     assert rc == 3 and "1 not checked" in summary, findings
     mine = [f for f in findings if "arguisuelas2017mfr" in f]
-    assert len(mine) == 1 and "arguisuelas2017mfr: not checked: " in mine[0] and reason in mine[0], mine
+    assert len(mine) == 1 and "entry 'arguisuelas2017mfr': not checked: " in mine[0] and reason in mine[0], mine
     assert any(WITNESS_FINDING in f for f in findings), findings
 
 
@@ -65,7 +65,7 @@ CROSSREF_BODIES = [  # (JSON body of a 200 answer, what the finding must say)
 def test_an_empty_or_malformed_crossref_record_is_not_checked_never_a_crash(check, apis, body, reason):
     apis.script(ARGUISUELAS, [(200, body)])
     rc, findings, _ = check(entry("arguisuelas2017mfr") + "\n" + WITNESS)
-    assert rc == 3 and "arguisuelas2017mfr: not checked: Crossref answered doi" in findings[0]
+    assert rc == 3 and "entry 'arguisuelas2017mfr': not checked: Crossref answered doi" in findings[0]
     assert reason in findings[0] and any(WITNESS_FINDING in f for f in findings)
 
 
@@ -79,7 +79,7 @@ def test_an_unforeseen_fault_while_reading_one_record_loses_no_other_result(chec
 
     monkeypatch.setattr(refs_online, "crossref_work", faulty)
     rc, findings, _ = check(entry("arguisuelas2017mfr") + "\n" + WITNESS)
-    assert rc == 3 and "arguisuelas2017mfr: not checked: the answer could not be read (KeyError" in findings[0]
+    assert rc == 3 and "entry 'arguisuelas2017mfr': not checked: the answer could not be read (KeyError" in findings[0]
     assert any(WITNESS_FINDING in f for f in findings)
 
 
@@ -105,7 +105,7 @@ def test_an_eutilities_error_answer_is_not_checked_never_not_in_pubmed(check, ap
     bib = entry("schleip2013training") + "\n" + WITNESS
     rc, findings, _ = check(bib)
     mine = [f for f in findings if "schleip2013training" in f]
-    assert rc == 3 and len(mine) == 1 and "schleip2013training: not checked: PubMed:" in mine[0], findings
+    assert rc == 3 and len(mine) == 1 and "entry 'schleip2013training': not checked: PubMed:" in mine[0], findings
     assert reason in mine[0] and "not in PubMed" not in " ".join(findings)
     assert any(WITNESS_FINDING in f for f in findings)
 
@@ -113,7 +113,7 @@ def test_an_eutilities_error_answer_is_not_checked_never_not_in_pubmed(check, ap
 def test_429_and_503_after_every_retry_are_not_checked(check, apis):
     apis.script(ARGUISUELAS, [(429, {"Retry-After": "0"}, 0), (503, {}, 0)])
     rc, findings, _ = check(entry("arguisuelas2017mfr") + "\n" + WITNESS, config=QUICK.replace("retries = 0", "retries = 1"))
-    assert rc == 3 and "arguisuelas2017mfr: not checked: " in findings[0] and "HTTP 503 (after 2 tries)" in findings[0]
+    assert rc == 3 and "entry 'arguisuelas2017mfr': not checked: " in findings[0] and "HTTP 503 (after 2 tries)" in findings[0]
     assert apis.count(ARGUISUELAS) == 2 and any(WITNESS_FINDING in f for f in findings)
 
 
@@ -140,5 +140,5 @@ def test_an_unforeseen_fault_in_a_pubmed_batch_loses_no_other_result(check, apis
 
     monkeypatch.setattr(refs_online, "esummaries", faulty)
     rc, findings, _ = check(entry("schleip2013training") + "\n" + WITNESS)
-    assert rc == 3 and "schleip2013training: not checked: PubMed: the answer could not be read (TypeError" in findings[0]
+    assert rc == 3 and "entry 'schleip2013training': not checked: PubMed: the answer could not be read (TypeError" in findings[0]
     assert any(WITNESS_FINDING in f for f in findings)

@@ -244,7 +244,7 @@ def test_different_names_are_still_reported(check, apis, theirs, ours):
 def test_a_record_with_only_the_first_page_accepts_our_range(check, apis):
     bib = plant(apis, "10.5555/fixture.page", "Fascia and sleep in rowers", page="10")
     rc, findings, _ = check(bib)
-    assert rc == 0 and findings == ['8 fixturepage: note: pages: Crossref lists only the first page "10"; ours '
+    assert rc == 0 and findings == ['8: entry \'fixturepage\': note: pages: Crossref lists only the first page "10"; ours '
                                     '"10--20" is kept']
     rc, findings, _ = check(plant(apis, "10.5555/fixture.page", "Fascia and sleep in rowers", page="11"), "--refresh")
     assert rc == 1 and 'pages: ours "10--20" vs Crossref "11"' in findings[0]
@@ -263,7 +263,7 @@ def test_pubmed_history_gives_the_online_year(check, apis):
     apis.pubmed["31000005"] = pubmed_record("31000005", "Fascia and sleep in rowers.", pubdate="2021 Jan", history=[
         {"pubstatus": "received", "date": "2019/10/01 00:00"}, {"pubstatus": "aheadofprint", "date": "2020/03/02 00:00"}])
     rc, findings, _ = check(pmid_entry("fixturehist", "31000005", "Fascia and sleep in rowers", year="2020"))
-    assert rc == 0 and findings == ["5 fixturehist: note: year: ours 2020 is the online year in PubMed; the print "
+    assert rc == 0 and findings == ["5: entry 'fixturehist': note: year: ours 2020 is the online year in PubMed; the print "
                                     "year is 2021 (either is accepted)"]
 
 
@@ -271,7 +271,7 @@ def test_crossref_online_year_and_pubmed_print_year_do_not_disagree(check, apis)
     bib = entry("schleip2013training", year="2012")  # online-first: Crossref 2013 print, 2013 online; PubMed 2013
     apis.works["10.1016/j.jbmt.2012.06.007"]["published-online"] = {"date-parts": [[2012, 7, 20]]}
     rc, findings, _ = check(bib)
-    assert rc == 0 and findings == ["5 schleip2013training: note: year: ours 2012 vs PubMed print year 2013, with "
+    assert rc == 0 and findings == ["5: entry 'schleip2013training': note: year: ours 2012 vs PubMed print year 2013, with "
                                     "Crossref gives 2012 as the online year; 2012 is accepted as the online year if "
                                     "the article's own page shows it"]
 
@@ -283,7 +283,7 @@ def test_crossref_online_year_and_pubmed_print_year_do_not_disagree(check, apis)
 def test_a_doi_written_as_a_url_is_told_to_be_written_bare(check, written):
     rc, findings, _ = check(entry("arguisuelas2017mfr", doi=written))
     assert rc == 1 and len(findings) == 1, findings
-    assert "arguisuelas2017mfr: doi: write the DOI bare" in findings[0]
+    assert "entry 'arguisuelas2017mfr': doi: write the DOI bare" in findings[0]
     assert findings[0].endswith("doi = {10.1097/BRS.0000000000001897}") and "does not resolve" not in findings[0]
 
 

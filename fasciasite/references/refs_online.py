@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from fasciasite.problems import Problem
 from fasciasite.references.bib import Entry, parse_bib
 from fasciasite.references.metadata import (
     RETRACTED_PREFIX,
@@ -83,9 +84,10 @@ class Finding:
     def counts(self) -> bool:
         return self.level in ("mismatch", "error", "warning")
 
-    def render(self, file: str) -> str:
+    def problem(self, file: str) -> Problem:
+        """As the one problem type: `references.bib:LINE: entry 'key': [level: ]what; fix`."""
         level = {"mismatch": "", "unchecked": "not checked: "}.get(self.level, f"{self.level}: ")
-        return f"{file}:{self.line} {self.key}: {level}{self.text}"
+        return Problem(file, self.line, f"entry '{self.key}': {level}{self.text}")
 
 
 class Checker(FieldComparison):
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refs_online: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 3
     for finding in findings:
-        print(finding.render(str(args.bib)))
+        print(finding.problem(str(args.bib)))
     counted = sum(f.counts for f in findings)
     unchecked = sum(f.level == "unchecked" for f in findings)
     s = checker.stats
