@@ -81,7 +81,17 @@ def line_of(node, key=None) -> int:
 
 
 def load(path: Path, shown: str) -> tuple[object, str | None]:
-    """(data, None), or (None, "shown:line: problem; fix") for a file that is not UTF-8 YAML."""
+    """(data, None), or (None, "shown:line: problem; fix") for a file that is not UTF-8 YAML.
+
+    Parsed once per content (fasciasite.datacache; a build reads each evidence file two to four
+    times, and a rebuild reads it again); each call gets its own copy."""
+    from fasciasite import datacache
+
+    return datacache.cached(f"yaml-{Path(path).name}", [Path(path)], lambda: _load(path, shown), code=(__name__,),
+                            extra=[shown], disk=datacache.disk_for(Path(path)))
+
+
+def _load(path: Path, shown: str) -> tuple[object, str | None]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:

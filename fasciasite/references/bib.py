@@ -342,8 +342,28 @@ def parse_bib(path) -> tuple[dict[str, Entry], list[Problem]]:
 
     When our reader finds no problem, pybtex (what mkdocs-bibtex uses) must read the
     file too; its complaint becomes a Problem, never a traceback.
+
+    Parsed once per content (fasciasite.datacache): a build asks for the file six times, and
+    `make build` and `mkdocs serve` rebuilds read it back from .cache/data/ while the file,
+    this module and pybtex are unchanged. Each call gets its own copy.
     """
+    from fasciasite import datacache
+
     path = Path(path)
+    return datacache.cached("bib", [path], lambda: _parse_bib(path), code=(__name__, "fasciasite.problems"),
+                            extra=[_pybtex_version()], disk=datacache.project_disk(path.parent))
+
+
+def _pybtex_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pybtex")
+    except PackageNotFoundError:
+        return "?"
+
+
+def _parse_bib(path: Path) -> tuple[dict[str, Entry], list[Problem]]:
     file = str(path)
     raw = path.read_bytes()
     try:
