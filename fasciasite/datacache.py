@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,7 +41,7 @@ _memo: OrderedDict[str, bytes] = OrderedDict()
 stats = {"hits": 0, "disk_hits": 0, "misses": 0}  # read by the tests
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_digest(modules: tuple[str, ...]) -> bytes:
     """The source of the modules that make a result (a changed parser is a new key)."""
     h = hashlib.sha256()
