@@ -134,12 +134,19 @@ function matching(page, word) {
   }
   return out
 }
-function positions(page, word) {  // where the article has a word matching `word`
+function positions(page, word) {  // where the article has a word matching `word` (a query word: either stem)
   const out = new Set()
-  for (const w of matching(page, word)) for (const i of page.at.get(w)) out.add(i)
+  for (const form of typeof word === "string" ? [word] : [word.word, word.also].filter(Boolean))
+    for (const w of matching(page, form)) for (const i of page.at.get(w)) out.add(i)
   return out
 }
-function ordered(page, a, b, within) {  // a word a, then b at most `within` words later
+function has(page, word) {  // the article has a word matching the query word {word, also}
+  return matching(page, word.word).length > 0 || (word.also !== null && matching(page, word.also).length > 0)
+}
+function titled(page, word) {  // the article's title names the query word {word, also}
+  return [word.word, word.also].some(w => w && page.title.some(t => t.startsWith(w) || shorter(w, t)))
+}
+function ordered(page, a, b, within) {  // a query word a, then b at most `within` words later
   const first = positions(page, a)
   if (!first.size) return false
   const second = positions(page, b)
@@ -147,10 +154,17 @@ function ordered(page, a, b, within) {  // a word a, then b at most `within` wor
   return false
 }
 
-// The query as typed (stop words included), stemmed: [{word, stop}], search syntax removed.
+// Words readers use for pain ("back ache in the third trimester", "my back hurts"): a page that
+// says "pain" has them too. Without this, a page that never says "ache" (the pregnancy page
+// says "back pain") lost to one whose lay words hold "back ache", on a word that tells no
+// topic apart. Only the measures below compare them so; Material still searches the word typed.
+const PAIN = new Set("ache aches aching achy achey hurt hurts hurting painful".split(" "))
+
+// The query as typed (stop words included), stemmed: [{word, also, stop}], search syntax
+// removed; `also` is a second stem the word may match (a pain word: "pain").
 function parse(typed) {
   return typed.replace(/[\u2018\u2019]/g, "'").replace(/~\d*|[+*^:"]/g, " ").toLowerCase().split(separatorRe)
-    .filter(Boolean).map(word => ({ word: stem(word), stop: ignored(word) }))
+    .filter(Boolean).map(word => ({ word: stem(word), also: PAIN.has(word) ? stem("pain") : null, stop: ignored(word) }))
 }
 
 // The weighted measures: [{test(page) -> bool, kind}] with an idf weight each.
@@ -164,21 +178,24 @@ function measures(typed) {
     if (df) found.push({ kind, test, idf })
     return idf
   }
-  for (const w of new Set(content.map(c => c.word))) {
-    const idf = add("coverage", page => matching(page, w).length > 0)
+  const seen = new Set()
+  for (const w of content) {
+    if (seen.has(w.word)) continue
+    seen.add(w.word)
+    const idf = add("coverage", page => has(page, w))
     // Title words are weighted like coverage, so a word that no title has still counts in the
     // share: weighted by titles alone, "pain" (in 15 titles) gave every such title full marks
     // for "pain going down my leg", and the sciatica page, without "pain" in its title, none.
-    if (idf) found.push({ kind: "title", test: page => page.title.some(t => t.startsWith(w) || shorter(w, t)), idf })
+    if (idf) found.push({ kind: "title", test: page => titled(page, w), idf })
   }
   for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a content word
-    if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i].word, words[i + 1].word, 0))
+    if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i], words[i + 1], 0))
   let last = -1
   words.forEach((w, i) => {  // two content words with stop words between them as typed
     if (w.stop) return
     if (last >= 0 && i - last > 1) {
-      const a = words[last].word
-      add("phrase", page => ordered(page, a, w.word, NEAR))
+      const a = words[last]
+      add("phrase", page => ordered(page, a, w, NEAR))
     }
     last = i
   })
