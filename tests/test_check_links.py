@@ -260,11 +260,28 @@ def test_human_output_lines_and_counts(tmp_path, capsys):
     code, out, _ = run(capsys, make_site(tmp_path))
     lines = out.splitlines()
     assert code == 1
-    assert "docs/fascia/x.md -> ../../missing/: not found: missing/ (x2)" in lines
-    assert "docs/fascia/x.md -> #nope: no id or <a name> 'nope' on this page" in lines
-    assert "gone/index.html -> ../nowhere/: redirect target missing (not found: nowhere/)" in lines
+    # The one problem shape, file:line: what; fix (line 0 is left out: this Markdown source is not in the checkout)
+    assert ("docs/fascia/x.md: ../../missing/: not found: missing/ (x2); correct the address, or restore the page "
+            "(if it moved, add a redirect in mkdocs.yml)") in lines
+    assert ("docs/fascia/x.md: #nope: no id or <a name> 'nope' on this page; link to an id the page has "
+            "(a heading's id), or give the target that id") in lines
+    assert any(line.startswith("gone/index.html:1: ../nowhere/: redirect target missing (not found: nowhere/); ") for line in lines)
     assert lines[-1].startswith("5 pages, ")
     assert lines[-1].endswith(f": {len(DEFECTS) + 4} broken, 1 security findings")
+
+
+def test_a_finding_names_the_line_of_its_markdown_source_when_the_checkout_has_it(tmp_path, capsys, monkeypatch):
+    """Run in the checkout (the current directory holds docs/), a broken link is reported at the
+    line the author wrote it on, found as written or by the page it names."""
+    site = make_site(tmp_path / "build")
+    source = tmp_path / "docs" / "fascia" / "x.md"
+    source.parent.mkdir(parents=True)
+    source.write_text("# X\n\nIntro.\n\nSee [gone](../missing.md) and [here](#nope).\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _code, out, _ = run(capsys, site)
+    lines = out.splitlines()
+    assert any(line.startswith("docs/fascia/x.md:5: ../../missing/: not found") for line in lines), lines
+    assert any(line.startswith("docs/fascia/x.md:5: #nope: no id") for line in lines), lines
 
 
 def test_json_fields(tmp_path, capsys):

@@ -63,6 +63,7 @@ from fasciasite.links.external import (
 from fasciasite.links.internal import (
     check_internal,
 )
+from fasciasite.problems import Problem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def report(findings: list[Finding], pages: int, checked: int, external_note: str,
-           as_json: bool) -> None:
+           as_json: bool, site: Path) -> None:
     broken = sum(f.count for f in findings if f.kind not in NOT_BROKEN)
     security = sum(f.count for f in findings if f.kind == "security")
     summary = (f"{pages} pages, {checked} links checked{external_note}: "
@@ -99,10 +100,55 @@ def report(findings: list[Finding], pages: int, checked: int, external_note: str
         print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
         print(summary, file=sys.stderr)
         return
+    lines = LineFinder(site)
     for f in findings:
         times = f" (x{f.count})" if f.count > 1 else ""
-        print(f"{f.source} -> {f.link}: {f.reason}{times}")
+        print(Problem(f.source, lines.of(f), f"{f.link}: {f.reason}{times}", FIXES.get(f.kind, "")))
     print(summary)
+
+
+# What an author does about each kind of finding (the fix part of `file:line: what; fix`).
+FIXES = {
+    "internal": "correct the address, or restore the page (if it moved, add a redirect in mkdocs.yml)",
+    "fragment": "link to an id the page has (a heading's id), or give the target that id",
+    "malformed": "write a full https:// address or a relative path to a page of the site",
+    "security": "remove it: a javascript: link runs code; link to a real page",
+    "external": "open the address; if the page moved, link to where it went, else remove the link",
+    "blocked": "not a failure: the host refuses checkers; open it by hand",
+    "rate-limited": "not a failure: the host asked us to slow down; check again later",
+    "unverified": "not a failure: open it by hand",
+}
+
+
+class LineFinder:
+    """The line a link is written on: in its Markdown source when that file is in the checkout
+    (the current directory), else in the built page. 0 when the link cannot be found as written
+    (a link the theme made, or one Markdown wrote differently)."""
+
+    def __init__(self, site: Path) -> None:
+        self.site, self.texts = site, dict[Path, str]()
+
+    def _text(self, path: Path) -> str:
+        if path not in self.texts:
+            try:
+                self.texts[path] = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            except OSError:
+                self.texts[path] = ""
+        return self.texts[path]
+
+    def of(self, f: Finding) -> int:
+        if f.source.endswith(".md"):
+            text = self._text(Path(f.source))
+            path = f.link.split("#")[0].rstrip("/")
+            needles = [f.link, *([path.rsplit("/", 1)[-1] + ".md", path.rsplit("/", 1)[-1] + "/"] if path else []),
+                       *(["#" + f.link.split("#", 1)[1]] if "#" in f.link else [])]
+        else:
+            text = self._text(self.site / f.page)
+            needles = [f'"{f.link}"', f"'{f.link}'", f.link]
+        for needle in needles:
+            if needle and (at := text.find(needle)) >= 0:
+                return text.count("\n", 0, at) + 1
+        return 0
 
 
 def main(argv: list[str] | None = None, now: float | None = None) -> int:
@@ -154,5 +200,5 @@ def run(args: argparse.Namespace, now: float | None) -> int:
         checked += sum(external.values())
         external_note = f" (incl. {len(set(k[3] for k in external))} external URLs)"
     findings.sort(key=lambda f: (f.source, f.page, f.link))
-    report(findings, pages, checked, external_note, args.json)
+    report(findings, pages, checked, external_note, args.json, root)
     return 1 if any(f.kind not in NOT_BROKEN for f in findings) else 0
