@@ -23,8 +23,10 @@ PROFESSION (BODY REGISTRATION) on DATE" and the page's JSON-LD carries reviewedB
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
@@ -59,7 +61,7 @@ def _line(config_text: str, index: int) -> int:
     return (entries[index] if index < len(entries) else start) + 1
 
 
-def problems(extra: dict, hosts: sources.Hosts, config_text: str = "", shown: str = "mkdocs.yml") -> list[str]:
+def problems(extra: Mapping[str, Any], hosts: sources.Hosts, config_text: str = "", shown: str = "mkdocs.yml") -> list[str]:
     found: list[str] = []
     reviewers = extra.get("reviewers") or []
     if not isinstance(reviewers, list):
@@ -93,14 +95,14 @@ def problems(extra: dict, hosts: sources.Hosts, config_text: str = "", shown: st
     return found
 
 
-def read(extra: dict) -> list[Reviewer]:
+def read(extra: Mapping[str, Any]) -> list[Reviewer]:
     """The reviewers as records (call after problems() found none)."""
     return [Reviewer(p["name"].strip(), p["profession"].strip(), p["body"].strip(), p["registration"].strip(),
                      p["register_url"].strip())
             for p in extra.get("reviewers") or [] if isinstance(p, dict) and all(isinstance(p.get(k), str) for k in FIELDS)]
 
 
-def load_reviewers(extra: dict, root: Path | None = None, config_file: Path | None = None) -> list[Reviewer]:
+def load_reviewers(extra: Mapping[str, Any], root: Path | None = None, config_file: Path | None = None) -> list[Reviewer]:
     """The reviewers, after checking them; every problem stops the build (PluginError)."""
     if root is not None:
         hosts, _ = sources.load_for(root)  # the allow-list's own problems are the evidence check's

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from mkdocs.exceptions import PluginError
 from PIL import Image, ImageDraw, ImageFont
@@ -52,16 +52,16 @@ CARD_DIR = "assets/cards"
 VERSION = "3"  # bump to redraw every cached card after changing the design
 
 
-def card_path(page) -> str:
+def card_path(page: Page) -> str:
     stem = page.file.src_uri[: -len(".md")]
     return f"{CARD_DIR}/{stem}.png"
 
 
-def cache_dir(config) -> Path:
+def cache_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent / ".cache" / "cards"
 
 
-def footer(config) -> str:
+def footer(config: MkDocsConfig) -> str:
     return f"{config.extra.get('clinic_name', '')}, {config.extra.get('clinic_city', '')}"
 
 
@@ -78,7 +78,7 @@ class Cards:
         self._cards.clear()
         self._sent.clear()
 
-    def request(self, rel: str, title: str, kicker: str, config) -> None:
+    def request(self, rel: str, title: str, kicker: str, config: MkDocsConfig) -> None:
         """The site needs card `rel`; have it drawn unless the cache has it."""
         text = (title, kicker, config.site_name, footer(config))
         key = hashlib.sha256("\0".join((VERSION, *text)).encode()).hexdigest()
@@ -94,6 +94,8 @@ class Cards:
             self._worker = subprocess.Popen([sys.executable, "-m", "fasciasite.publishing.cards"], stdin=subprocess.PIPE,
                                        stderr=self._worker_errors, text=True, bufsize=1)
         self._sent.add(cached)
+        if self._worker.stdin is None:  # not reached: the worker is started with stdin=PIPE
+            fail(self.stop_worker())
         try:
             self._worker.stdin.write(json.dumps([str(cached), *text]) + "\n")
         except OSError:  # the worker has stopped (BrokenPipeError): say why, not a silent exit
@@ -104,6 +106,9 @@ class Cards:
         kicker = "Evidence-based guide" if page.meta.get("is_article") else config.site_name
         rel = card_path(page)
         self.request(rel, str(title), kicker, config)
+        if not config.site_url:  # a preview card needs an absolute address
+            raise PluginError("mkdocs.yml: site_url is not set; link-preview cards need the site's "
+                              "public address: set site_url (https://host/path/)")
         page.meta["card_url"] = config.site_url + rel
         return markdown
 
@@ -113,7 +118,8 @@ class Cards:
             return ""
         worker, self._worker = self._worker, None
         try:
-            worker.stdin.close()  # the worker draws what is queued, then exits
+            if worker.stdin is not None:  # started with stdin=PIPE: always there
+                worker.stdin.close()  # the worker draws what is queued, then exits
         except OSError:
             pass  # it had already stopped
         failed = worker.wait() != 0
@@ -187,7 +193,7 @@ def draw_to(cached: Path, title: str, kicker: str, site_name: str, footer_text: 
     tmp.replace(cached)
 
 
-def fail(errors: str):
+def fail(errors: str) -> NoReturn:
     raise PluginError(f"fasciasite/publishing/cards.py: a link-preview card could not be drawn:\n{errors}\n"
                       "If .cache/cards is damaged, delete it (make clean) and build again.")
 

@@ -112,7 +112,7 @@ class Feed:
 
 
 
-def add_card(item, card_url: str, card_file: Path, width: int, height: int) -> None:
+def add_card(item: etree._Element, card_url: str, card_file: Path, width: int, height: int) -> None:
     """<enclosure> (RSS 2.0) and <media:content> (Media RSS) for the item's preview card."""
     size = str(card_file.stat().st_size)
     for old in item.findall("enclosure") + item.findall(f"{{{MEDIA}}}content"):

@@ -13,15 +13,19 @@ Events:
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 from urllib.parse import urlsplit
 
 from jinja2 import pass_context
+from mkdocs.structure.nav import Link
+from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from jinja2 import Environment
+    from jinja2.runtime import Context
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure import StructureItem
     from mkdocs.structure.files import Files
 
 
@@ -30,6 +34,8 @@ if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
 _EXTRAS = ("icon", "subtitle", "status")
 
 # Per build: id(children list) -> [(number, item, static HTML parts or None)].
+# The static parts of a plain link: ((split URL, trailing slash) when simple, URL, HTML after the href).
+Static = tuple[tuple[list[str], bool] | None, str, str]
 
 
 def parts(url: str) -> list[str]:
@@ -58,9 +64,11 @@ def simple_url(url: str) -> bool:
     return not (parsed.scheme or parsed.netloc) and not posixpath.normpath(url).startswith("..")
 
 
-def static_plain(item) -> bool:
+def static_plain(item: StructureItem) -> TypeGuard[Page | Link]:
     """Material draws this entry with its simplest branch whenever it is not active:
     no children, no icon, subtitle, status, typeset title or encryption."""
+    if not isinstance(item, (Page, Link)):  # a section, even an empty one, has no URL to draw
+        return False
     if getattr(item, "children", None):
         return False
     if getattr(item, "typeset", None) or getattr(item, "encrypted", None):
@@ -73,17 +81,18 @@ class Sidebar:
     """The sidebar of one build: each section's runs of plain links, drawn once."""
 
     def __init__(self) -> None:
-        self._sections: dict[int, list] = {}
+        self._sections: dict[int, list[tuple[int, StructureItem, Static | None]]] = {}
 
-    def section(self, children, index) -> list:
+    def section(self, children: list[StructureItem],
+                index: Page | None) -> list[tuple[int, StructureItem, Static | None]]:
         """What does not change from page to page about a section's children (cached)."""
         key = id(children)
         if key not in self._sections:
-            entries = []
+            entries: list[tuple[int, StructureItem, Static | None]] = []
             for number, item in enumerate(children, 1):
                 if index is not None and item == index:
                     continue  # the section's index page is drawn with the section (navigation.indexes)
-                static = None
+                static: Static | None = None
                 if static_plain(item):
                     url = str(item.url)
                     split = (parts(url), url.endswith("/")) if simple_url(url) else None
@@ -94,7 +103,8 @@ class Sidebar:
         return self._sections[key]
 
     @pass_context
-    def nav_runs(self, context, children, index=None) -> list:
+    def nav_runs(self, context: Context, children: list[StructureItem],
+                 index: Page | None = None) -> list[str | tuple[int, StructureItem]]:
         """The children of a section, in order, as a list of
           str            the HTML of consecutive plain links (Material's markup), or
           (number, item) an entry for Material's render() macro; number is its 1-based
@@ -102,9 +112,10 @@ class Sidebar:
         The section's index page (navigation.indexes) is skipped, as Material does."""
         page, base_url = context["page"], context["base_url"]
         base = None
-        runs, html = [], []
+        runs: list[str | tuple[int, StructureItem]] = []
+        html: list[str] = []
         for number, item, static in self.section(children, index):
-            if static is None or item.active:
+            if static is None or getattr(item, "active", False):
                 if html:
                     runs.append("".join(html))
                     html = []

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -267,7 +268,7 @@ def _own_style(style: str | None) -> bool:
     return any(r != "text-align" for r in rules)
 
 
-def _link_rules(href: str, add, s: Settings) -> list[Problem]:
+def _link_rules(href: str, add: Callable[[str | None, str], None], s: Settings) -> list[Problem]:
     if href.lower().startswith("tel:"):
         number = href[4:]
         digits = re.sub(r"[-.]", "", number)

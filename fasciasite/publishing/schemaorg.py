@@ -38,7 +38,7 @@ DATA_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "Number", "Integer", "F
 SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-def _ids(value) -> list[str]:
+def _ids(value: object) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
     return [i["@id"].removeprefix("schema:") for i in items if isinstance(i, dict) and str(i.get("@id", "")).startswith("schema:")]
 
@@ -83,7 +83,7 @@ def load(path: Path = VOCABULARY) -> Vocabulary:
     return Vocabulary(parents, domains, ranges)
 
 
-def problems(node, vocab: Vocabulary | None = None, where: str = "$") -> list[str]:
+def problems(node: object, vocab: Vocabulary | None = None, where: str = "$") -> list[str]:
     """Every term of a JSON-LD node (and the nodes inside it) that schema.org does not define
     where it is used, as 'PATH: what is wrong'."""
     vocab = vocab or load()
@@ -118,7 +118,7 @@ def problems(node, vocab: Vocabulary | None = None, where: str = "$") -> list[st
     return found
 
 
-def _value_problems(prop: str, item, vocab: Vocabulary, at: str) -> list[str]:
+def _value_problems(prop: str, item: object, vocab: Vocabulary, at: str) -> list[str]:
     allowed = vocab.ranges[prop]
     if isinstance(item, dict):
         kinds = item.get("@type")

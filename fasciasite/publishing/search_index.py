@@ -233,7 +233,7 @@ def choose(pages: dict[str, dict], forms: set[str]) -> list[str]:
     return [path for score, path in scores[:MAX_PAGES] if score >= MIN_SCORE and score * 2 >= best]
 
 
-def term_forms(term, forms: dict[str, set[str]]) -> set[str]:
+def term_forms(term: glossary.Term, forms: dict[str, set[str]]) -> set[str]:
     """What shows a page discusses a term: the term, its other spellings, and its lay words."""
     return forms.get(term.term.casefold(), {term.term.casefold()}) | {w.casefold() for w in term.lay_words}
 
@@ -267,7 +267,7 @@ def forms_of(word: str) -> list[str]:
     return [word + ("es" if word.endswith(("ch", "sh", "x", "z")) else "s")]
 
 
-def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], sections: tuple[str, ...],
+def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
                       separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, list[str]]:
     """{page location: [lay word tokens]} for the glossary terms with lay words."""
     pages = pages_of(docs, sections)
@@ -294,7 +294,8 @@ def lay_words_by_page(docs: list[dict], terms, forms: dict[str, set[str]], secti
     return {path: tokens for path, tokens in out.items() if tokens}
 
 
-def add_lay_words(index: dict, terms, forms, sections, separator: str | re.Pattern[str] = SEPARATOR) -> int:
+def add_lay_words(index: dict, terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
+                  separator: str | re.Pattern[str] = SEPARATOR) -> int:
     """Add the lay words to the page entries of `index` (search_index.json as data); count pages."""
     by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator)
     for doc in index["docs"]:

@@ -30,10 +30,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import segno
 from lxml import html as lxml_html
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.publishing.sheet")
 
@@ -71,7 +80,7 @@ def sheet_path(dest: str) -> str:
     return f"{dest.rstrip('/')}/{DIR}/" if dest.strip("/") else f"{DIR}/"
 
 
-def _clean(el) -> str:
+def _clean(el: lxml_html.HtmlElement) -> str:
     """An element's inner HTML for paper: no citation markers, no hover definitions, links
     within the site as text (a printed sheet cannot follow them); links elsewhere kept."""
     el = lxml_html.fromstring(lxml_html.tostring(el, encoding="unicode"))  # a copy
@@ -88,7 +97,7 @@ def _clean(el) -> str:
     return inner.strip()
 
 
-def _admonition_title(div) -> str:
+def _admonition_title(div: lxml_html.HtmlElement) -> str:
     title = div.xpath("./p[contains(concat(' ', normalize-space(@class), ' '), ' admonition-title ')]")
     return title[0].text_content().strip() if title else ""
 
@@ -134,12 +143,13 @@ class TakeHomeSheets:
     def __init__(self) -> None:
         self._state: dict = {"sheets": {}, "env": None}
 
-    def on_env(self, env, config, files):
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         self._state["env"] = env
         self._state["sheets"] = {}
         return env
 
-    def on_page_context(self, context, page, config, nav):
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
         if not (page.meta or {}).get("is_article") or not page.content:
             return context
         key_points, supported, urgent = parts(page.content)
@@ -150,7 +160,7 @@ class TakeHomeSheets:
         page.meta["sheet_url"] = sheet_path(page.url)
         return context
 
-    def on_post_build(self, config):
+    def on_post_build(self, config: MkDocsConfig) -> None:
         env = self._state.get("env")
         if env is None:
             return
@@ -161,7 +171,7 @@ class TakeHomeSheets:
 
 
 
-def write(sheet: Sheet, site_dir: Path, env, config) -> Path:
+def write(sheet: Sheet, site_dir: Path, env: Environment, config: MkDocsConfig) -> Path:
     out = site_dir / sheet_path(sheet.dest) / "index.html"
     depth = sheet_path(sheet.dest).count("/")
     html = env.get_template(TEMPLATE).render(

@@ -30,17 +30,23 @@ Events (called by the fasciasite plugin, fasciasite/plugin.py):
 """
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import functools
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec: {\"u} -> ü in titles)
+from latexcodec.codec import UnicodeLatexIncrementalDecoder  # the "ulatex" codec: {\"u} -> ü in titles
+from mkdocs.exceptions import PluginError
 
 from fasciasite.content.reviewers import Reviewer, load_reviewers
 from fasciasite.references import bib as cb
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 CONTEXT = "https://schema.org"
 FOOTNOTE_ID = re.compile(r'<li id="fn:([^"]+)">')
@@ -52,21 +58,34 @@ def _text(value: str) -> str:
     takes about 10 ms a value, so it runs only on values holding LaTeX, each once.)"""
     if "\\" in value or "--" in value:
         try:
-            value = codecs.decode(value, "ulatex")
+            value = UnicodeLatexIncrementalDecoder().decode(value, final=True)  # as codecs.decode(value, "ulatex")
         except Exception:  # latexcodec raises several kinds; an odd value stays as written
             pass
     return " ".join(value.replace("{", "").replace("}", "").split())
 
 
-def _date(value) -> str:
+def _date(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def clinic(config) -> dict:
+def site_url(config: MkDocsConfig) -> str:
+    """The site's public address: the ids and URLs of the structured data are absolute."""
+    if not config.site_url:
+        raise PluginError("mkdocs.yml: site_url is not set; the structured data (JSON-LD) needs the site's "
+                          "public address: set site_url (https://host/path/)")
+    return config.site_url
+
+
+def canonical(page: Page, config: MkDocsConfig) -> str:
+    """The page's public address (MkDocs sets it whenever site_url is set)."""
+    return page.canonical_url or site_url(config) + page.url
+
+
+def clinic(config: MkDocsConfig) -> dict:
     extra = config.extra
     return {
         "@type": "MedicalClinic",
-        "@id": config.site_url + "#clinic",
+        "@id": site_url(config) + "#clinic",
         "name": extra["clinic_name"],
         "url": config.site_url,
         "address": {"@type": "PostalAddress", "addressLocality": extra["clinic_city"]},
@@ -105,7 +124,7 @@ def citation(entry: cb.Entry) -> dict:
     return node
 
 
-def breadcrumbs(page, config) -> dict | None:
+def breadcrumbs(page: Page, config: MkDocsConfig) -> dict | None:
     """Home > the index page of each section above (where it has one) > this page."""
     if page.is_homepage:
         return None
@@ -125,11 +144,11 @@ class StructuredData:
     def __init__(self) -> None:
         self._state: dict = {"entries": {}, "reviewers": {}}
 
-    def article(self, page, config, keys: list[str]) -> dict:
+    def article(self, page: Page, config: MkDocsConfig, keys: list[str]) -> dict:
         meta = page.meta
         node = {
             "@type": "MedicalWebPage",
-            "@id": page.canonical_url + "#page",
+            "@id": canonical(page, config) + "#page",
             # .get: a page whose front matter lacks a field is reported by the front-matter check
             # (file:line and the fix); the structured data must never crash the build before that.
             "name": meta.get("title") or page.title,
@@ -139,8 +158,8 @@ class StructuredData:
             "datePublished": _date(meta.get("published", "")),
             "dateModified": _date(meta.get("last_reviewed", "")),
             "lastReviewed": _date(meta.get("last_reviewed", "")),
-            "author": {"@id": config.site_url + "#clinic"},
-            "publisher": {"@id": config.site_url + "#clinic"},
+            "author": {"@id": site_url(config) + "#clinic"},
+            "publisher": {"@id": site_url(config) + "#clinic"},
             "medicalAudience": {"@type": "Patient"},
         }
         if meta.get("card_url"):
@@ -155,7 +174,7 @@ class StructuredData:
             node["citation"] = [citation(entries[k]) for k in keys]
         return node
 
-    def graph(self, page, config, keys: list[str]) -> dict:
+    def graph(self, page: Page, config: MkDocsConfig, keys: list[str]) -> dict:
         main = self.article(page, config, keys) if page.meta.get("is_article") else web_page(page, config)
         nodes = [main, clinic(config)]
         crumbs = breadcrumbs(page, config)
@@ -167,7 +186,7 @@ class StructuredData:
         """The page's reference list, as rendered: bibliography keys in the reader's order."""
         return [k for k in dict.fromkeys(FOOTNOTE_ID.findall(html)) if k in self._state["entries"]]
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
         plugin = config.plugins.get("bibtex")
         bib = root / (plugin.config.bib_file if plugin is not None else "references.bib")
@@ -175,7 +194,7 @@ class StructuredData:
         self._state["reviewers"] = {r.name: r for r in load_reviewers(config.extra, root, Path(config.config_file_path))}
         return config
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         reviewer = self._state["reviewers"].get(page.meta.get("reviewer") or "")
         if reviewer is not None and page.meta.get("is_article"):  # the byline's "Reviewed by ... on ..."
             page.meta["reviewer_record"] = reviewer
@@ -184,15 +203,15 @@ class StructuredData:
 
 
 
-def web_page(page, config) -> dict:
+def web_page(page: Page, config: MkDocsConfig) -> dict:
     node = {
         "@type": "WebSite" if page.is_homepage else "WebPage",
-        "@id": (config.site_url + "#website") if page.is_homepage else page.canonical_url + "#page",
+        "@id": (site_url(config) + "#website") if page.is_homepage else canonical(page, config) + "#page",
         "name": config.site_name if page.is_homepage else (page.meta.get("title") or page.title),
         "description": page.meta.get("description") or config.site_description,
         "url": page.canonical_url or config.site_url,
         "inLanguage": config.extra.get("locale", "en_GB").replace("_", "-"),
-        "publisher": {"@id": config.site_url + "#clinic"},
+        "publisher": {"@id": site_url(config) + "#clinic"},
     }
     return node
 
