@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fasciasite import yamllines
+from fasciasite import fastmatch, yamllines
+from fasciasite.config import data_file
 from fasciasite.references.bib import Entry, Problem
 
 DATA_FILE = "includes/safety.yml"
@@ -223,7 +224,9 @@ def _items(items, parent, key, where, with_service, report, known_keys) -> list[
 
 
 def load_for(root: Path, known_keys=None) -> tuple[Safety, list[Problem]]:
-    return load(Path(root) / DATA_FILE, known_keys)
+    """The safety data of the checkout at root, from the file the plugin's `safety_file` names."""
+    shown = data_file(root, "safety")
+    return load(Path(root) / shown, known_keys, shown)
 
 
 # ── Rendering ────────────────────────────────────────────────────────────────
@@ -292,10 +295,11 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
     if not is_article:
         return problems
     text = _readable(markdown)
+    folded = fastmatch.fold(text)  # once for every name's exact shortcut (fasciasite.fastmatch)
     for t in safety.treatments.values():
         if t.name in shown:
             continue
-        hits = [h for p in t.names if (h := p.search(text))]
+        hits = [h for p in t.names if (h := fastmatch.search(p, text, folded))]
         if hits:
             first = min(hits, key=lambda h: h.start())
             line = text.count("\n", 0, first.start()) + 1 + offset
