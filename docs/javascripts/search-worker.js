@@ -17,20 +17,26 @@
  * last", boost 1000) outweighed the word that tells pages apart in the text ("rugby"), and
  * lunr cannot see word order, so "bed rest" ranked pages with "bed" and "rest" far apart above
  * the page that says "bed rest". Each article (its page and section entries together) gets
- * three measures, each weighted by how rare the words are among the site's pages (idf):
+ * four measures, each weighted by how rare the words are among the site's pages (idf):
  *   coverage  the share of the query's words the article contains ("rugby back injury"),
  *   phrase    the share of the query's adjacent word pairs, as typed (stop words included:
  *             "at work", "bed rest") or two content words at most two words apart
  *             ("posture ... work"), that the article has in that order,
  *   title     the share of the query's words its title names ("pilates back"), weighted
- *             like coverage, so a query word that no title has counts against every title.
+ *             like coverage, so a query word that no title has counts against every title,
+ *   head      the share of its title's topic (the title up to a colon: "Low back pain" in
+ *             "Low back pain: what usually helps") that the query names: the reverse of
+ *             title, so a bare topic ("lower back pain", "what is fascia") ranks the page
+ *             about it above pages that merely name it among other words.
  * Material's score is damped (its square root: one heading that starts with a query word,
  * "rest" in "restrictions", scored 350 times a page that says "bed rest") and multiplied by
- * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title). Words are compared
- * by lunr's stemmer, a query word as a prefix (Material's trailing wildcard) or as a word one
- * or two letters shorter ("lower" matches "Low back pain", "golfer" matches "golf": the
- * stemmer keeps these apart). Material has no phrase or proximity search, and its
- * page boost (front matter search.boost) is per page, not per query: hence this code.
+ * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title) (1 + HEAD * head).
+ * Words are compared by lunr's stemmer, a query word as a prefix (Material's trailing
+ * wildcard) or as a word one or two letters shorter ("lower" matches "Low back pain",
+ * "golfer" matches "golf": the stemmer keeps these apart); a word for pain ("ache",
+ * "hurts") also as "pain"; a misspelt word as the site's words one letter away (what lunr's
+ * fuzzy match found). Material has no phrase or proximity search, and its page boost
+ * (front matter search.boost) is per page, not per query: hence this code.
  */
 const STOP = new Set(("a able about across after all almost also am among an and any are as at be because " +
   "been but by can cannot could dear did do does either else ever every for from get got had has have he " +
@@ -74,7 +80,7 @@ function fuzzy(query) {
 }
 
 // ── Re-ranking (see the header) ──────────────────────────────────────────────
-const COVERAGE = 3, PHRASE = 2, TITLE = 1, NEAR = 2  // NEAR: words allowed between two content words
+const COVERAGE = 3, PHRASE = 2, TITLE = 1, HEAD = 1, NEAR = 2  // NEAR: words allowed between two content words
 const DAMPING = 0.5  // Material's score is raised to this power first: see the header
 
 let pages = new Map(), pageCount = 0, separatorRe = /\s+/
@@ -99,8 +105,11 @@ function learnPages(index, separator) {
   for (const doc of index.docs) {
     const path = doc.location.split("#")[0]
     let page = seq.get(path)
-    if (!page) seq.set(path, page = { order: [], title: [] })
-    if (!doc.location.includes("#")) page.title = tokens(doc.title)
+    if (!page) seq.set(path, page = { order: [], title: [], head: [] })
+    if (!doc.location.includes("#")) {
+      page.title = tokens(doc.title)
+      page.head = [...new Set(tokens(doc.title.split(":")[0]).filter(word => !ignored(word)))]
+    }
     for (const field of [doc.title, doc.text, doc.keywords || "", (doc.tags || []).join(" ")])
       page.order.push(...tokens(field), "")
   }
@@ -108,9 +117,13 @@ function learnPages(index, separator) {
   for (const [path, page] of seq) {
     const at = new Map()
     page.order.forEach((word, i) => { if (word) (at.get(word) || at.set(word, []).get(word)).push(i) })
-    pages.set(path, { at, sorted: [...at.keys()].sort(), title: page.title })
+    pages.set(path, { at, sorted: [...at.keys()].sort(), title: page.title, head: page.head })
   }
   pageCount = pages.size
+  for (const page of pages.values()) {  // each head word weighted by how rare it is among the pages
+    page.headIdf = page.head.map(word => Math.log(1 + pageCount / ([...pages.values()].filter(p => p.at.has(word)).length || 1)))
+    page.headTotal = page.headIdf.reduce((sum, idf) => sum + idf, 0)
+  }
 }
 
 function prefixed(sorted, prefix) {  // the words of `sorted` that start with `prefix`
@@ -136,15 +149,16 @@ function matching(page, word) {
 }
 function positions(page, word) {  // where the article has a word matching `word` (a query word: either stem)
   const out = new Set()
-  for (const form of typeof word === "string" ? [word] : [word.word, word.also].filter(Boolean))
+  for (const form of typeof word === "string" ? [word] : forms(word))
     for (const w of matching(page, form)) for (const i of page.at.get(w)) out.add(i)
   return out
 }
-function has(page, word) {  // the article has a word matching the query word {word, also}
-  return matching(page, word.word).length > 0 || (word.also !== null && matching(page, word.also).length > 0)
+const forms = word => [word.word, ...word.alts]  // the stems a query word {word, alts} may match
+function has(page, word) {  // the article has a word matching the query word
+  return forms(word).some(form => matching(page, form).length > 0)
 }
-function titled(page, word) {  // the article's title names the query word {word, also}
-  return [word.word, word.also].some(w => w && page.title.some(t => t.startsWith(w) || shorter(w, t)))
+function names(title, word) {  // a title (its words) names the query word
+  return forms(word).some(form => title.some(t => t.startsWith(form) || shorter(form, t)))
 }
 function ordered(page, a, b, within) {  // a query word a, then b at most `within` words later
   const first = positions(page, a)
@@ -160,11 +174,26 @@ function ordered(page, a, b, within) {  // a query word a, then b at most `withi
 // topic apart. Only the measures below compare them so; Material still searches the word typed.
 const PAIN = new Set("ache aches aching achy achey hurt hurts hurting painful".split(" "))
 
-// The query as typed (stop words included), stemmed: [{word, also, stop}], search syntax
-// removed; `also` is a second stem the word may match (a pain word: "pain").
+// The query as typed (stop words included), stemmed: [{word, alts, stop}], search syntax
+// removed; `alts` are other stems the word may match: "pain" for a pain word, and for a
+// misspelt word (one the worker hands to lunr's fuzzy match) the site's words one letter
+// away, as lunr finds them ("acupunture": acupuncture), so the measures see what Material found.
 function parse(typed) {
   return typed.replace(/[\u2018\u2019]/g, "'").replace(/~\d*|[+*^:"]/g, " ").toLowerCase().split(separatorRe)
-    .filter(Boolean).map(word => ({ word: stem(word), also: PAIN.has(word) ? stem("pain") : null, stop: ignored(word) }))
+    .filter(Boolean).map(word => ({ word: stem(word), alts: alternatives(word), stop: ignored(word) }))
+}
+function alternatives(word) {
+  if (PAIN.has(word)) return [stem("pain")]
+  if (!/^[a-z]{5,}$/.test(word) || known(word)) return []
+  return [...new Set(words.filter(w => oneEdit(word, w)).map(stem))]
+}
+function oneEdit(a, b) {  // one letter changed, added or removed (lunr's fuzzy ~1 also swaps two)
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false
+  let i = 0
+  while (i < a.length && a[i] === b[i]) i++
+  if (a.length === b.length)
+    return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
 }
 
 // The weighted measures: [{test(page) -> bool, kind}] with an idf weight each.
@@ -186,7 +215,7 @@ function measures(typed) {
     // Title words are weighted like coverage, so a word that no title has still counts in the
     // share: weighted by titles alone, "pain" (in 15 titles) gave every such title full marks
     // for "pain going down my leg", and the sciatica page, without "pain" in its title, none.
-    if (idf) found.push({ kind: "title", test: page => titled(page, w), idf })
+    if (idf) found.push({ kind: "title", test: page => names(page.title, w), idf })
   }
   for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a content word
     if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i], words[i + 1], 0))
@@ -209,13 +238,16 @@ function rerank(groups, typed) {
   const totals = { coverage: total("coverage"), phrase: total("phrase"), title: total("title") }
   const share = (page, kind) => totals[kind] ? found.filter(m => m.kind === kind && m.test(page))
     .reduce((sum, m) => sum + m.idf, 0) / totals[kind] : 0
+  const content = parse(typed).filter(w => !w.stop)
+  const head = page => page.headTotal ? page.head.reduce((sum, word, i) =>
+    sum + (content.some(w => names([word], w)) ? page.headIdf[i] : 0), 0) / page.headTotal : 0
   const scored = groups.map((items, order) => {
     const path = items[0].location.split("#")[0], page = pages.get(path)
     const best = Math.max(...items.map(item => item.score || 0)) ** DAMPING
     // The home page lists every article, so it "contains" every query: Material's score only.
     if (!page || path === "") return { items, order, score: best }
     const factor = (1 + COVERAGE * share(page, "coverage") ** 2) * (1 + PHRASE * share(page, "phrase"))
-      * (1 + TITLE * share(page, "title"))
+      * (1 + TITLE * share(page, "title")) * (1 + HEAD * head(page))
     return { items, order, score: best * factor }
   })
   scored.sort((a, b) => b.score - a.score || a.order - b.order)
