@@ -15,6 +15,7 @@ refuses).
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import get_yaml_loader
+
+# The data written once, by role -> its default path relative to mkdocs.yml. Each is an option of
+# the plugin (`urgent_help_file: ...`), so a second site or a test can point elsewhere.
+DATA_FILES = {
+    "glossary": "includes/glossary.md",
+    "urgent_help": "includes/urgent-help.yml",
+    "urgent_pins": "includes/urgent-pins.yml",
+    "safety": "includes/safety.yml",
+    "sources": "includes/sources.yml",
+    "searches": "research/searches.yml",
+}
 
 
 class SiteConfig(Config):
@@ -34,8 +46,14 @@ class SiteConfig(Config):
     # A printable one-page sheet per article (fasciasite/publishing/sheet.py); it needs the site's own
     # template (overrides/sheet.html), so a site on another theme switches it off.
     take_home_sheets = c.Type(bool, default=True)
-    # Where the written-once data lives, relative to mkdocs.yml.
-    glossary_file = c.Type(str, default="includes/glossary.md")
+    # Where the written-once data lives, relative to mkdocs.yml (commands outside the build read
+    # the same options: data_file()).
+    glossary_file = c.Type(str, default=DATA_FILES["glossary"])
+    urgent_help_file = c.Type(str, default=DATA_FILES["urgent_help"])
+    urgent_pins_file = c.Type(str, default=DATA_FILES["urgent_pins"])
+    safety_file = c.Type(str, default=DATA_FILES["safety"])
+    sources_file = c.Type(str, default=DATA_FILES["sources"])
+    searches_file = c.Type(str, default=DATA_FILES["searches"])
     # Reading time and the "related articles" footer.
     words_per_minute = c.Type(int, default=200)
     related = c.Type(int, default=3)
@@ -99,6 +117,42 @@ def validate_extra(extra: dict[str, Any], config_file: str | None = None) -> Ext
         name, error = failed[0]
         raise PluginError(f"mkdocs.yml: extra.{name}: {error}")
     return schema
+
+
+def plugin_options(root: Path | str = ".") -> SiteConfig:
+    """The fasciasite plugin's options in the checkout's mkdocs.yml, validated as the build
+    validates them (cached until mkdocs.yml changes), for code that runs outside a build."""
+    path = Path(root) / "mkdocs.yml" if Path(root).is_dir() else Path(root)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _plugin_options(str(path), mtime)
+
+
+@functools.lru_cache(maxsize=8)
+def _plugin_options(path: str, _mtime_ns: int) -> SiteConfig:
+    options: dict[str, Any] = {}
+    try:
+        plugins = load_mkdocs_yml(path).get("plugins") or []
+    except (OSError, yaml.YAMLError):
+        plugins = []
+    for entry in plugins if isinstance(plugins, list) else []:
+        if isinstance(entry, dict) and "fasciasite" in entry:
+            options = dict(entry["fasciasite"] or {})
+    schema = SiteConfig(config_file_path=path)
+    schema.load_dict(options)
+    failed, _warnings = schema.validate()
+    if failed:
+        name, error = failed[0]
+        raise PluginError(f"{path}: plugins: fasciasite: {name}: {error}")
+    return schema
+
+
+def data_file(root: Path | str, role: str) -> str:
+    """The path, relative to the checkout, of one written-once data file (a key of DATA_FILES),
+    as the plugin's options in mkdocs.yml set it."""
+    return str(plugin_options(root)[f"{role}_file"])
 
 
 def load_mkdocs_yml(root: Path | str = ".") -> dict[str, Any]:

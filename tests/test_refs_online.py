@@ -69,7 +69,8 @@ def test_wrong_year_is_reported_but_print_and_online_years_are_accepted(check):
     assert (rc, findings) == (0, [])  # 2020: the print year
     bib = entry("wilke2020foamrom", year="2019")
     rc, findings, _ = check(bib)
-    assert rc == 0 and findings == [f"{line_of(bib, 'wilke2020foamrom', 'year')}: entry 'wilke2020foamrom': note: year: ours 2019 is the online year in Crossref; "
+    assert rc == 0 and findings == [f"{line_of(bib, 'wilke2020foamrom', 'year')}: entry 'wilke2020foamrom': note: year: ours 2019 is the online "
+                                    "year in Crossref; "
                                     "the print year is 2020 (either is accepted)"]
     bib = entry("wilke2020foamrom", year="2021")
     rc, findings, _ = check(bib)

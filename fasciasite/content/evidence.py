@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from fasciasite.config import data_file
 from fasciasite.content import ratings, safety
 from fasciasite.references import bib, bibfields, sources
 from fasciasite.references.bib import Problem
@@ -73,7 +74,7 @@ class Project:
             "searches": list(self.searches_problems),
             "safety-data": list(self.safety_problems),
             "safety-sources": [] if unread_hosts else safety.authoritative_cites(tier_cites, tiers_file, e, owner)
-            + safety.authoritative_cites(self.safety.cite_lines, safety.DATA_FILE, e, owner)
+            + safety.authoritative_cites(self.safety.cite_lines, data_file(self.root, "safety"), e, owner)
             + _pin_sources(self.root, e, owner),
         }
 
@@ -124,14 +125,15 @@ def _urgent_cites(root: Path) -> tuple[list[Problem], dict[str, int], str]:
     """(problems reading it, key -> line, file) for includes/urgent-help.yml."""
     from fasciasite.content import urgent
 
-    path = root / urgent.DATA_FILE
+    shown = data_file(root, "urgent_help")
+    path = root / shown
     if not path.is_file():
-        return [], {}, urgent.DATA_FILE
+        return [], {}, shown
     try:
-        tiers = urgent.load(path)
+        tiers = urgent.load(path, pins=root / data_file(root, "urgent_pins"))
     except urgent.DataError:
-        return [], {}, urgent.DATA_FILE  # the urgent-help check reports it
-    return [], {k: tiers.lines.get(k, 1) for k in tiers.cited_keys()}, urgent.DATA_FILE
+        return [], {}, shown  # the urgent-help check reports it
+    return [], {k: tiers.lines.get(k, 1) for k in tiers.cited_keys()}, shown
 
 
 def _pin_sources(root: Path, entries: dict, owner) -> list[Problem]:
@@ -139,7 +141,7 @@ def _pin_sources(root: Path, entries: dict, owner) -> list[Problem]:
     (a tier is pinned to what such a page says), like the tiers' own cites."""
     from fasciasite.content import tiers
 
-    return safety.authoritative_cites(tiers.pin_sources(root), tiers.PINS_FILE, entries, owner)
+    return safety.authoritative_cites(tiers.pin_sources(root), data_file(root, "urgent_pins"), entries, owner)
 
 
 # ── What the build calls (only enforced rules) ──────────────────────────────

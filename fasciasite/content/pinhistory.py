@@ -29,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from fasciasite.content.tiers import LEVELS, PINS_FILE, DataError, _line, read_yaml
+from fasciasite.config import data_file
+from fasciasite.content.tiers import LEVELS, DataError, _line, read_yaml
 from fasciasite.content.urgent import Problem
 
 
@@ -52,8 +53,9 @@ def _pins(text: str) -> dict[str, str]:
             and str(p["tier"]) in LEVELS}
 
 
-def most_urgent_ever(root: Path, name: str = PINS_FILE) -> dict[str, tuple[str, str]]:
+def most_urgent_ever(root: Path, name: str | None = None) -> dict[str, tuple[str, str]]:
     """sign -> (the most urgent tier any committed version pinned it to, "hash date" of that version)."""
+    name = name or data_file(root, "urgent_pins")
     best: dict[str, tuple[str, str]] = {}
     for line in (_git(root, "log", "--format=%h %cs", "--", name) or "").splitlines():
         rev = line.split()[0]
@@ -64,25 +66,26 @@ def most_urgent_ever(root: Path, name: str = PINS_FILE) -> dict[str, tuple[str, 
 
 
 def check(root: Path) -> list[Problem]:
-    path = root / PINS_FILE
+    shown = data_file(root, "urgent_pins")  # the plugin's urgent_pins_file option
+    path = root / shown
     try:
-        data, _ = read_yaml(path, PINS_FILE)
+        data, _ = read_yaml(path, shown)
     except DataError as exc:
         where, _, message = str(exc).partition(": ")
-        return [Problem(PINS_FILE, int(where.rsplit(":", 1)[-1]) if where[-1:].isdigit() else 1, message)]
+        return [Problem(shown, int(where.rsplit(":", 1)[-1]) if where[-1:].isdigit() else 1, message)]
     current = {str(p.get("sign")): p for p in (data or {}).get("pins") or [] if isinstance(p, dict)}
     problems = []
     for sign, (tier, commit) in most_urgent_ever(root).items():
         pin = current.get(sign)
         if pin is None:
-            problems.append(Problem(PINS_FILE, 1, f"the sign '{sign}' was pinned to '{tier}' (commit {commit}) and has "
+            problems.append(Problem(shown, 1, f"the sign '{sign}' was pinned to '{tier}' (commit {commit}) and has "
                                     "gone from the pins; restore it (a sign NHS advice lists never leaves the tiers)"))
             continue
         now = str(pin.get("tier"))
         if now in LEVELS and LEVELS[now] < LEVELS[tier]:
             lowered = pin.get("lowered_from")
             if not (isinstance(lowered, dict) and lowered.get("tier") == tier and lowered.get("source") and lowered.get("says")):
-                problems.append(Problem(PINS_FILE, _line(pin, "tier"), f"the pin of '{sign}' is now '{now}', but commit "
+                problems.append(Problem(shown, _line(pin, "tier"), f"the pin of '{sign}' is now '{now}', but commit "
                                         f"{commit} pinned it to '{tier}'; a pin never becomes less urgent silently: "
                                         f"restore '{tier}', or, if a published NHS page now gives '{now}', record "
                                         f"lowered_from: {{tier: {tier}, source: [key], says: what that page says}}"))
@@ -94,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: the current folder)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
-    if not (root / PINS_FILE).is_file():
-        print(f"{root}: no {PINS_FILE} here; run from the project's checkout or give --root", file=sys.stderr)
+    shown = data_file(root, "urgent_pins")
+    if not (root / shown).is_file():
+        print(f"{root}: no {shown} here; run from the project's checkout or give --root", file=sys.stderr)
         return 2
     problems = check(root)
     for p in problems:

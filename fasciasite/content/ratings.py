@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fasciasite import yamllines
+from fasciasite.config import data_file
 from fasciasite.references.bib import Entry, Problem, find_citations
 
 SCALE = ("Strong", "Moderate", "Limited", "Very limited", "Evidence against", "Not tested")
@@ -316,10 +317,11 @@ def suggest_fragment(sentence: str, words: str) -> str:
 
 def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], list[Problem]]:
     """research/searches.yml: recorded searches by page, and the file's problems."""
-    path = Path(root) / SEARCHES_FILE
+    shown = data_file(root, "searches")  # the plugin's searches_file option
+    path = Path(root) / shown
     if not path.is_file():
         return {}, []
-    data, error = yamllines.load(path, SEARCHES_FILE)
+    data, error = yamllines.load(path, shown)
     if error:
         where, _, message = error.partition(": ")
         file, _, line = where.rpartition(":")
@@ -327,15 +329,15 @@ def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], li
     if data is None:
         return {}, []
     if not isinstance(data, list):
-        return {}, [Problem(SEARCHES_FILE, yamllines.line_of(data), None, "must be a list of searches (- page: ...); see CONTRIBUTING.md")]
+        return {}, [Problem(shown, yamllines.line_of(data), None, "must be a list of searches (- page: ...); see CONTRIBUTING.md")]
     by_page: dict[str, list[dict]] = {}
     problems = []
     pages: dict[str, tuple[str, list[str]]] = {}
     for i, item in enumerate(data):
         line = yamllines.line_of(data, i)
 
-        def report(message: str, key=None, item=item, line=line, problems=problems) -> None:
-            problems.append(Problem(SEARCHES_FILE, yamllines.line_of(item, key) if key else line, None, message))
+        def report(message: str, key=None, item=item, line=line, problems=problems, shown=shown) -> None:
+            problems.append(Problem(shown, yamllines.line_of(item, key) if key else line, None, message))
 
         if not isinstance(item, dict):
             report(f"each search is a map with {', '.join(SEARCH_FIELDS)}")
@@ -392,7 +394,7 @@ def _sentence_problems(item: dict, page: str, root: Path, pages: dict) -> list[P
     line = yamllines.line_of(item, "sentence")
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(v, str) and v.strip() for v in values):
-        return [Problem(SEARCHES_FILE, line, None, "sentence must be a short exact fragment of the page sentence this "
+        return [Problem(data_file(root, "searches"), line, None, "sentence must be a short exact fragment of the page sentence this "
                         "search answers, or a list of them (sentence: 'no trials of sit-stand desks')")]
     if not page:
         return []
@@ -402,11 +404,11 @@ def _sentence_problems(item: dict, page: str, root: Path, pages: dict) -> list[P
         at = yamllines.line_of(value, i) if isinstance(value, list) else line
         fragment = norm(fragment)
         if fragment not in text:
-            problems.append(Problem(SEARCHES_FILE, at, None, f"sentence '{fragment}' is on no line of {page} (stale: the "
+            problems.append(Problem(data_file(root, "searches"), at, None, f"sentence '{fragment}' is on no line of {page} (stale: the "
                                     "sentence was reworded or removed); copy a short exact fragment of the sentence this "
                                     "search answers, or remove the search if the page no longer says it"))
         elif not topic_words(fragment) and not any(fragment.rstrip(".") == s.rstrip(".|").strip() for s in sentences):
-            problems.append(Problem(SEARCHES_FILE, at, None, f"sentence '{fragment}' names no topic, so it would answer "
+            problems.append(Problem(data_file(root, "searches"), at, None, f"sentence '{fragment}' names no topic, so it would answer "
                                     "every such sentence of the page; quote the words that say what was searched for "
                                     "(e.g. 'no trials of sit-stand desks'), or the whole sentence"))
     return problems

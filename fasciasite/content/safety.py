@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fasciasite import fastmatch, yamllines
+from fasciasite.config import data_file
 from fasciasite.references.bib import Entry, Problem
 
 DATA_FILE = "includes/safety.yml"
@@ -223,7 +224,9 @@ def _items(items, parent, key, where, with_service, report, known_keys) -> list[
 
 
 def load_for(root: Path, known_keys=None) -> tuple[Safety, list[Problem]]:
-    return load(Path(root) / DATA_FILE, known_keys)
+    """The safety data of the checkout at root, from the file the plugin's `safety_file` names."""
+    shown = data_file(root, "safety")
+    return load(Path(root) / shown, known_keys, shown)
 
 
 # ── Rendering ────────────────────────────────────────────────────────────────

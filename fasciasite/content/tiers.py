@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from fasciasite import fastmatch
+from fasciasite.config import data_file
 from fasciasite.yamllines import refuse_duplicate_keys
 
 DATA_FILE = "includes/urgent-help.yml"
@@ -184,7 +185,7 @@ def read_yaml(path: Path, shown: str):
         raise DataError(f"{where}: not valid YAML ({problem}); {hint}") from None
 
 
-def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
+def load(path: str | Path, *, pins_required: bool = False, pins: str | Path | None = None) -> Tiers:
     """Read and check the tiers. pins_required: the pins file beside it must exist (the
     project's own data, load_for); a lone data file (tests) is checked against pins only
     when they are there."""
@@ -263,9 +264,9 @@ def load(path: str | Path, *, pins_required: bool = False) -> Tiers:
     for key in result.cited_keys():
         m = re.search(rf"\b{re.escape(key)}\b", text)
         result.lines[key] = text.count("\n", 0, m.start()) + 1 if m else 1
-    pins = path.parent / Path(PINS_FILE).name
-    if pins_required or pins.is_file():
-        problems = check_pins(result, data, pins)
+    pins_path = Path(pins) if pins is not None else path.parent / Path(PINS_FILE).name  # beside it, unless given
+    if pins_required or pins_path.is_file():
+        problems = check_pins(result, data, pins_path)
         if problems:
             raise DataError("\n".join(problems))
     return result
@@ -328,9 +329,10 @@ def check_pins(tiers: Tiers, data: dict, pins_path: Path) -> list[str]:
 def pin_sources(root: str | Path) -> dict[str, int]:
     """Each key the pins cite as a tier's source -> its line in includes/urgent-pins.yml (the
     safety-sources rule holds them to NHS-, NICE-, MHRA- or GOV.UK-owned pages, like the tiers)."""
-    path = Path(root) / PINS_FILE
+    shown = data_file(root, "urgent_pins")
+    path = Path(root) / shown
     try:
-        data, _ = read_yaml(path, PINS_FILE)
+        data, _ = read_yaml(path, shown)
     except DataError:
         return {}  # the tiers' own check reports it
     keys: dict[str, int] = {}
@@ -366,22 +368,24 @@ def _shown(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: str, mtime_ns: int, pins_mtime_ns: int) -> Tiers:
-    return load(path, pins_required=True)
+def _load_cached(path: str, mtime_ns: int, pins: str, pins_mtime_ns: int) -> Tiers:
+    return load(path, pins_required=True, pins=pins)
 
 
 def load_for(root: str | Path) -> Tiers:
-    """The tiers of the project at root (cached until the file changes)."""
-    path = Path(root) / DATA_FILE
+    """The tiers of the project at root, from the files the plugin's options name (cached until
+    a file changes)."""
+    path = Path(root) / data_file(root, "urgent_help")
+    pins = Path(root) / data_file(root, "urgent_pins")
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         mtime = 0
     try:
-        pins_mtime = (Path(root) / PINS_FILE).stat().st_mtime_ns
+        pins_mtime = pins.stat().st_mtime_ns
     except FileNotFoundError:
         pins_mtime = 0
-    return _load_cached(str(path), mtime, pins_mtime)
+    return _load_cached(str(path), mtime, str(pins), pins_mtime)
 
 
 # ── Rendering ────────────────────────────────────────────────────────────────

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from fasciasite.config import data_file
 from fasciasite.references.bib import (
     DOI,
     DOI_PREFIX,
@@ -171,7 +172,7 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
                 problems.append(Problem(str(md), line, None, f"cites unknown key '{key}'; add it to {bib_file} or fix the key{near}"))
             cited_at.setdefault(key.lower(), (str(md), line))
     # The urgent-help tiers cite their sources in their own data file (fasciasite.content.urgent).
-    tiers_file = docs_dir.parent / "includes" / "urgent-help.yml"
+    tiers_file = docs_dir.parent / data_file(docs_dir.parent, "urgent_help")
     if tiers_file.is_file():
         from fasciasite.content import urgent
 
@@ -194,7 +195,7 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
                                         f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
             cited_at.setdefault(key.lower(), (str(tiers_file), tiers.lines.get(key, 1)))
     # Each sign's tier is pinned to the NHS pages that give it (includes/urgent-pins.yml).
-    pins_file = docs_dir.parent / "includes" / "urgent-pins.yml"
+    pins_file = docs_dir.parent / data_file(docs_dir.parent, "urgent_pins")
     if pins_file.is_file():
         raw = pins_file.read_text(encoding="utf-8-sig", errors="replace")
         for m in re.finditer(r"^\s*source:\s*\[([^\]]*)\]", raw, re.M):
@@ -210,9 +211,9 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
     treatments = safety.load_for(docs_dir.parent)[0]
     for key, line in treatments.cite_lines.items():
         if key not in entries:
-            problems.append(Problem(str(docs_dir.parent / safety.DATA_FILE), line, None,
+            problems.append(Problem(str(docs_dir.parent / data_file(docs_dir.parent, "safety")), line, None,
                                     f"cites unknown key '{key}'; add it to {bib_file} or fix the key{_closest(key, entries)}"))
-        cited_at.setdefault(key.lower(), (str(docs_dir.parent / safety.DATA_FILE), line))
+        cited_at.setdefault(key.lower(), (str(docs_dir.parent / data_file(docs_dir.parent, "safety")), line))
     problems = list(dict.fromkeys(problems))  # a key cited twice on one line: report it once
     for e in list(entries.values()):  # a crossref parent is cited through its cited child
         parent = _crossref_parent(e, entries) if "crossref" in e.fields else None

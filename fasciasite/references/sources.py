@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fasciasite import yamllines
+from fasciasite.config import data_file
 from fasciasite.references.bib import Entry, Problem
 
 DATA_FILE = "includes/sources.yml"
@@ -134,7 +135,9 @@ def _problem(error: str) -> Problem:
 
 
 def load_for(root: Path) -> tuple[Hosts, list[Problem]]:
-    return load(Path(root) / DATA_FILE)
+    """The allow-list of the checkout at root, from the file the plugin's `sources_file` names."""
+    shown = data_file(root, "sources")
+    return load(Path(root) / shown, shown)
 
 
 def url_problem(url: str, hosts: Hosts) -> str | None:
