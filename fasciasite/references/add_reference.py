@@ -36,7 +36,6 @@ asked or gave an unusable answer (nothing checked; try again later).
 from __future__ import annotations
 
 import argparse
-import codecs
 import datetime as dt
 import os
 import re
@@ -46,6 +45,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import model
 from bibtexparser.middlewares import AddEnclosingMiddleware
+from latexcodec.codec import UnicodeLatexIncrementalEncoder
 
 from fasciasite.references.bib import Entry, parse_bib
 from fasciasite.references.metadata import RETRACTED_PREFIX, SERIOUS, AnswerError, Person, Work, crossref_work, esummaries, fold, norm_title, pmid_for_doi
@@ -58,6 +58,11 @@ TYPES = {"journal-article": "article", "book-chapter": "incollection", "book": "
 STOP_WORDS = set("""a an the of on in for and or to with without at by from into over under is are was were be
 do does can could may might should what which who why how when where whether than versus vs its their our this
 that these those new effect effects effectiveness efficacy impact role use using based study studies""".split())
+
+
+class _LatexEncoder(UnicodeLatexIncrementalEncoder):
+    """The "ulatex+utf8" codec's encoder: LaTeX's special characters escaped, Unicode kept."""
+    inputenc = "utf8"
 
 
 class Refused(Exception):
@@ -78,7 +83,7 @@ def parse_id(text: str) -> tuple[str, str]:
 
 def latex(text: str) -> str:
     """BibTeX-safe text: % & _ # ~ escaped, Unicode kept, unbalanced braces dropped."""
-    text = codecs.encode(text, "ulatex+utf8")
+    text = _LatexEncoder().encode(text, final=True)  # as codecs.encode(text, "ulatex+utf8")
     depth = 0
     for c in text:
         depth += {"{": 1, "}": -1}.get(c, 0)
@@ -148,7 +153,7 @@ def gather(client: Client, kind: str, value: str) -> tuple[Work | None, Work | N
     return crossref, pubmed
 
 
-def _answered(work):
+def _answered(work: Work | AnswerError | None) -> Work | None:
     if isinstance(work, AnswerError):
         raise work
     return work
@@ -178,6 +183,8 @@ def record_type_problems(works: list[Work]) -> tuple[list[str], list[str]]:
 def build(crossref: Work | None, pubmed: Work | None, today: dt.date, notes: list[str]) -> tuple[str, list[tuple[str, str]]]:
     """(BibTeX type, fields in house order)."""
     main = crossref or pubmed
+    if main is None:  # gather() refuses before: one of the two services knows the work
+        raise Refused("neither Crossref nor PubMed knows this work; copy the identifier from the article's own page")
     kind = TYPES.get(main.kind) if crossref else "article"
     if kind is None:
         raise Refused(f"Crossref type '{main.kind}' is not one add_reference writes ({', '.join(TYPES)}); "
@@ -205,7 +212,7 @@ def build(crossref: Work | None, pubmed: Work | None, today: dt.date, notes: lis
     else:
         fields += [("booktitle", latex(container)) if kind == "incollection" else ("", ""),
                    ("publisher", latex(main.publisher)), ("year", str(year or "")), ("pages", pages)]
-    fields += [("doi", (crossref or pubmed).doi), ("pmid", pubmed.pmid if pubmed else ""),
+    fields += [("doi", main.doi), ("pmid", pubmed.pmid if pubmed else ""),
                ("pmcid", pubmed.pmcid if pubmed else ""), ("urldate", today.isoformat())]
     kept = [(k, v) for k, v in fields if k and v]
     for name in ("author", "title", "volume", "pages") if kind == "article" else ("author", "title"):
@@ -269,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         with Client(config, Cache(args.cache, config.cache_days, args.refresh)) as client:
             crossref, pubmed = gather(client, kind, value)
         main_work = crossref or pubmed
+        if main_work is None:  # gather() refuses before: one of the two services knows the work
+            raise Refused(f"{kind} {value}: neither Crossref nor PubMed knows it; copy it from the article's own page")
         notices, serious = record_type_problems([w for w in (crossref, pubmed) if w])
         if notices:
             raise Refused("; ".join(notices) + " (nothing added: a notice is never cited as the work)")

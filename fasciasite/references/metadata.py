@@ -120,7 +120,7 @@ def _date_year(record: dict, name: str) -> int | None:
         return None
 
 
-def _people(items) -> list[Person]:
+def _people(items: object) -> list[Person]:
     people = []
     for p in as_list(items):
         if not isinstance(p, dict):
@@ -132,7 +132,7 @@ def _people(items) -> list[Person]:
     return people
 
 
-def _texts(value) -> list[str]:
+def _texts(value: object) -> list[str]:
     return [plain(str(t)) for t in as_list(value) if t and isinstance(t, (str, int, float))]
 
 
@@ -141,7 +141,8 @@ def crossref_to_work(m: dict) -> Work:
     subtitles = [t for t in _texts(m.get("subtitle")) if t]
     if titles and subtitles and fold(subtitles[0]) not in fold(titles[0]):
         titles.insert(0, f"{titles[0]}: {subtitles[0]}")
-    issue = m.get("journal-issue") if isinstance(m.get("journal-issue"), dict) else {}
+    journal_issue = m.get("journal-issue")
+    issue = journal_issue if isinstance(journal_issue, dict) else {}
     print_year = _date_year(m, "published-print") or _date_year(issue, "published-print")
     about, notice_for = crossref_relations(m.get("relation"))
     notice_for += [n for n in title_notice(titles[0] if titles else "") if not notice_for and not m.get("update-to")]
@@ -156,11 +157,11 @@ def crossref_to_work(m: dict) -> Work:
     )
 
 
-def _scalar(value) -> str:
+def _scalar(value: object) -> str:
     return str(value) if isinstance(value, (str, int, float)) and value != "" else ""
 
 
-def _crossref_message(data, what: str, message_type: str) -> dict:
+def _crossref_message(data: object, what: str, message_type: str) -> dict:
     """The `message` of a Crossref answer, or AnswerError naming what was wrong."""
     if not isinstance(data, dict):
         raise AnswerError(f"Crossref answered {what} with {_shape(data)}, not a JSON object")
@@ -175,7 +176,7 @@ def _crossref_message(data, what: str, message_type: str) -> dict:
     return message
 
 
-def _shape(value) -> str:
+def _shape(value: object) -> str:
     if value is None or value == "" or value == {} or value == []:
         return "nothing" if value is None else f"an empty {type(value).__name__}"
     return f"a {type(value).__name__}" + (f" ({value[:60]!r})" if isinstance(value, str) else "")
@@ -240,7 +241,8 @@ def _pubmed_person(a: dict) -> Person:
 def esummary_to_work(r: dict, db: str) -> Work:
     ids = {i.get("idtype"): str(i.get("value", "")) for i in as_list(r.get("articleids")) if isinstance(i, dict)}
     pmcid = ids.get("pmc") or ids.get("pmcid", "")
-    pmcid = re.search(r"PMC\d+", pmcid).group() if re.search(r"PMC\d+", pmcid or "") else ""
+    found = re.search(r"PMC\d+", pmcid or "")
+    pmcid = found.group() if found else ""
     people = [_pubmed_person(a) for a in as_list(r.get("authors")) if isinstance(a, dict) and a.get("name")]
     types = {str(t).strip().lower() for t in as_list(r.get("pubtype"))}
     about, notice_for = pubmed_links(r)
@@ -307,7 +309,7 @@ def esummaries(client: Client, db: str, ids: list[str]) -> dict[str, Work | None
     return out
 
 
-def _eutils_result(data, what: str, name: str) -> dict:
+def _eutils_result(data: object, what: str, name: str) -> dict:
     """The `result` (esummary) or `esearchresult` (esearch) object, or AnswerError for an
     error body: {"error": "API rate limit exceeded", ...}, {"esummaryresult": ["..."]},
     {"esearchresult": {"ERROR": "..."}}, or no such object at all."""

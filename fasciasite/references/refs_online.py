@@ -44,8 +44,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote
 
 from fasciasite.problems import Problem
@@ -114,7 +116,9 @@ class Checker(FieldComparison):
                          "run again, and report it if it stays")
         return sorted(self.findings, key=lambda f: (f.line, f.key))
 
-    def _esummaries(self, entries: list[Entry], db: str, uid_of) -> dict[str, Work | None]:
+    def _esummaries(self, entries: list[Entry], db: str,
+                    uid_of: Callable[[Entry], str]) -> dict[str, Work | Literal[False] | None]:
+        """{key: the work, None (no such record) or False (not checked: the problem is reported)}."""
         wanted = {e.key: uid_of(e) for e in entries if uid_of(e)}
         if not wanted:
             return {}
@@ -125,20 +129,20 @@ class Checker(FieldComparison):
             for key in wanted:
                 self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {why}")
             return {}
-        out = {}
+        out: dict[str, Work | Literal[False] | None] = {}
         for key, uid in wanted.items():
             work = works.get(uid, AnswerError(f"E-utilities did not answer for id {uid}"))
             if isinstance(work, AnswerError):  # unusable answer for this id: not checked, never "not in PubMed"
                 self.add(self.entries[key], "unchecked", f"{'PubMed' if db == 'pubmed' else 'PMC'}: {work}")
-                work = False
+                out[key] = False
             else:
                 self.stats["PubMed" if db == "pubmed" else "PMC"] += 1
-            out[key] = work
+                out[key] = work
         return out
 
     # ── One entry ────────────────────────────────────────────────────────────
 
-    def check(self, e: Entry, pubmed: Work | None | bool, pmc: Work | None | bool) -> None:
+    def check(self, e: Entry, pubmed: Work | Literal[False] | None, pmc: Work | Literal[False] | None) -> None:
         f = e.fields
         doi = self._bare_doi(e, f.get("doi", "").strip())
         sources: list[Work] = []
@@ -212,8 +216,8 @@ class Checker(FieldComparison):
         an error, the record being itself a notice is an error, a correction a note."""
         src, ident = work.source, (f"doi {work.doi}" if field == "doi" else f"{field} {e.fields.get(field, '').strip()}")
         serious = [n for n in work.updated_by if n.kind in SERIOUS]
-        for n in dict.fromkeys((n.kind, n.ident, n.date) for n in work.updated_by):
-            kind, shown, date = n[0], n[1], f", {n[2]}" if n[2] else ""
+        for listed in dict.fromkeys((n.kind, n.ident, n.date) for n in work.updated_by):
+            kind, shown, date = listed[0], listed[1], f", {listed[2]}" if listed[2] else ""
             if kind in SERIOUS:
                 label = SERIOUS[kind]
                 self.add(e, "error", f"{label.upper()}: {src} lists {'an' if label[0] in 'aeiou' else 'a'} {label} "

@@ -35,7 +35,7 @@ import json
 import os
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -84,11 +84,11 @@ ENV = {"REFS_MAILTO": "mailto", "NCBI_API_KEY": "ncbi_api_key", "REFS_CROSSREF_U
        "REFS_EUTILS_URL": "eutils_url", "REFS_DOI_URL": "doi_url"}
 
 
-def load_config(path: Path | None = None, env: dict[str, str] | None = None,
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
                 site_config: Path = Path("mkdocs.yml")) -> Config:
     """Settings from the TOML file (missing file: defaults), then the environment;
     the repository address for the User-Agent comes from mkdocs.yml's repo_url."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     path = DEFAULT_CONFIG if path is None else Path(path)
     values: dict[str, Any] = {"repository": _repo_url(site_config)}
     if path.is_file():
@@ -101,8 +101,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None,
         if name not in known:
             raise ConfigError(f"{path}: unknown setting '{name}'; use one of {', '.join(known)}")
     for var, name in ENV.items():
-        if env.get(var):
-            values[name] = env[var]
+        if environ.get(var):
+            values[name] = environ[var]
     config = Config()
     for name, value in values.items():
         default = getattr(config, name)
@@ -201,7 +201,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def get_json(self, url: str, params: dict | None = None, key: str | None = None,
@@ -299,7 +299,7 @@ def request_problem(exc: BaseException, timeout: float) -> str:
     return f"no answer within {timeout:g} s" if reason.startswith("timeout") else reason
 
 
-def json_answer(body: bytes, shown: str):
+def json_answer(body: bytes, shown: str) -> Any:
     """The JSON of a 200 answer, or NetworkError saying plainly what it was instead."""
     if not body.strip():
         raise NetworkError(f"{shown}: the answer is empty (HTTP 200 with no body)")
