@@ -82,6 +82,15 @@ def test_lay_words_go_to_the_article_that_discusses_the_term_only():
     assert "bad" in words and not words & {"back", "pain", "disc"}  # words most pages have are left out
 
 
+def test_a_lay_word_that_is_a_stop_word_does_not_choose_the_pages():
+    # "AS" for ankylosing spondylitis: counted, every "as" on a page would be a mention
+    term = glossary.Term("disc herniation", "A disc that bulges.", 1, ["AS", "prolapsed disc"])
+    docs = DOCS + [{"location": "back-pain/as/", "title": "Back pain as you age",
+                    "text": "<p>" + "As it is, as you move, as before. " * 5 + "</p>"}]
+    by_page = search.lay_words_by_page(docs, [term], {}, ("back-pain",))
+    assert "back-pain/as/" not in by_page and by_page["back-pain/discs/"].count("prolapsed") == 2
+
+
 def test_title_words_get_the_forms_readers_type():
     assert set(search.forms_of("stretching")) >= {"stretches", "stretched"}
     assert search.forms_of("herniation") == ["herniated"]

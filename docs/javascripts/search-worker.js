@@ -138,27 +138,33 @@ function prefixed(sorted, prefix) {  // the words of `sorted` that start with `p
 function shorter(word, other) {
   return other.length >= 3 && word.length - other.length >= 1 && word.length - other.length <= 2 && word.startsWith(other)
 }
-// The article's words that match a query word: those it starts (Material's wildcard) and its shorter forms.
-function matching(page, word) {
-  const out = prefixed(page.sorted, word)
+// The article's words that match a query word (its stem `word`, as typed `typed`): the stem,
+// those the word as typed starts (Material's wildcard), and the stem's shorter forms. The
+// wildcard extends the word as typed, not its stem: "standing" is cut to "stand", which starts
+// "standard" (on every page with a study's standardised figures); "sitting", cut to "sit",
+// started "site" and "situation". A word typed whole ("sit", "disc") still starts others.
+function matching(page, word, typed = word) {
+  const out = prefixed(page.sorted, typed)
+  if (typed !== word && page.at.has(word) && !out.includes(word)) out.push(word)
   for (let cut = 1; cut <= 2; cut++) {
     const other = word.slice(0, -cut)
     if (shorter(word, other) && page.at.has(other)) out.push(other)
   }
   return out
 }
-function positions(page, word) {  // where the article has a word matching `word` (a query word: either stem)
+// The forms a query word {word, typed, alts} may match, as [stem, typed]: itself and its alternatives.
+const forms = word => [[word.word, word.typed], ...word.alts.map(alt => [alt, alt])]
+function positions(page, word) {  // where the article has a word matching the query word
   const out = new Set()
-  for (const form of typeof word === "string" ? [word] : forms(word))
-    for (const w of matching(page, form)) for (const i of page.at.get(w)) out.add(i)
+  for (const [stem, typed] of forms(word))
+    for (const w of matching(page, stem, typed)) for (const i of page.at.get(w)) out.add(i)
   return out
 }
-const forms = word => [word.word, ...word.alts]  // the stems a query word {word, alts} may match
 function has(page, word) {  // the article has a word matching the query word
-  return forms(word).some(form => matching(page, form).length > 0)
+  return forms(word).some(([stem, typed]) => matching(page, stem, typed).length > 0)
 }
 function names(title, word) {  // a title (its words) names the query word
-  return forms(word).some(form => title.some(t => t.startsWith(form) || shorter(form, t)))
+  return forms(word).some(([stem, typed]) => title.some(t => t === stem || t.startsWith(typed) || shorter(stem, t)))
 }
 function ordered(page, a, b, within) {  // a query word a, then b at most `within` words later
   const first = positions(page, a)
@@ -174,13 +180,13 @@ function ordered(page, a, b, within) {  // a query word a, then b at most `withi
 // topic apart. Only the measures below compare them so; Material still searches the word typed.
 const PAIN = new Set("ache aches aching achy achey hurt hurts hurting painful".split(" "))
 
-// The query as typed (stop words included), stemmed: [{word, alts, stop}], search syntax
+// The query as typed (stop words included), stemmed: [{word, typed, alts, stop}], search syntax
 // removed; `alts` are other stems the word may match: "pain" for a pain word, and for a
 // misspelt word (one the worker hands to lunr's fuzzy match) the site's words one letter
 // away, as lunr finds them ("acupunture": acupuncture), so the measures see what Material found.
 function parse(typed) {
   return typed.replace(/[\u2018\u2019]/g, "'").replace(/~\d*|[+*^:"]/g, " ").toLowerCase().split(separatorRe)
-    .filter(Boolean).map(word => ({ word: stem(word), alts: alternatives(word), stop: ignored(word) }))
+    .filter(Boolean).map(word => ({ word: stem(word), typed: word, alts: alternatives(word), stop: ignored(word) }))
 }
 function alternatives(word) {
   if (PAIN.has(word)) return [stem("pain")]
@@ -195,6 +201,12 @@ function oneEdit(a, b) {  // one letter changed, added or removed (lunr's fuzzy 
     return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
 }
+
+// A pair of words is a phrase worth measuring only when one of them is a content word that
+// not nearly every page has: "pain after" (a common word and a stop word) is rare as a pair,
+// so it weighed a lot, but it names nothing ("back pain after standing all day" ranked the
+// page with "Back pain after a fall" first); "at work" and "bed rest" still count.
+const GENERIC = 0.8  // a content word on this share of the pages or more is generic
 
 // The weighted measures: [{test(page) -> bool, kind}] with an idf weight each.
 function measures(typed) {
@@ -212,17 +224,19 @@ function measures(typed) {
     if (seen.has(w.word)) continue
     seen.add(w.word)
     const idf = add("coverage", page => has(page, w))
+    const df = idf ? pageCount / (Math.exp(idf) - 1) : 0
+    for (const same of content) if (same.word === w.word) same.telling = df > 0 && df < GENERIC * pageCount
     // Title words are weighted like coverage, so a word that no title has still counts in the
     // share: weighted by titles alone, "pain" (in 15 titles) gave every such title full marks
     // for "pain going down my leg", and the sciatica page, without "pain" in its title, none.
     if (idf) found.push({ kind: "title", test: page => names(page.title, w), idf })
   }
-  for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a content word
-    if (!(words[i].stop && words[i + 1].stop)) add("phrase", page => ordered(page, words[i], words[i + 1], 0))
+  for (let i = 0; i + 1 < words.length; i++)  // adjacent as typed, one of them a telling content word
+    if (words[i].telling || words[i + 1].telling) add("phrase", page => ordered(page, words[i], words[i + 1], 0))
   let last = -1
   words.forEach((w, i) => {  // two content words with stop words between them as typed
     if (w.stop) return
-    if (last >= 0 && i - last > 1) {
+    if (last >= 0 && i - last > 1 && (words[last].telling || w.telling)) {
       const a = words[last]
       add("phrase", page => ordered(page, a, w, NEAR))
     }

@@ -234,8 +234,10 @@ def choose(pages: dict[str, dict], forms: set[str]) -> list[str]:
 
 
 def term_forms(term: glossary.Term, forms: dict[str, set[str]]) -> set[str]:
-    """What shows a page discusses a term: the term, its other spellings, and its lay words."""
-    return forms.get(term.term.casefold(), {term.term.casefold()}) | {w.casefold() for w in term.lay_words}
+    """What shows a page discusses a term: the term, its other spellings, and its lay words,
+    except a lay word that is a stop word ("AS" for ankylosing spondylitis would count every "as")."""
+    return forms.get(term.term.casefold(), {term.term.casefold()}) | {w.casefold() for w in term.lay_words
+                                                                        if w.casefold() not in STOP}
 
 
 def titled(word: str, pages: dict[str, dict], chosen: list[str], separator: str | re.Pattern[str] = SEPARATOR) -> bool:
