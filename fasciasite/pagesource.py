@@ -38,6 +38,6 @@ def _read(path: str, mtime_ns: int, size: int) -> tuple[str, str, dict]:
             text = f.read()
     except UnicodeDecodeError:
         with open(path, "rb") as f:
-            raise PluginError(utf8_problem(f.read(), path)) from None
+            raise PluginError(utf8_problem(f.read(), path) or f"{path}: cannot be read as UTF-8") from None
     body, meta = get_data(text)
     return text, body, meta

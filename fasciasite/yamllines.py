@@ -17,7 +17,7 @@ class LinedDict(dict):
     line: int = 1
     key_lines: dict
 
-    def line_of(self, key: str) -> int:
+    def line_of(self, key: object) -> int:  # a YAML key: usually text, maybe a number
         return self.key_lines.get(key, self.line)
 
 
@@ -71,7 +71,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
-def line_of(node, key=None) -> int:
+def line_of(node: object, key: object = None) -> int:
     """The line of node (or of its key / item `key`), 1 when unknown."""
     if isinstance(node, LinedDict):
         return node.line_of(key) if key is not None else node.line

@@ -9,6 +9,7 @@ syntax); the rules are in fasciasite.references.bibcheck; `python -m fasciasite.
 import bisect
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -29,8 +30,8 @@ DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.I)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR = re.compile(r"^\d{4}$")
 
-WEB_PAGE = [("title",), ("organization", "author", "institution"), ("url",), ("urldate",)]
-IN_BOOK = [("author",), ("title",), ("booktitle",), ("publisher",), ("year",)]
+WEB_PAGE: list[tuple[str, ...]] = [("title",), ("organization", "author", "institution"), ("url",), ("urldate",)]
+IN_BOOK: list[tuple[str, ...]] = [("author",), ("title",), ("booktitle",), ("publisher",), ("year",)]
 REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "article": [("author",), ("title",), ("journal",), ("year",), ("volume",), ("pages", "eid")],
     "online": WEB_PAGE,
@@ -337,7 +338,7 @@ class _Reader:
         self.entries[entry.key] = entry
 
 
-def parse_bib(path) -> tuple[dict[str, Entry], list[Problem]]:
+def parse_bib(path: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
     """Read a .bib file: entries by key, and structural problems (each with a line).
 
     When our reader finds no problem, pybtex (what mkdocs-bibtex uses) must read the
@@ -406,7 +407,7 @@ def find_citations(markdown_text: str) -> list[Citation]:
     return found
 
 
-def citation_problems(markdown_text: str, known) -> list[tuple[int, str]]:
+def citation_problems(markdown_text: str, known: Iterable[str]) -> list[tuple[int, str]]:
     """(line, message) for each citation in a form that would be published raw."""
     return [(citesyntax.line_of(markdown_text, f.start), f.message)
             for f in citesyntax.scan(markdown_text, set(known)) if f.kind == "error"]
@@ -415,7 +416,7 @@ def citation_problems(markdown_text: str, known) -> list[tuple[int, str]]:
 # ── Checking (fasciasite.references.bibcheck holds the rules; kept here as the one entry point) ──
 
 
-def check(bib_path, docs_dir):
+def check(bib_path: Path | str, docs_dir: Path | str) -> list[Problem]:
     """All problems of the .bib file and of the citations in docs_dir (see fasciasite.references.bibcheck)."""
     from fasciasite.references import bibcheck
 

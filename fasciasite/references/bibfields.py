@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from fasciasite.references.bib import Entry, Problem
 
@@ -103,8 +104,8 @@ def field_problems(entries: dict[str, Entry], file: str) -> list[Problem]:
         if not e.complete:
             continue
 
-        def report(message: str, name: str | None = None, e=e) -> None:
-            problems.append(Problem(file, e.field_lines.get(name, e.line), e.key, message))
+        def report(message: str, name: str | None = None, e: Entry = e) -> None:
+            problems.append(Problem(file, e.field_lines.get(name, e.line) if name is not None else e.line, e.key, message))
 
         f = {k: v.strip() for k, v in e.fields.items()}
         for name, vocabulary in (("design", DESIGNS), ("certainty", CERTAINTIES)):
@@ -144,7 +145,7 @@ def human_date(text: str) -> str:
     return {0: f"{d.year}", 1: f"{MONTHS[d.month - 1]} {d.year}"}.get(parts, f"{d.day} {MONTHS[d.month - 1]} {d.year}")
 
 
-def describe(fields) -> str:
+def describe(fields: Mapping[str, object]) -> str:
     """The plain line shown on the References page: design, certainty when graded, dates."""
     def get(name: str) -> str:
         return " ".join(str(fields.get(name, "") or "").replace("{", "").replace("}", "").split())

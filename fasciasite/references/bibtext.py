@@ -7,13 +7,12 @@ reference commands (refs_online, add_reference).
 """
 from __future__ import annotations
 
-import codecs
 import html
 import re
 import unicodedata
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from anyascii import anyascii
+from latexcodec.codec import UnicodeLatexIncrementalDecoder
 
 # A tag has a name (so "p < 0.05 and q > 1" in a title is text, not a tag). Inline tags
 # (<i>, <sub>, <jats:italic>, <mml:mi>, <scp>...) are removed without a space, so
@@ -55,7 +54,7 @@ def from_bibtex(value: str) -> str:
     "CO\\textsubscript{2}" and "CO{\\textsubscript 2}" all read "CO2"."""
     value = TEX_SCRIPT.sub(lambda m: re.sub(r"[_^]", "", m.group(1)), TEX_FONT.sub("", value))
     try:
-        value = codecs.decode(value, "ulatex")
+        value = UnicodeLatexIncrementalDecoder().decode(value, final=True)  # as codecs.decode(value, "ulatex")
     except Exception:  # latexcodec is lenient; never let a stray macro stop a check
         pass
     return value.replace("{", "").replace("}", "")

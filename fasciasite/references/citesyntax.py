@@ -20,6 +20,7 @@ Code (fenced and inline) is never read; an '@' after a letter or a dot is an e-m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.S | re.M)
@@ -98,11 +99,12 @@ def read_bracket(body: str) -> Found | None:
                 f"write it in your sentence and cite plainly: ... {m['prefix']} [@{key}]"))
         locator = ""
         if m["suffix"]:
-            locator = _locator(m["suffix"])
-            if locator is None:
+            read = _locator(m["suffix"])
+            if read is None:
                 return Found(0, 0, "error", message=(
                     f"'{m['suffix'].strip().lstrip(', ')}' after @{key} is not a locator; after the key write only a locator "
                     f"such as [@{key}, p. 175] or [@{key}, chap. 3], and put other words in your sentence"))
+            locator = read
         cites.append(Cite(key, locator))
     return Found(0, 0, "cite", cites=tuple(cites))
 
@@ -115,7 +117,7 @@ def scan(markdown: str, known: set[str] | frozenset[str] = frozenset()) -> list[
     return sorted(_scan(markdown, known), key=lambda f: f.start)
 
 
-def _scan(markdown: str, known):
+def _scan(markdown: str, known: set[str] | frozenset[str]) -> Iterator[Found]:
     text = without_code(markdown)
     spans = []
     for m in BRACKET.finditer(text):

@@ -56,12 +56,12 @@ def notice_kind(text: str) -> str:
     return "_".join(re.findall(r"[a-z]+", str(text).lower()))
 
 
-def as_list(value) -> list:
+def as_list(value: object) -> list:
     """A field the schema gives as a list, also when a record has a single value or null."""
     return value if isinstance(value, list) else [] if value in (None, "") else [value]
 
 
-def crossref_notices(items) -> list[Notice]:
+def crossref_notices(items: object) -> list[Notice]:
     out = []
     for item in as_list(items):
         if not isinstance(item, dict):
@@ -72,12 +72,13 @@ def crossref_notices(items) -> list[Notice]:
     return out
 
 
-def crossref_relations(relation) -> tuple[list[Notice], list[Notice]]:
+def crossref_relations(relation: object) -> tuple[list[Notice], list[Notice]]:
     """(notices about this work, works this record is a notice about) from Crossref's
     `relation` ({"is-retracted-by": [{"id-type": "doi", "id": "10...."}], ...}). The
     direction is read from the name: "is-...-by", "has-..." and "...-in" point to a
     notice; "is-...-of", "...-for", "...-to", "retracts" point to the work."""
-    about, notice_for = [], []
+    about: list[Notice] = []
+    notice_for: list[Notice] = []
     for name, items in (relation.items() if isinstance(relation, dict) else []):
         kind = notice_kind(name)
         if kind not in SERIOUS and kind not in ("correction", "erratum", "corrigendum"):
@@ -109,7 +110,8 @@ def pubmed_links(r: dict) -> tuple[list[Notice], list[Notice]]:
     "references" ({"refsource", "reftype", "pmid", "note"}): RetractionIn,
     ExpressionOfConcernIn, ErratumIn... point to a notice; RetractionOf,
     ExpressionOfConcernFor, ErratumFor point to the work. Comments are not record types."""
-    about, notice_for = [], []
+    about: list[Notice] = []
+    notice_for: list[Notice] = []
     for ref in as_list(r.get("references")):
         if not isinstance(ref, dict):
             continue

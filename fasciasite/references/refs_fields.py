@@ -67,7 +67,8 @@ class FieldComparison:
             self._field(e, name, shown, ours, [(w, accepted(w)) for w in sources])
         self._editors(e, authors, sources)
 
-    def _field(self, e: Entry, name: str, shown, ours, sources: list[tuple[Work, dict]]) -> None:
+    def _field(self, e: Entry, name: str, shown: str | None, ours: str | int | frozenset[str] | None,
+               sources: list[tuple[Work, dict]]) -> None:
         sources = [(w, acc) for w, acc in sources if acc]
         if not sources:
             return
@@ -83,10 +84,10 @@ class FieldComparison:
 
         matching = [(w, acc) for w, acc in sources if agrees(acc)]
         failing = [(w, acc) for w, acc in sources if not agrees(acc)]
-        if name == "year" and failing and self._year_explained(e, ours, matching, failing):
+        if name == "year" and isinstance(ours, int) and failing and self._year_explained(e, ours, matching, failing):
             return
         if not failing:
-            if name == "year":
+            if name == "year" and isinstance(ours, int):  # year_of() gives the year as a number
                 self._online_year(e, ours, [w for w, _ in sources])
             if name in ("pages", "eid"):
                 self._first_page_only(e, name, shown, [w for w, _ in sources])
@@ -122,7 +123,7 @@ class FieldComparison:
                  f"{ours} is accepted as the online year if the article's own page shows it", "year")
         return True
 
-    def _first_page_only(self, e: Entry, name: str, shown: str, works: list[Work]) -> None:
+    def _first_page_only(self, e: Entry, name: str, shown: str | None, works: list[Work]) -> None:
         for w in works:
             if w.pages and "-" not in w.pages and "-" in norm_pages(shown or ""):
                 self.add(e, "note", f'{name}: {w.source} lists only the first page "{w.pages}"; ours "{shown}" '
