@@ -45,6 +45,11 @@ TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo"
 ARTICLE_BUDGET = 90 * 1024  # an article's first load, compressed, without the search index
 SEARCH_INDEX = "search/search_index.json"
 PAGES = ("", "fascia/what-is-fascia/")
+LOAD_KEY = "_load_average"  # set on each report by run_once: the 1-minute load average as the run started
+# Lighthouse's default mobile profile slows the CPU 4x, a factor chosen for a desktop whose
+# benchmarkIndex is 1500-2000 (Lighthouse's docs/throttling.md, "Calibrating the CPU
+# slowdown"): on a slower or busier machine the same page scores lower. Each run's
+# benchmarkIndex is printed so that a score can be read against the machine it came from.
 
 
 def lighthouse_bin(folder: Path) -> Path:
@@ -63,22 +68,28 @@ def lighthouse_bin(folder: Path) -> Path:
     return cli
 
 
-def run_lighthouse(cli: Path, chrome: Path, url: str, workdir: Path) -> dict:
+def run_lighthouse(cli: Path, chrome: Path, url: str, workdir: Path, cpu_slowdown: float | None = None) -> dict:
     report = workdir / "report.json"
+    calibrated = [f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}"] if cpu_slowdown else []
     subprocess.run(
         [str(cli), url, "--quiet", "--output=json", f"--output-path={report}", "--form-factor=mobile",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}", *calibrated],
         check=True, env=dict(os.environ, CHROME_PATH=str(chrome)), timeout=300,
     )
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def run_once(cli: Path, chrome: Path, url: str, workdir: Path, tries: int = 2) -> dict:
+def run_once(cli: Path, chrome: Path, url: str, workdir: Path, tries: int = 2, cpu_slowdown: float | None = None) -> dict:
     """One Lighthouse report; a run that fails (on a busy machine Chromium sometimes paints
-    nothing in time: NO_FCP) is tried once more."""
+    nothing in time: NO_FCP) is tried once more. The report keeps the load average as the run
+    started (LOAD_KEY): with Lighthouse's own benchmarkIndex it tells what machine a score was
+    measured on."""
     for attempt in range(tries):
         try:
-            return run_lighthouse(cli, chrome, url, workdir)
+            load = os.getloadavg()[0]
+            report = run_lighthouse(cli, chrome, url, workdir, cpu_slowdown)
+            report[LOAD_KEY] = round(load, 2)
+            return report
         except subprocess.SubprocessError:
             if attempt == tries - 1:
                 raise
@@ -87,7 +98,21 @@ def run_once(cli: Path, chrome: Path, url: str, workdir: Path, tries: int = 2) -
 
 def failed(path: str, error: Exception, load: float) -> dict:
     return {"page": path or "/", "scores": {c: 0 for c in CATEGORIES}, "performance_runs": [], "load_average": round(load, 2),
-            "bytes_total": 0, "bytes_without_search_index": 0, "problems": [f"Lighthouse failed: {error}"]}
+            "runs": [], "bytes_total": 0, "bytes_without_search_index": 0, "problems": [f"Lighthouse failed: {error}"]}
+
+
+def run_facts(report: dict) -> dict:
+    """One run's performance score, its main-thread figures, and the machine it ran on."""
+    audits = report["audits"]
+
+    def ms(audit_id: str) -> int | None:
+        value = audits.get(audit_id, {}).get("numericValue")
+        return None if value is None else round(value)
+
+    return {"performance": round(report["categories"]["performance"]["score"] * 100),
+            "load_average": report.get(LOAD_KEY), "benchmark_index": round(report.get("environment", {}).get("benchmarkIndex", 0)),
+            "cpu_slowdown": report.get("configSettings", {}).get("throttling", {}).get("cpuSlowdownMultiplier"),
+            "lcp_ms": ms("largest-contentful-paint"), "tbt_ms": ms("total-blocking-time")}
 
 
 def summarise(path: str, reports: list[dict], is_article: bool, load: float | None = None) -> dict:
@@ -112,13 +137,18 @@ def summarise(path: str, reports: list[dict], is_article: bool, load: float | No
         lost.append(f"weight: {total - index:,} bytes before the search index, budget {ARTICLE_BUDGET:,}")
     return {"page": path or "/", "scores": scores, "performance_runs": [round(r["categories"]["performance"]["score"] * 100)
                                                                         for r in reports],
-            "load_average": load, "bytes_total": total, "bytes_without_search_index": total - index, "problems": lost}
+            "load_average": load, "runs": [run_facts(r) for r in reports], "bytes_total": total, "bytes_without_search_index": total - index, "problems": lost}
 
 
 def print_table(results: list[dict]) -> None:
-    head = ["page", *CATEGORIES, "perf runs", "load", "KB total", "KB w/o index"]
+    head = ["page", *CATEGORIES, "perf runs", "load", "load per run", "benchmarkIndex", "TBT ms", "KB total", "KB w/o index"]
+
+    def per_run(r: dict, key: str, form: str = "{}") -> str:
+        return "/".join("-" if run[key] is None else form.format(run[key]) for run in r.get("runs", [])) or "-"
+
     rows = [[r["page"], *(str(r["scores"][c]) for c in CATEGORIES), "/".join(map(str, r["performance_runs"])),
              f"{r['load_average']:.1f}" if r.get("load_average") is not None else "-",
+             per_run(r, "load_average", "{:.1f}"), per_run(r, "benchmark_index"), per_run(r, "tbt_ms"),
              f"{r['bytes_total'] / 1024:.1f}", f"{r['bytes_without_search_index'] / 1024:.1f}"] for r in results]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
@@ -145,10 +175,16 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"where lighthouse@{LIGHTHOUSE_VERSION} is installed (default: .cache/lighthouse)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; scores are medians (default: 3)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--cpu-slowdown", type=float, default=None, metavar="X",
+                        help="calibrated CPU slowdown instead of the mobile profile's 4x (Lighthouse's "
+                             "docs/throttling.md: lower it on a machine whose benchmarkIndex is below a desktop's "
+                             "1500-2000); a calibrated score is reported beside the default profile's, never instead")
     args = parser.parse_args(argv)
 
     if args.runs < 1:
         parser.error("--runs must be 1 or more")
+    if args.cpu_slowdown is not None and args.cpu_slowdown <= 0:
+        parser.error("--cpu-slowdown must be above 0")
     if not (args.site_dir / "index.html").is_file():
         parser.error(f"{args.site_dir}: no built site here; run `make build` first, or pass --site-dir")
     if not args.chrome.is_file():
@@ -169,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in args.pages:
                 load = os.getloadavg()[0]
                 try:
-                    reports = [run_once(cli, args.chrome, server.url + path, Path(tmp)) for _ in range(args.runs)]
+                    reports = [run_once(cli, args.chrome, server.url + path, Path(tmp), cpu_slowdown=args.cpu_slowdown)
+                               for _ in range(args.runs)]
                 except subprocess.SubprocessError as error:  # this page fails; the others are still measured
                     results.append(failed(path, error, load))
                     continue
