@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mkdocs.exceptions import PluginError
@@ -50,6 +50,17 @@ class Problem:
     @property
     def order(self) -> tuple[str, int]:
         return (self.file, self.line)
+
+
+def report(problems: Iterable[Problem | str], summary: str | None = None) -> int:
+    """How every command ends: each problem on its own line, in the order of the files and lines,
+    then a one-line summary; returns the exit code (EXIT_PROBLEMS when there was any)."""
+    found = [p if isinstance(p, Problem) else Problem.parse(p) for p in problems]
+    for problem in sorted(found, key=lambda p: p.order):
+        print(problem)
+    if summary:
+        print(summary)
+    return EXIT_PROBLEMS if found else EXIT_OK
 
 
 @dataclass

@@ -27,6 +27,7 @@ import yaml
 from fasciasite.authoring import readability
 from fasciasite.config import find_root, load_mkdocs_yml
 from fasciasite.content import urgent
+from fasciasite.problems import report
 from fasciasite.references import bib as check_bib  # the one citation reader, shared with the build
 
 MIN_WORDS, MAX_WORDS = 900, 2200
@@ -163,10 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         rel = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
         problems += check_article(path, rel)
     problems = list(dict.fromkeys(problems))  # a data-file problem is reported once, not once per article
-    for p in problems:
-        print(p)
-    print(f"check_articles: {len(files)} articles, {len(problems)} problems")
-    return 1 if problems else 0
+    return report(problems, f"check_articles: {len(files)} articles, {len(problems)} problems")
 
 
 if __name__ == "__main__":

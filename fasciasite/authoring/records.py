@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 
 from fasciasite.content.urgent import Problem
+from fasciasite.problems import report
 
 # What is a record: the folders and files whose text readers of the repository read.
 RECORDS = ("research", "docs", "includes", "references.bib", "README.md", "CONTRIBUTING.md")
@@ -99,10 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{root}: no mkdocs.yml here; run from the project's checkout or give --root", file=sys.stderr)
         return 2
     found = check(root)
-    for problem in found:
-        print(problem)
-    print(f"records: {len(tracked_files(root))} file(s), {len(found)} problem(s)")
-    return 1 if found else 0
+    return report(found, f"records: {len(tracked_files(root))} file(s), {len(found)} problem(s)")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ Command: python -m fasciasite.content.numbers [FILE ...] [--bib references.bib]
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -66,6 +67,7 @@ from fasciasite.content.figures import (  # noqa: F401  (part of this module's A
     supported,
 )
 from fasciasite.content.urgent import COMMENT, FENCE, INLINE_CODE, LIST_ITEM, SENTENCE_END, Problem, blank, split_front_matter
+from fasciasite.problems import report
 from fasciasite.references import bib
 
 LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
@@ -182,12 +184,9 @@ def check_page(markdown: str, findings: dict[str, str | None], file: str, offset
     shortcodes were expanded in it."""
     line_of = offset if callable(offset) else (lambda n: n + offset)
     problems = []
-    cache: dict[str, set[str]] = {}
 
-    def figures(key: str) -> set[tuple[str, str]]:
-        if key not in cache:
-            cache[key] = {(_normal(v), k) for v, k in figures_in(findings.get(key) or "", claims_only=False)}
-        return cache[key]
+    def figures(key: str) -> frozenset[tuple[str, str]]:
+        return findings_figures(findings.get(key) or "")
 
     blocks = _kinded_blocks(markdown)
     for i, (kind, group) in enumerate(blocks):
@@ -324,6 +323,14 @@ def _kinds_of(value: str, have: set[tuple[str, str]]) -> str:
 DESCRIPTION_KEY = re.compile(r"^description\s*:", re.M)
 
 
+@functools.lru_cache(maxsize=8192)
+def findings_figures(findings: str) -> frozenset[tuple[str, str]]:
+    """The figures an entry's findings state, (normalised value, kind): read once per findings
+    text, not once per page that cites it (a pure function of the text)."""
+    return frozenset((_normal(v), k) for v, k in figures_in(findings, claims_only=False))
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of the page's text: a serve rebuild reads unchanged pages' again
 def description_of(text: str) -> tuple[str | None, int]:
     """The front matter's description of a page's source text, and the line it starts on."""
     lines = text.split("\n")
@@ -385,12 +392,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     findings = load_findings([args.bib, *args.extra_bib], args.extra_findings)
     problems = check_files(files, findings, Path.cwd())
-    for p in problems:
-        print(p)
     with_findings = sum(1 for v in findings.values() if v)
     extra = f", {count_checked(files)} number(s) in cited sentences" if args.count else ""
-    print(f"numbers: {len(files)} page(s), {with_findings} entries with findings{extra}, {len(problems)} problem(s)")
-    return 1 if problems else 0
+    return report(problems, f"numbers: {len(files)} page(s), {with_findings} entries with findings{extra}, {len(problems)} problem(s)")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import yaml
 from fasciasite.config import data_file
 from fasciasite.content.tiers import LEVELS, DataError, _line, read_yaml
 from fasciasite.content.urgent import Problem
+from fasciasite.problems import report
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -102,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{root}: no {shown} here; run from the project's checkout or give --root", file=sys.stderr)
         return 2
     problems = check(root)
-    for p in problems:
-        print(p)
-    print(f"pin history: {len(problems)} problem(s)")
-    return 1 if problems else 0
+    return report(problems, f"pin history: {len(problems)} problem(s)")
 
 
 if __name__ == "__main__":

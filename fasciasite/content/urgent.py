@@ -48,7 +48,7 @@ from fasciasite.content.tiers import (  # noqa: F401  (part of this module's API
     shortcode_keys,
     shortcodes,
 )
-from fasciasite.problems import Problem  # the one problem type: file, line, message, fix
+from fasciasite.problems import Problem, report  # the one problem type: file, line, message, fix
 
 # What a sentence tells the reader to do: SERVICES and service_level live with the tiers
 # (fasciasite.content.tiers), which read the data file's own words the same way.
@@ -303,10 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1
-    for p in problems:
-        print(p)
-    print(f"urgent: {len(files)} page(s), {len(problems)} problem(s)")
-    return 1 if problems else 0
+    return report(problems, f"urgent: {len(files)} page(s), {len(problems)} problem(s)")
 
 
 if __name__ == "__main__":

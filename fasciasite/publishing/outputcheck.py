@@ -40,7 +40,7 @@ import yaml
 from lxml import etree, html
 
 from fasciasite.config import load_mkdocs_yml
-from fasciasite.problems import Problem
+from fasciasite.problems import Problem, report
 from fasciasite.publishing.imagefix import shrink
 
 DEFAULT_LIMITS = {"image_max_bytes": 200_000, "image_max_side": 1600, "svg_max_bytes": 200_000}
@@ -458,10 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"outputcheck: no such folder: {args.site_dir}; build the site first (make build)", file=sys.stderr)
         return 2
     found = check_site(args.site_dir, s)
-    for f in found:
-        print(f)
-    print(f"outputcheck: {len(list(args.site_dir.rglob('*.html')))} page(s) and their files, {len(found)} problem(s)")
-    return 1 if found else 0
+    return report(found, f"outputcheck: {len(list(args.site_dir.rglob('*.html')))} page(s) and their files, {len(found)} problem(s)")
 
 
 if __name__ == "__main__":

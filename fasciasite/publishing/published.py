@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from fasciasite.problems import report
+
 
 def parse(text: str) -> list[tuple[int, str]]:
     """(line, URL) of each listed URL; a byte-order mark, CR, tabs and spaces are not part of it."""
@@ -174,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         problems += [f"{args.list}:{line}: {url} no longer works; add a redirect under redirect_maps in mkdocs.yml "
                      "(old/path.md: new/path.md), never remove the URL from the list"
                      for line, url in current if resolve(args.site_dir, url) is None]
-    for p in problems:
-        print(p)
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fasciasite.problems import report
+
 VOCABULARY = Path(__file__).resolve().parents[1] / "schema" / "schemaorg-12.0-current-https.jsonld"  # package data
 VOCABULARY_SHA256 = "8007e0ad351d2b28ec30dfbfa7335561c3523b3387e057ec8968ef3ce0b2647b"
 DATA_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "Number", "Integer", "Float", "Boolean"}
@@ -167,11 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"schemaorg: no such folder: {args.site}; build the site first (make build)", file=sys.stderr)
         return 2
     found = check_site(args.site)
-    for line in found:
-        print(line)
     pages = sum(1 for _ in args.site.rglob("*.html"))
-    print(f"schemaorg: {pages} page(s), {len(found)} problem(s) in their structured data")
-    return 1 if found else 0
+    return report(found, f"schemaorg: {pages} page(s), {len(found)} problem(s) in their structured data")
 
 
 if __name__ == "__main__":

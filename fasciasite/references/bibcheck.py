@@ -22,10 +22,12 @@ import datetime as dt
 import difflib
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from fasciasite.config import data_file
+from fasciasite.problems import report
 from fasciasite.references.bib import (
     DOI,
     DOI_PREFIX,
@@ -47,8 +49,8 @@ def check_entries(entries: dict[str, Entry], file: str) -> list[Problem]:
     problems: list[Problem] = []
     doi_owner: dict[str, Entry] = {}
     for e in entries.values():
-        def report(message: str, field_name: str | None = None, e=e) -> None:
-            problems.append(Problem(file, e.field_lines.get(field_name, e.line), e.key, message))
+        def report(message: str, field_name: str | None = None, e: Entry = e) -> None:
+            problems.append(Problem(file, e.field_lines.get(field_name, e.line) if field_name is not None else e.line, e.key, message))
 
         if not e.complete:
             continue  # its syntax problem is already reported
@@ -119,12 +121,10 @@ LATEX_ACCENT = re.compile(r"\{?\\[\"'`^~=.uvHcdbtk]\s*\{?[A-Za-z]\}?\}?|\{?\\(?:
 
 
 def _decoded(latex: str) -> str:
-    import codecs
-
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    from latexcodec.codec import UnicodeLatexIncrementalDecoder  # the "ulatex" codec's decoder
 
     try:
-        return codecs.decode(latex, "ulatex").replace("{", "").replace("}", "")
+        return UnicodeLatexIncrementalDecoder().decode(latex, final=True).replace("{", "").replace("}", "")
     except Exception:  # noqa: BLE001 (any undecodable form: name it without a suggestion)
         return "the accented letter"
 
@@ -181,8 +181,8 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
         except urgent.DataError as exc:  # one line per problem, never a traceback
             for text in str(exc).splitlines():
                 where, _, message = text.partition(": ")
-                file, _, line = where.rpartition(":")
-                problems.append(Problem(file or where, int(line) if line.isdigit() else 1, None, message))
+                file, _, line_text = where.rpartition(":")
+                problems.append(Problem(file or where, int(line_text) if line_text.isdigit() else 1, None, message))
             tiers = urgent.Tiers(str(tiers_file), [])
             # Still count the keys the file cites, so its sources are not also called uncited.
             raw = tiers_file.read_text(encoding="utf-8-sig", errors="replace")
@@ -220,21 +220,21 @@ def check_citations(entries: dict[str, Entry], bib_file: str, docs_dir: Path) ->
         if parent is not None and e.key.lower() in cited_at:
             cited_at.setdefault(parent.key.lower(), cited_at[e.key.lower()])
     for e in entries.values():
-        where = cited_at.get(e.key.lower())
-        if where and "uncited" in e.fields:
-            message = f"is cited at {where[0]}:{where[1]} but carries uncited; remove the uncited field"
+        cited = cited_at.get(e.key.lower())
+        if cited and "uncited" in e.fields:
+            message = f"is cited at {cited[0]}:{cited[1]} but carries uncited; remove the uncited field"
             problems.append(Problem(bib_file, e.field_lines["uncited"], e.key, message))
-        elif not where and "uncited" not in e.fields:
+        elif not cited and "uncited" not in e.fields:
             problems.append(Problem(bib_file, e.line, e.key, f"is not cited in {docs_dir}/; cite it as [@{e.key}] or add uncited = {{reason}}"))
     return problems
 
 
-def _closest(key: str, entries) -> str:
+def _closest(key: str, entries: Iterable[str]) -> str:
     near = difflib.get_close_matches(key.lower(), list(entries), n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(near)}?)" if near else ""
 
 
-def read(bib_path) -> tuple[dict[str, Entry], list[Problem]]:
+def read(bib_path: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
     """parse_bib(), plus a problem when the file holds no entry at all (an emptied file
     would otherwise show up only as one "unknown key" per citation of the site)."""
     entries, problems = parse_bib(bib_path)
@@ -244,7 +244,7 @@ def read(bib_path) -> tuple[dict[str, Entry], list[Problem]]:
     return entries, problems
 
 
-def build_problems(bib_path) -> list[Problem]:
+def build_problems(bib_path: Path | str) -> list[Problem]:
     """What every build checks: the file's structure and every rule for entries (fields,
     doi, url, urldate, year, keys, findings). Whether every entry is cited is left to
     `make check` and the tests: a build of some of the pages cannot know it."""
@@ -252,13 +252,13 @@ def build_problems(bib_path) -> list[Problem]:
     return sorted(problems + check_entries(entries, str(bib_path)), key=lambda p: p.line)
 
 
-def check(bib_path, docs_dir) -> list[Problem]:
+def check(bib_path: Path | str, docs_dir: Path | str) -> list[Problem]:
     """All problems of the .bib file and of the citations in docs_dir."""
     return _check(bib_path, docs_dir)[1]
 
 
-def _check(bib_path, docs_dir) -> tuple[dict[str, Entry], list[Problem]]:
-    bib_path, docs_dir = Path(bib_path), Path(docs_dir)
+def _check(bib_file: Path | str, docs: Path | str) -> tuple[dict[str, Entry], list[Problem]]:
+    bib_path, docs_dir = Path(bib_file), Path(docs)
     if not docs_dir.is_dir():
         raise FileNotFoundError(docs_dir)
     entries, problems = read(bib_path)
@@ -279,9 +279,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"check_bib: no such {kind}: {path}; run from the project root or pass --bib/--docs", file=sys.stderr)
             return 2
     entries, problems = _check(args.bib, args.docs)
-    for p in problems:
-        print(p)
-    print(f"check_bib: {len(entries)} entries in {args.bib}, {len(problems)} problem(s)")
-    return 1 if problems else 0
+    return report(problems, f"check_bib: {len(entries)} entries in {args.bib}, {len(problems)} problem(s)")
 
 

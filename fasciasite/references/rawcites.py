@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import html
 
 from fasciasite.config import find_root
-from fasciasite.problems import Problem
+from fasciasite.problems import Problem, report
 
 # "[" ... "@key" ... "]" on one line, where the "@" starts a key (not an e-mail address).
 RAW = re.compile(r"\[[^\[\]\n]*(?<![\w.])-?@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[^\[\]\n]*\]")
@@ -49,11 +49,11 @@ def _source(site: Path, rel: str, docs: Path | None, raw: str) -> tuple[str, int
     return rel, 0
 
 
-def _in_code(node) -> bool:
+def _in_code(node: html.HtmlElement) -> bool:
     return node.tag in NOT_PROSE or any(a.tag in NOT_PROSE for a in node.iterancestors())
 
 
-def _prose(element) -> str:
+def _prose(element: html.HtmlElement) -> str:
     """The visible text of a page outside code, scripts and styles."""
     parts = []
     for node in element.iter():
@@ -92,11 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     root = find_root()
     found = find_raw(args.site_dir, root / "docs" if (root / "docs").is_dir() else None)
-    for problem in found:
-        print(problem)
     pages = len(list(args.site_dir.rglob("*.html")))
-    print(f"rawcites: {pages} page(s), {len({p.file for p in found})} with raw citation syntax ({len(found)} found)")
-    return 1 if found else 0
+    return report(found, f"rawcites: {pages} page(s), {len({p.file for p in found})} with raw citation syntax ({len(found)} found)")
 
 
 if __name__ == "__main__":
