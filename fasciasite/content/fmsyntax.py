@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 from mkdocs.exceptions import PluginError
@@ -51,23 +53,23 @@ def syntax_problems(text: str, is_article: bool) -> list[tuple[int, str]]:
         for number, line in enumerate(lines[1:close], 2):
             m = KEY_LINE.match(line)
             date = DATE_VALUE.match(m["value"]) if m else None
-            if date and not _real_date(date.group(1)):
+            if m and date and not _real_date(date.group(1)):
                 return [(number, f"front matter '{m['key']}': {date.group(1)} is not a real date ({exc}); "
                                  "write YYYY-MM-DD, e.g. 2027-11-24")]
         return [(1, f"front matter: is not valid YAML ({exc}); fix it")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        row = mark.line + 2 if mark else 1
         reason = getattr(exc, "problem", None) or str(exc)
-        m = KEY_LINE.match(lines[line - 1]) if 1 <= line - 1 < len(lines) else None
+        m = KEY_LINE.match(lines[row - 1]) if 1 <= row - 1 < len(lines) else None
         if "mapping values are not allowed" in reason and m:
             value = m["value"].strip()
             quoted = f"'{value}'" if '"' in value else f'"{value}"'
-            return [(line, f"front matter '{m['key']}': the value has ': ' in it, which YAML reads as a new field; "
-                           f"put the value in quotes: {m['key']}: {quoted}")]
+            return [(row, f"front matter '{m['key']}': the value has ': ' in it, which YAML reads as a new field; "
+                          f"put the value in quotes: {m['key']}: {quoted}")]
         if "\t" in reason or "'\\t'" in reason:
-            return [(line, f"front matter: is not valid YAML ({reason}); indent with spaces, not tabs")]
-        return [(line, f"front matter: is not valid YAML ({reason}); fix it")]
+            return [(row, f"front matter: is not valid YAML ({reason}); indent with spaces, not tabs")]
+        return [(row, f"front matter: is not valid YAML ({reason}); fix it")]
     if data is not None and not isinstance(data, dict):
         return [(2, "front matter: is not a list of fields; write one 'name: value' per line")]
     return []
@@ -113,7 +115,7 @@ def misplaced_article(data: dict, path: str, sections: list) -> str:
             "remove those fields")
 
 
-def explain_reviewer(value, reviewers: list[str]) -> str:
+def explain_reviewer(value: object, reviewers: list[str]) -> str:
     text = str(value).strip()
     if text and set(text) <= QUOTES:
         return (f"is the quote marks {text} (pasted from a word processor), not empty, so the page would no longer "
@@ -127,7 +129,7 @@ def explain_reviewer(value, reviewers: list[str]) -> str:
             "clinician there first, with profession and registration body, or write reviewer: \"\"")
 
 
-def reviewer_names(extra) -> list[str]:
+def reviewer_names(extra: Mapping[str, Any]) -> list[str]:
     """The names on extra.reviewers; each entry needs name, profession and registration."""
     reviewers = extra.get("reviewers") or []
     if not isinstance(reviewers, list):

@@ -32,7 +32,8 @@ from mkdocs.utils.meta import get_data
 from fasciasite import pagesource
 from fasciasite.content import fmsyntax  # fmsyntax: YAML mistakes and the reviewer list
 
-if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+if TYPE_CHECKING:  # the types of MkDocs' events and of jsonschema's errors, for the type checker only
+    from jsonschema.exceptions import ValidationError
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -81,7 +82,7 @@ def _field_lines(text: str) -> dict[str, int]:
     return found
 
 
-def _as_json(value):
+def _as_json(value: object) -> object:
     """YAML reads 2026-11-24 as a date: validate its ISO text instead."""
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -136,7 +137,7 @@ def validate_front_matter(meta: dict, *, is_article: bool, authors: list, tags: 
     return [f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])]
 
 
-def _explain(error, field: str, authors: list, tags: list) -> str:
+def _explain(error: ValidationError, field: str, authors: list, tags: list) -> str:
     kind, value = error.validator, error.instance
     if kind == "type" and value is None:
         return "has no value; fill it in" + (', or write reviewer: "" while no clinician has reviewed it.' if field == "reviewer" else ".")
@@ -204,13 +205,14 @@ def _is_case_study(path: str, data: dict) -> bool:
     """A client's story, wherever it is saved: the case-studies/ folder, a 'case study' tag, or a
     title that says so (the consent rule follows the content, not the folder)."""
     in_folder = path.replace("\\", "/").split("docs/")[-1].startswith("case-studies/")
-    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    raw_tags = data.get("tags")
+    tags = raw_tags if isinstance(raw_tags, list) else []
     tagged = any(re.sub(r"[-_ ]+", " ", str(t)).strip().lower() in ("case study", "case studies") for t in tags)
     titled = bool(re.search(r"\bcase[- ]stud(y|ies)\b", str(data.get("title") or ""), re.I))
     return in_folder or tagged or titled
 
 
-def _date_order(data: dict, say, today: dt.date | None = None, review_months: int = 0) -> list[tuple[int, str]]:
+def _date_order(data: dict, say: Callable[[str, str], tuple[int, str]], today: dt.date | None = None, review_months: int = 0) -> list[tuple[int, str]]:
     dates = {}
     for field in DATES:
         try:

@@ -170,7 +170,7 @@ class PlainHeadings(Extension):
         md.treeprocessors.register(_PlainHeadingText(md), "plain-headings", 7.5)
 
 
-def glossary_file(config, path: str = "includes/glossary.md") -> Path:
+def glossary_file(config: MkDocsConfig, path: str = "includes/glossary.md") -> Path:
     """The glossary data file, relative to mkdocs.yml (the plugin's glossary_file option)."""
     return Path(config.config_file_path).parent / path
 
@@ -181,7 +181,7 @@ class GlossaryStep:
     def __init__(self) -> None:
         self._terms: list[tuple[str, str]] = []
 
-    def on_config(self, config: MkDocsConfig, path: str = "includes/glossary.md"):
+    def on_config(self, config: MkDocsConfig, path: str = "includes/glossary.md") -> MkDocsConfig:
         self._terms = read_terms(glossary_file(config, path))
         if "abbr" not in config.markdown_extensions:
             return config

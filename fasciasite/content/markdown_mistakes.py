@@ -17,6 +17,7 @@ build, with the front matter's lines added so each line is the file's own):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from fasciasite.references.citesyntax import without_code
@@ -109,7 +110,7 @@ def foreign_images(text: str, site_url: str = "") -> list[tuple[int, str]]:
     return problems
 
 
-def own_site_links(text: str, site_url: str, suggest) -> list[tuple[int, str]]:
+def own_site_links(text: str, site_url: str, suggest: Callable[[str], str]) -> list[tuple[int, str]]:
     """Links to site_url/...: `suggest(path)` gives the .md path to write instead (or "")."""
     if not site_url:
         return []
