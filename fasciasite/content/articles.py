@@ -45,7 +45,7 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def long_date(value) -> str:
+def long_date(value: str | dt.date | None) -> str:
     """2026-11-24 -> 24 November 2026 (the NHS style)."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
@@ -59,7 +59,7 @@ class Articles:
         self._articles: dict[str, dict] = {}
         self.words_per_minute, self.related = WORDS_PER_MINUTE, RELATED
 
-    def on_config(self, config: MkDocsConfig, words_per_minute: int = WORDS_PER_MINUTE, related: int = RELATED):
+    def on_config(self, config: MkDocsConfig, words_per_minute: int = WORDS_PER_MINUTE, related: int = RELATED) -> MkDocsConfig:
         """extra.booking_url, article_sections and authors are validated by the plugin (fasciasite.config)."""
         self.words_per_minute, self.related = words_per_minute, related
         return config
@@ -71,7 +71,7 @@ class Articles:
                 self._articles[f.src_uri] = pagesource.read(f.abs_src_path)[2]
         return files
 
-    def article_list(self, page, config) -> str:
+    def article_list(self, page: Page, config: MkDocsConfig) -> str:
         """Markdown: a heading per nav section, then each article as a link with its description."""
         depth = len(page.file.src_uri.split("/")) - 1
         up = "../" * depth
@@ -113,7 +113,7 @@ class Articles:
 
 
 
-def is_article(page, config) -> bool:
+def is_article(page: Page, config: MkDocsConfig) -> bool:
     return page.file.src_uri.split("/", 1)[0] in config.extra["article_sections"] and "/" in page.file.src_uri
 
 
@@ -121,12 +121,12 @@ BOOKING_MARKER = "<!-- md:booking -->"
 LIST_MARKER = "<!-- md:article-list -->"
 
 
-def booking_button(config) -> str:
+def booking_button(config: MkDocsConfig) -> str:
     """<!-- md:booking -->: the booking link lives once, in mkdocs.yml extra.booking_url."""
     return f"[Book an appointment online]({config.extra['booking_url']}){{ .md-button .md-button--primary }}"
 
 
-def review_state(next_review, today: dt.date) -> str:
+def review_state(next_review: str | dt.date | None, today: dt.date) -> str:
     if not next_review:
         return "ok"
     if isinstance(next_review, str):

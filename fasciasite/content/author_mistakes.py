@@ -20,7 +20,7 @@ import logging
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -33,7 +33,7 @@ from fasciasite.content import markdown_mistakes as pagelint
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.content.author_mistakes")  # under mkdocs.*, so strict builds count it
@@ -57,7 +57,7 @@ class AuthorChecks:
         self._state["snippet_dirs"] = [(self._state["root"] / b) for b in ([bases] if isinstance(bases, str) else bases)]
         return config
 
-    def _rel(self, config, src_uri: str) -> str:
+    def _rel(self, config: MkDocsConfig, src_uri: str) -> str:
         docs, root = Path(config.docs_dir), self._state["root"]
         return (docs / src_uri).relative_to(root).as_posix() if docs.is_relative_to(root) else src_uri
 
@@ -88,7 +88,7 @@ class AuthorChecks:
             self._problem(message)
         return files
 
-    def _titles(self, files, config) -> None:
+    def _titles(self, files: Files, config: MkDocsConfig) -> None:
         seen: dict[str, str] = {}
         for f in files.documentation_pages():
             if not f.abs_src_path:
@@ -104,7 +104,7 @@ class AuthorChecks:
                 self._problem(f"{here}: title '{title}' is also the title of {first}; give each page its own title (it is the "
                          "browser tab, the search result, the feed item and the link preview)")
 
-    def _nav_entries(self, config, files) -> None:
+    def _nav_entries(self, config: MkDocsConfig, files: Files) -> None:
         config_file = Path(config.config_file_path)
         lines = config_file.read_text(encoding="utf-8-sig").splitlines() if config_file.is_file() else []
         pages = [f.src_uri for f in files.documentation_pages()]
@@ -137,8 +137,9 @@ class AuthorChecks:
                               in _anchor_links(markdown, page, files)]
         return markdown
 
-    def _snippets(self, markdown: str):
-        problems, lines = [], markdown.split("\n")
+    def _snippets(self, markdown: str) -> tuple[str, list[tuple[int, str]]]:
+        problems: list[tuple[int, str]] = []
+        lines = markdown.split("\n")
         for line, path, _raw in pagelint.snippets(markdown):
             if any((d / path).is_file() for d in self._state["snippet_dirs"]):
                 continue
@@ -173,7 +174,7 @@ def slug(name: str) -> str:
 # ── Files ────────────────────────────────────────────────────────────────────
 
 
-def _nav_paths(items):
+def _nav_paths(items: list | None) -> Iterator[str]:
     for item in items or []:
         value = next(iter(item.values())) if isinstance(item, dict) else item
         if isinstance(value, list):
@@ -185,18 +186,18 @@ def _nav_paths(items):
 # ── Pages ────────────────────────────────────────────────────────────────────
 
 
-def _resolve(page, target: str) -> str:
+def _resolve(page: Page, target: str) -> str:
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if path.startswith("/"):
         return path.lstrip("/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
 
 
-def _relative(page, src_uri: str) -> str:
+def _relative(page: Page, src_uri: str) -> str:
     return posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
 
 
-def _suggest_for_url(url_path: str, page, files) -> str:
+def _suggest_for_url(url_path: str, page: Page, files: Files) -> str:
     url_path = url_path.split("#", 1)[0].split("?", 1)[0]
     for f in files.documentation_pages():
         if f.url == url_path or f.url.rstrip("/") == url_path.rstrip("/"):
@@ -204,7 +205,7 @@ def _suggest_for_url(url_path: str, page, files) -> str:
     return ""
 
 
-def _guess(page, resolved: str, files) -> str:
+def _guess(page: Page, resolved: str, files: Files) -> str:
     """The file a broken link most likely meant, as a path relative to the page."""
     all_files = [f.src_uri for f in files]
     by_lower = {s.casefold(): s for s in all_files}
@@ -217,7 +218,7 @@ def _guess(page, resolved: str, files) -> str:
     return _relative(page, near[0]) if near else ""
 
 
-def _broken_links(markdown: str, page, files) -> list[tuple[int, str]]:
+def _broken_links(markdown: str, page: Page, files: Files) -> list[tuple[int, str]]:
     problems = []
     for link in pagelint.links(markdown):
         if not pagelint.is_local(link.target) or not link.target.split("#", 1)[0]:
@@ -232,7 +233,7 @@ def _broken_links(markdown: str, page, files) -> list[tuple[int, str]]:
     return problems
 
 
-def _anchor_links(markdown: str, page, files):
+def _anchor_links(markdown: str, page: Page, files: Files) -> Iterator[tuple[int, str, File, str]]:
     for link in pagelint.links(markdown):
         if link.image or "#" not in link.target or not pagelint.is_local(link.target):
             continue

@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -136,7 +137,7 @@ def _urgent_cites(root: Path) -> tuple[list[Problem], dict[str, int], str]:
     return [], {k: tiers.lines.get(k, 1) for k in tiers.cited_keys()}, shown
 
 
-def _pin_sources(root: Path, entries: dict, owner) -> list[Problem]:
+def _pin_sources(root: Path, entries: dict, owner: Callable[[str], str | None]) -> list[Problem]:
     """includes/urgent-pins.yml: each pin's source is an NHS-, NICE-, MHRA- or GOV.UK-owned page
     (a tier is pinned to what such a page says), like the tiers' own cites."""
     from fasciasite.content import tiers

@@ -184,7 +184,7 @@ def check_rows(markdown: str, entries: dict[str, Entry], file: str, offset: int 
     for row in (row for _l, _h, rows in tables for row in rows):
         line = row.line + offset
 
-        def report(message: str, line=line) -> None:
+        def report(message: str, line: int = line) -> None:
             problems.append(Problem(file, line, None, message))
 
         keys = ", ".join(_describe(k, entries.get(k)) for k in row.keys)
@@ -323,20 +323,21 @@ def load_searches(root: Path, today: dt.date) -> tuple[dict[str, list[dict]], li
         return {}, []
     data, error = yamllines.load(path, shown)
     if error:
-        where, _, message = error.partition(": ")
-        file, _, line = where.rpartition(":")
-        return {}, [Problem(file, int(line) if line.isdigit() else 1, None, message)]
+        location, _, message = error.partition(": ")
+        file, _, line_text = location.rpartition(":")
+        return {}, [Problem(file, int(line_text) if line_text.isdigit() else 1, None, message)]
     if data is None:
         return {}, []
     if not isinstance(data, list):
         return {}, [Problem(shown, yamllines.line_of(data), None, "must be a list of searches (- page: ...); see CONTRIBUTING.md")]
     by_page: dict[str, list[dict]] = {}
-    problems = []
+    problems: list[Problem] = []
     pages: dict[str, tuple[str, list[str]]] = {}
     for i, item in enumerate(data):
         line = yamllines.line_of(data, i)
 
-        def report(message: str, key=None, item=item, line=line, problems=problems, shown=shown) -> None:
+        def report(message: str, key: str | None = None, item: object = item, line: int = line,
+                   problems: list[Problem] = problems, shown: str = shown) -> None:
             problems.append(Problem(shown, yamllines.line_of(item, key) if key else line, None, message))
 
         if not isinstance(item, dict):

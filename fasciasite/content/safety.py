@@ -25,6 +25,7 @@ piece of advice identical on every page and checks that a page shows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,10 +95,15 @@ class Safety:
 # ── Reading and validating the data file ────────────────────────────────────
 
 
-def load(path: Path, known_keys=None, shown: str = DATA_FILE) -> tuple[Safety, list[Problem]]:
+# How a check reports a problem at a node of the data file (and its key or item there)
+Report = Callable[[object, object, str], None]
+
+
+def load(path: Path, known_keys: Container[str] | None = None, shown: str = DATA_FILE) -> tuple[Safety, list[Problem]]:
     """The treatments that read cleanly, and every problem (a bad treatment is left out).
     known_keys: the keys of references.bib (None: not checked)."""
-    safety, problems = Safety(), []
+    safety = Safety()
+    problems: list[Problem] = []
     if not Path(path).is_file():
         return safety, []
     data, error = yamllines.load(path, shown)
@@ -106,7 +112,7 @@ def load(path: Path, known_keys=None, shown: str = DATA_FILE) -> tuple[Safety, l
         file, _, line = where.rpartition(":")
         return safety, [Problem(file, int(line) if line.isdigit() else 1, None, message)]
 
-    def report(node, key, message: str) -> None:
+    def report(node: object, key: object, message: str) -> None:
         problems.append(Problem(shown, yamllines.line_of(node, key), None, message))
 
     if data is None:
@@ -128,8 +134,9 @@ def load(path: Path, known_keys=None, shown: str = DATA_FILE) -> tuple[Safety, l
     return safety, problems
 
 
-def _treatment(name, raw, parent, shown, known_keys, problems) -> Treatment | None:
-    def report(node, key, message: str) -> None:
+def _treatment(name: str, raw: object, parent: object, shown: str, known_keys: Container[str] | None,
+               problems: list[Problem]) -> Treatment | None:
+    def report(node: object, key: object, message: str) -> None:
         problems.append(Problem(shown, yamllines.line_of(node, key), None, f"treatment '{name}': {message}"))
 
     if not NAME_RULE.match(name):
@@ -184,7 +191,8 @@ def _treatment(name, raw, parent, shown, known_keys, problems) -> Treatment | No
                      yamllines.line_of(parent, name), note)
 
 
-def _items(items, parent, key, where, with_service, report, known_keys) -> list[Item]:
+def _items(items: object, parent: object, key: str, where: str, with_service: bool, report: Report,
+           known_keys: Container[str] | None) -> list[Item]:
     allowed = ("service", "text", "cite") if with_service else ("text", "cite")
     if not isinstance(items, list) or not items:
         report(parent, key, f"{where} needs a list of items, each {{{', '.join(allowed)}}}")
@@ -223,7 +231,7 @@ def _items(items, parent, key, where, with_service, report, known_keys) -> list[
     return out
 
 
-def load_for(root: Path, known_keys=None) -> tuple[Safety, list[Problem]]:
+def load_for(root: Path, known_keys: Container[str] | None = None) -> tuple[Safety, list[Problem]]:
     """The safety data of the checkout at root, from the file the plugin's `safety_file` names."""
     shown = data_file(root, "safety")
     return load(Path(root) / shown, known_keys, shown)
@@ -309,7 +317,8 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
     return problems
 
 
-def authoritative_cites(cites: dict[str, int], data_file: str, entries: dict[str, Entry], owner) -> list[Problem]:
+def authoritative_cites(cites: dict[str, int], data_file: str, entries: dict[str, Entry],
+                        owner: Callable[[str], str | None]) -> list[Problem]:
     """Cites (key -> line) that are not NHS-, NICE-, MHRA- or GOV.UK-owned pages.
     owner(url) -> owner class or None (fasciasite.references.sources.owner_class)."""
     from fasciasite.references.sources import HEALTH_OWNERS

@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,7 +31,7 @@ def shortcodes(rx: re.Pattern, markdown: str) -> list[re.Match]:
     return [m for m in rx.finditer(markdown) if not any(a <= m.start() < b for a, b in fences)]
 
 
-def replace_shortcodes(rx: re.Pattern, markdown: str, render) -> str:
+def replace_shortcodes(rx: re.Pattern, markdown: str, render: Callable[[re.Match], str | None]) -> str:
     """Each rendering shortcode replaced by render(match), indented as the shortcode is (inside
     an admonition or a list item the box stays inside it)."""
     out, at = [], 0
@@ -155,13 +157,13 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Lined:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
-def _line(node, key: str | None = None) -> int:
+def _line(node: object, key: str | None = None) -> int:
     if isinstance(node, _Lined):
         return node.key_lines.get(key, node.line) if key else node.line
     return 1
 
 
-def read_yaml(path: Path, shown: str):
+def read_yaml(path: Path, shown: str) -> tuple[Any, str]:
     """A data file as YAML with line numbers; every problem is a DataError `file:line: what; fix`."""
     try:
         raw = path.read_bytes()
@@ -421,7 +423,10 @@ def render_tier(tier: Tier, nations: str = "") -> str:
 
 def render(tiers: Tiers, tier_id: str | None, page_src: str) -> str:
     if tier_id:
-        return _relative_links(render_tier(tiers.by_id(tier_id), tiers.nations), page_src)
+        tier = tiers.by_id(tier_id)
+        if tier is None:  # expand() leaves an unknown tier for the check to report
+            raise ValueError(f"no urgent-help tier '{tier_id}'; known: {', '.join(t.id for t in tiers.tiers)}")
+        return _relative_links(render_tier(tier, tiers.nations), page_src)
     parts = [render_tier(t, tiers.nations) for t in sorted(tiers.tiers, key=lambda t: -t.level)]
     if tiers.footer:
         parts.append(tiers.footer)
