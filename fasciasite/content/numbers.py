@@ -81,7 +81,7 @@ IMAGE_ONLY = re.compile(r"^\s*!\[[^\]]*\]\s*(?:\{[^}]*\}\s*)*$")  # alt text ("]
 CAPTION_OPEN = re.compile(r"^///\s*(?:table-|figure-)?caption\b")  # pymdownx.blocks.caption
 STATISTIC = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)\s*(?:CI\b|confidence interval|credible interval)", re.I)
 
-def units(markdown: str):
+def units(markdown: str) -> list[tuple[int, str]]:
     """(line, text) for every sentence, list item and table row, with line numbers."""
     return [unit for group in paragraphs(markdown) for unit in group]
 
@@ -114,7 +114,7 @@ def _kinded_blocks(markdown: str) -> list[tuple[str, list[tuple[int, str]]]]:
     out: list[tuple[str, list[tuple[int, str]]]] = []
     state = {"item": False, "caption": False}
 
-    def flush():
+    def flush() -> None:
         if block:
             whole = " ".join(t.strip() for _, t in block)
             kind = ("caption" if state["caption"] else "item" if state["item"]
@@ -268,7 +268,9 @@ def _keys(group: list[tuple[int, str]]) -> list[str]:
     return list(dict.fromkeys(k for _, t in group for c in CITATION.findall(t) for k in CITE_KEY.findall(c)))
 
 
-def _check_sentence(line, text, keys, own, findings, figures, file, claimed=None, cited_in=None) -> list[Problem]:
+def _check_sentence(line: int, text: str, keys: list[str], own: bool, findings: dict[str, str | None],
+                    figures: Callable[[str], frozenset[tuple[str, str]]], file: str,
+                    claimed: Callable[[str], bool] | None = None, cited_in: str | None = None) -> list[Problem]:
     problems = []
     claim = CITATION.sub(" ", text)
     if not own:

@@ -72,7 +72,7 @@ def _level(text: str) -> int:
     return service_level(text)
 
 
-def _units(markdown: str):
+def _units(markdown: str) -> list[tuple[int, str, int, int]]:
     """(line, text, context_level, list_id) for each sentence and list item.
 
     A list item with no service of its own takes the service of the paragraph that leads
@@ -85,9 +85,9 @@ def _units(markdown: str):
     lines = text.split("\n")
     block: list[tuple[int, str]] = []
     lead_level, lead_line, list_id, in_list = 0, 0, 0, False
-    out = []
+    out: list[tuple[int, str, int, int]] = []
 
-    def flush_paragraph():
+    def flush_paragraph() -> None:
         nonlocal lead_level, lead_line
         if not block:
             return
@@ -195,7 +195,7 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
 BOX_WORDS = re.compile(r"\b(red|orange|amber|yellow|blue|green)\s+(?:warning\s+)?box(?:es)?\b", re.I)
 
 
-def _box_colour(text: str, found, tiers: Tiers, file: str, line: int) -> list[Problem]:
+def _box_colour(text: str, found: list[tuple[Tier, Sign]], tiers: Tiers, file: str, line: int) -> list[Problem]:
     """A sentence that points to "the red box" for a sign must match the tier the data file
     gives that sign (the tiers' colours are their admonition types)."""
     from fasciasite.content.tiers import COLOUR_WORDS
