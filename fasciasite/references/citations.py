@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,12 +64,16 @@ if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
+    from mkdocs_bibtex.plugin import BibTexPlugin
+    from pybtex.database import Entry as PybtexEntry
+
+    from fasciasite.references.citesyntax import Found
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.references.citations")
 
 
 
-def _bibtex_plugin(config):
+def _bibtex_plugin(config: MkDocsConfig) -> BibTexPlugin:
     plugin = config.plugins.get("bibtex")
     if plugin is None:
         raise PluginError("mkdocs.yml: the fasciasite plugin formats citations with the bibtex plugin; add - bibtex under plugins:, "
@@ -228,7 +232,7 @@ class Citations:
             page.content = held[1]
         return context
 
-    def _references_page(self, page, config, files) -> tuple[str, str, set[str]]:
+    def _references_page(self, page: Page, config: MkDocsConfig, files: Files) -> tuple[str, str, set[str]]:
         """Every entry once, alphabetically, each with links to the pages that cite it, as
         (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
 
@@ -266,14 +270,14 @@ class Citations:
 def _protected_spans(markdown: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in citesyntax.FENCE.finditer(markdown)]
 
-    def inside(pos):
+    def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in spans)
 
     spans += [m.span() for m in citesyntax.INLINE_CODE.finditer(markdown) if not inside(m.start())]
     return spans
 
 
-def scan(markdown: str, known=frozenset()):
+def scan(markdown: str, known: set[str] | frozenset[str] = frozenset()) -> list[Found]:
     """citesyntax.scan(): every bracket holding an '@' outside code, and (with `known`)
     every '@key' of a known key in prose, as Found(start, end, kind, cites, message)."""
     return citesyntax.scan(markdown, known)
@@ -293,7 +297,7 @@ def _front_matter_lines(path: str) -> int:
 # ── Pages ────────────────────────────────────────────────────────────────────
 
 
-def _closest(key: str, known) -> str:
+def _closest(key: str, known: Iterable[str]) -> str:
     import difflib
 
     near = difflib.get_close_matches(key, list(known), n=2)
@@ -309,7 +313,7 @@ REFERENCES_HEADING = '<h2 id="references">'  # what before_bibtex's heading beco
 
 
 
-def _sort_key(entry):
+def _sort_key(entry: PybtexEntry) -> tuple[str, str]:
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     first = " ".join(persons[0].last_names) if persons else str(entry.fields.get("organization", entry.fields.get("title", "")))
     return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
@@ -318,7 +322,7 @@ def _sort_key(entry):
 LATEX_ESCAPE = re.compile(r"\\([%&$#_])")
 
 
-def _findings_html(entry) -> str:
+def _findings_html(entry: PybtexEntry) -> str:
     """What the source found (its findings field), shown under it: an annotated bibliography."""
     text = str(entry.fields.get("findings", "")).strip()
     if not text:
@@ -327,7 +331,7 @@ def _findings_html(entry) -> str:
     return f'\n<p class="ref-findings"><strong>What it found:</strong> {escape_html(text)}</p>'
 
 
-def _evidence_html(entry, known: set[str]) -> str:
+def _evidence_html(entry: PybtexEntry, known: set[str]) -> str:
     """What kind of source it is, how sure it says it is, and its dates (fasciasite.references.bibfields);
     a newer version links to its entry. The `checked` field (provenance) is never shown."""
     text = escape_html(bibfields.describe(entry.fields))
