@@ -40,7 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 SITE_URL = "https://bench.example/"
@@ -57,7 +59,7 @@ ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="'
 class Defects:
     """Planted defects: (page, needle) where needle is a string in the broken link."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.items: list[tuple[str, str, str]] = []  # (kind, page, needle)
         self.neutral: list[tuple[str, str]] = []  # reports that are neither found nor false
 
@@ -91,7 +93,7 @@ def write_site(root: Path, pages: int, seed: int = 7) -> Defects:
 
     # Pages carrying a planted defect, two of each kind, chosen once.
     chosen = rng.sample(all_pages[1:], 20)
-    plant = {p: [] for p in chosen}
+    plant: dict[tuple[int, int], list[tuple[str, int]]] = {p: [] for p in chosen}
     kinds = ["missing-page", "missing-fragment-same", "missing-fragment-other", "div-name",
              "case", "escape", "srcset", "img", "javascript", "redirect-link"]
     for i, p in enumerate(chosen):
@@ -113,9 +115,9 @@ def write_site(root: Path, pages: int, seed: int = 7) -> Defects:
                       for h in range(1, 9))
         body = []
         for h in range(1, 9):
-            other = rng.choice(all_pages)
+            linked = rng.choice(all_pages)
             body.append(f'<h2 id="h-{h}">Heading {h}<a class="headerlink" href="#h-{h}">¶</a></h2>')
-            anchor = f"../../{page_path(*other)[:-10]}#h-{rng.randint(1, 8)}"
+            anchor = f"../../{page_path(*linked)[:-10]}#h-{rng.randint(1, 8)}"
             body.append(f'<p>{LOREM} See <a href="{anchor}">'
                         f'this page</a> and <a href="https://www.example.org/ref/{num}-{h}">a '
                         f'source</a>.</p>')
@@ -252,8 +254,16 @@ def run_ours(site: Path) -> list:
     return [(f["page"], f["link"]) for f in json.loads(out)]
 
 
+def installed(name: str) -> str:
+    """The command of a tool main() found installed; ToolFailed if it has gone since."""
+    command = tool(name)
+    if command is None:
+        raise ToolFailed(f"{name} is not installed")
+    return command
+
+
 def run_lychee(site: Path) -> list:
-    out = execute([tool("lychee"), "--offline", "--include-fragments", "--root-dir", str(site),
+    out = execute([installed("lychee"), "--offline", "--include-fragments", "--root-dir", str(site),
                    "--index-files", "index.html", "--format", "json", "--no-progress",
                    str(site)], (0, 2))
     data = json.loads(out)
@@ -263,7 +273,7 @@ def run_lychee(site: Path) -> list:
 
 
 def run_linkchecker(site: Path) -> list:
-    out = execute([tool("linkchecker"), "--no-warnings", "--no-status", "-o", "csv",
+    out = execute([installed("linkchecker"), "--no-warnings", "--no-status", "-o", "csv",
                    str(site / "index.html")], (0, 1))
     lines = [ln for ln in out.splitlines() if ln and not ln.startswith("#")]
     reports = []
@@ -289,7 +299,7 @@ def score(reports: list, defects: Defects) -> tuple[int, int]:
     return len(found), false
 
 
-def timed(fn, site: Path, runs: int) -> tuple[float, float, list]:
+def timed(fn: Callable[[Path], list], site: Path, runs: int) -> tuple[float, float, list]:
     """Median wall seconds, median CPU seconds (user + system of the tool and its
     children: steadier than wall time on a shared machine) and the last reports."""
     walls, cpus, reports = [], [], []
@@ -324,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         site = tmp / "site"
         tools = [("ours", run_ours, args.runs), ("lychee", run_lychee, args.runs),
                  ("linkchecker", run_linkchecker, 1)]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for name, fn, runs in tools:
             if name != "ours" and name not in args.tools.split(","):
                 continue
@@ -354,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_table(rows: list[dict], args) -> None:
+def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps({"pages": args.pages, "cores": os.cpu_count(), "load": os.getloadavg(),
                           "results": rows}, indent=2))

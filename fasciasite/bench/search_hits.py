@@ -82,7 +82,7 @@ def passed(score: dict, min_top3: float) -> bool:
     return score["urgent_first"] == score["urgent"] and score["top3_rate"] >= min_top3
 
 
-def parse_args(argv):
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m fasciasite.bench.search_hits", description=__doc__.split("\n\n")[0],
                                  epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("queries", nargs="+", type=Path, help="query files (YAML), e.g. tests/search_queries.yml")
