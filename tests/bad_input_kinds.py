@@ -61,7 +61,7 @@ def front_matter(text: str, path: str = "docs/fascia/x.md") -> str:
     is_article = path.split("docs/", 1)[1].split("/")[0] in sections and "/" in path.split("docs/", 1)[1]
     try:
         _body, meta = get_data(text)
-    except Exception:  # noqa: BLE001 (the hook reports YAML errors through fmsyntax)
+    except Exception:  # any YAML error: the hook reports it through fmsyntax
         meta = {}
     return _lines(frontmatter.validate_front_matter(
         meta, is_article=is_article, authors=list(EXTRA["authors"]), tags=list(EXTRA["tags_allowed"]), text=text,

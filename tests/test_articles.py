@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from fasciasite.authoring import article_parts as check_articles  # noqa: E402
-from fasciasite.authoring import readability  # noqa: E402
+from fasciasite.authoring import article_parts as check_articles
+from fasciasite.authoring import readability
 
 ARTICLES = check_articles.articles(ROOT / "docs", ["fascia", "back-pain", "treatments", "case-studies"])
 

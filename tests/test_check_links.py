@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from fasciasite import links as check_links
+from fasciasite.links import internal as check_links_internal
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_links.py"
-from fasciasite import links as check_links  # noqa: E402
-from fasciasite.links import internal as check_links_internal  # noqa: E402
 
 SITE_URL = "https://example.org/site/"
 EDIT = "https://github.com/acme/fascia/edit/main/docs/"

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from fasciasite import links as check_links
+
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite import links as check_links  # noqa: E402
 
 SLOW_SECONDS = 3.0
 HUGE_BYTES = 50 * 1024 * 1024

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.meta import get_data
 
+from fasciasite.content import frontmatter
+
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite.content import frontmatter  # noqa: E402
 
 AUTHORS = ["editorial-team", "jane-smith"]
 TAGS = ["fascia", "low back pain", "exercise"]

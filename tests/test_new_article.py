@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.meta import get_data
 
+from fasciasite.authoring import new_article
+from fasciasite.config import load_mkdocs_yml
+
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite.authoring import new_article  # noqa: E402
-from fasciasite.config import load_mkdocs_yml  # noqa: E402
 
 MKDOCS_YML = """\
 # Fixture config: the comments must survive the nav edit.

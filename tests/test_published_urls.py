@@ -3,9 +3,13 @@ resolves in the built site (directly, or through a redirect page to a live page)
 every page of the site is in the list."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from conftest import ROOT
 from test_site_build import doc_pages, html_for
 
+from fasciasite.publishing import published as pub
 from fasciasite.publishing.published import resolve  # the one reader of a published URL, shared with make check
 
 LIST = ROOT / "published-urls.txt"
@@ -55,11 +59,6 @@ def test_a_redirect_keeps_a_moved_page_working(tmp_path):
 
 
 # ── The list only grows (its git history), and redirects never replace a live page ──
-
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-
-from fasciasite.publishing import published as pub  # noqa: E402
 
 
 def test_no_url_ever_published_was_dropped_from_the_list():

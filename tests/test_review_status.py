@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from fasciasite.authoring import review_status
+
 ROOT = Path(__file__).resolve().parents[1]
-from fasciasite.authoring import review_status  # noqa: E402
 
 TODAY = dt.date(2027, 6, 1)
 

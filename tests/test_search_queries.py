@@ -42,7 +42,7 @@ RERANK_RULES = {
 
 
 @pytest.fixture(scope="module")
-def answers(browser, site_url):  # noqa: F811
+def answers(browser, site_url):
     with new_context(browser) as context:
         return searchqueries.run(context.new_page(), site_url, searchqueries.load(QUERIES))
 
@@ -75,7 +75,7 @@ def test_no_query_about_a_topic_the_site_covers_finds_nothing(answers):
 
 
 @pytest.mark.parametrize("rule", list(RERANK_RULES))
-def test_each_reranking_rule_puts_its_page_high_enough(browser, site_url, rule):  # noqa: F811
+def test_each_reranking_rule_puts_its_page_high_enough(browser, site_url, rule):
     cases = RERANK_RULES[rule]
     queries = [searchqueries.Query(text, [page]) for text, page, _ in cases]
     with new_context(browser) as context:
@@ -91,7 +91,7 @@ def search_for(page, text: str) -> None:
 
 
 @pytest.mark.parametrize("start", ["treatments/foam-rolling/", "no-such-page/"])
-def test_a_search_with_no_results_offers_useful_pages_by_keyboard(browser, site_url, start):  # noqa: F811
+def test_a_search_with_no_results_offers_useful_pages_by_keyboard(browser, site_url, start):
     with new_context(browser) as context:
         page = context.new_page()
         page.goto(site_url + start)
@@ -108,7 +108,7 @@ def test_a_search_with_no_results_offers_useful_pages_by_keyboard(browser, site_
         expect(page.locator("h1")).to_contain_text("urgent help")
 
 
-def test_the_panel_goes_away_when_a_search_finds_something(browser, site_url):  # noqa: F811
+def test_the_panel_goes_away_when_a_search_finds_something(browser, site_url):
     with new_context(browser) as context:
         page = context.new_page()
         page.goto(site_url)
@@ -132,7 +132,7 @@ AXE_SEARCH = """async (tags) => {
 }"""
 
 
-def test_the_no_results_panel_passes_axe_in_light_and_dark(browser, site_url):  # noqa: F811
+def test_the_no_results_panel_passes_axe_in_light_and_dark(browser, site_url):
     with new_context(browser) as context:
         context.add_init_script(path=AXE_FILE_PATH)
         page = context.new_page()

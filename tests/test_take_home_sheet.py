@@ -137,7 +137,7 @@ def test_each_sheet_shows_the_page_own_key_points_and_urgent_tiers_word_for_word
 
 
 @pytest.mark.browser
-def test_every_article_sheet_prints_on_one_a4_page_in_chromium(browser, built_site, mkdocs_config, site_url):  # noqa: F811
+def test_every_article_sheet_prints_on_one_a4_page_in_chromium(browser, built_site, mkdocs_config, site_url):
     over = []
     with new_context(browser) as context:
         page = context.new_page()
@@ -150,7 +150,7 @@ def test_every_article_sheet_prints_on_one_a4_page_in_chromium(browser, built_si
 
 
 @pytest.mark.browser
-def test_the_page_count_sees_a_sheet_that_runs_over(browser, built_site, mkdocs_config, site_url):  # noqa: F811
+def test_the_page_count_sees_a_sheet_that_runs_over(browser, built_site, mkdocs_config, site_url):
     """The check above can fail: the same sheet with its text doubled in size prints on two pages."""
     with new_context(browser) as context:
         page = context.new_page()
@@ -160,7 +160,7 @@ def test_the_page_count_sees_a_sheet_that_runs_over(browser, built_site, mkdocs_
 
 
 @pytest.mark.browser
-def test_a_sheet_passes_axe_on_screen_and_in_print(browser, built_site, mkdocs_config, site_url):  # noqa: F811
+def test_a_sheet_passes_axe_on_screen_and_in_print(browser, built_site, mkdocs_config, site_url):
     problems = []
     with new_context(browser) as context:
         context.add_init_script(path=AXE_FILE_PATH)
