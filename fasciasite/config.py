@@ -161,7 +161,7 @@ def load_mkdocs_yml(root: Path | str = ".") -> dict[str, Any]:
     path = Path(root) / "mkdocs.yml" if Path(root).is_dir() else Path(root)
     # MkDocs' own loader class (yaml_load itself would turn a YAML error into a ConfigurationError
     # without its line, which the commands report); utf-8-sig: a file saved with a BOM reads the same.
-    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=get_yaml_loader())  # noqa: S506 (MkDocs' loader, as mkdocs build reads it)
+    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=get_yaml_loader())  # MkDocs' loader, as mkdocs build reads it
     return data if isinstance(data, dict) else {}
 
 

@@ -28,7 +28,7 @@ from fasciasite.links.common import (
     parse_page,
     sitemap_locs,
 )
-from fasciasite.links.resolve import Site  # noqa: F401 (part of this module's API)
+from fasciasite.links.resolve import Site  # also part of this module's API
 
 EMPTY_SRC = "empty src: names no resource (some browsers fetch this page again instead)"
 CARD_RELATIVE = ("preview-card URL (og:image, og:url, twitter:image) must be absolute "

@@ -332,7 +332,7 @@ def has_location(path: Path) -> bool:
     try:
         with Image.open(path) as im:
             return bool(im.getexif().get_ifd(0x8825))
-    except Exception:  # noqa: BLE001 (an unreadable image: the link checker reports it)
+    except Exception:  # an unreadable image: the link checker reports it
         return False
 
 
@@ -341,7 +341,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     try:
         with Image.open(path) as im:
             return im.size
-    except Exception:  # noqa: BLE001 (any unreadable image: the link checker reports it)
+    except Exception:  # any unreadable image: the link checker reports it
         return None
 
 

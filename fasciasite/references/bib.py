@@ -16,6 +16,10 @@ from typing import NamedTuple
 
 from fasciasite import problems
 
+# Markdown citations are read by fasciasite.references.citesyntax (pandoc's syntax); re-exported here.
+from fasciasite.references import citesyntax
+from fasciasite.references.citesyntax import CITE_TOKEN, FENCE, GOOD_CITE_KEY, INLINE_CODE  # noqa: F401
+
 MONTHS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 NAME = re.compile(r"[A-Za-z_][\w.:+/-]*")
 ENTRY_KEY = re.compile(r"[^\s,{}()=\"#%]+")
@@ -41,10 +45,6 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "incollection": IN_BOOK,
     "inbook": IN_BOOK,
 }
-
-# Markdown citations are read by fasciasite.references.citesyntax (pandoc's syntax); re-exported here.
-from fasciasite.references import citesyntax  # noqa: E402
-from fasciasite.references.citesyntax import CITE_TOKEN, FENCE, GOOD_CITE_KEY, INLINE_CODE  # noqa: E402,F401
 
 
 @dataclass

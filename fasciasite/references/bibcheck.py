@@ -125,7 +125,7 @@ def _decoded(latex: str) -> str:
 
     try:
         return UnicodeLatexIncrementalDecoder().decode(latex, final=True).replace("{", "").replace("}", "")
-    except Exception:  # noqa: BLE001 (any undecodable form: name it without a suggestion)
+    except Exception:  # any undecodable form: name it without a suggestion
         return "the accented letter"
 
 
