@@ -59,8 +59,10 @@ function readable(query) {
   return kept.length ? kept.join(" ") : query
 }
 
-// Misspellings: a word of 5 letters or more that starts no word in the index is searched
-// with lunr's fuzzy match instead (one letter wrong, missing or extra: "painkilers~1").
+// Misspellings: a word of 5 letters or more that starts no word in the index, and whose stem
+// starts none either, is searched with lunr's fuzzy match instead (one letter wrong, missing
+// or extra: "acupunture~1"). "falling" is no misspelling: its stem "fall" is on the red-flags
+// page, and lunr stems the word typed, so it finds it; fuzzy, it found "calling" and "filling".
 let words = []
 function learn(index) {
   const separator = new RegExp(index.config.separator, "g"), seen = new Set()
@@ -75,8 +77,11 @@ function known(word) {
   while (lo < hi) { const mid = (lo + hi) >> 1; if (words[mid] < word) lo = mid + 1; else hi = mid }
   return lo < words.length && words[lo].startsWith(word)
 }
+function misspelt(word) {  // `word` in lower case
+  return /^[a-z]{5,}$/.test(word) && !known(word) && !known(stem(word))
+}
 function fuzzy(query) {
-  return query.split(" ").map(word => /^[a-z]{5,}$/i.test(word) && !known(word.toLowerCase()) ? `${word}~1` : word).join(" ")
+  return query.split(" ").map(word => misspelt(word.toLowerCase()) ? `${word}~1` : word).join(" ")
 }
 
 // ── Re-ranking (see the header) ──────────────────────────────────────────────
@@ -190,7 +195,7 @@ function parse(typed) {
 }
 function alternatives(word) {
   if (PAIN.has(word)) return [stem("pain")]
-  if (!/^[a-z]{5,}$/.test(word) || known(word)) return []
+  if (!misspelt(word)) return []
   return [...new Set(words.filter(w => oneEdit(word, w)).map(stem))]
 }
 function oneEdit(a, b) {  // one letter changed, added or removed (lunr's fuzzy ~1 also swaps two)
@@ -224,6 +229,7 @@ function measures(typed) {
     if (seen.has(w.word)) continue
     seen.add(w.word)
     const idf = add("coverage", page => has(page, w))
+    if (idf) found[found.length - 1].word = w
     const df = idf ? pageCount / (Math.exp(idf) - 1) : 0
     for (const same of content) if (same.word === w.word) same.telling = df > 0 && df < GENERIC * pageCount
     // Title words are weighted like coverage, so a word that no title has still counts in the
@@ -252,9 +258,16 @@ function rerank(groups, typed) {
   const totals = { coverage: total("coverage"), phrase: total("phrase"), title: total("title") }
   const share = (page, kind) => totals[kind] ? found.filter(m => m.kind === kind && m.test(page))
     .reduce((sum, m) => sum + m.idf, 0) / totals[kind] : 0
-  const content = parse(typed).filter(w => !w.stop)
-  const head = page => page.headTotal ? page.head.reduce((sum, word, i) =>
-    sum + (content.some(w => names([word], w)) ? page.headIdf[i] : 0), 0) / page.headTotal : 0
+  // head: the share of the title's topic that the query names, times the share of the query
+  // that the topic names ("back pain and feeling unwell with a fever" names all of "Medicines
+  // for back pain" but for a small part of what it asks)
+  const asked = found.filter(m => m.kind === "coverage")
+  const head = page => {
+    if (!page.headTotal || !totals.coverage) return 0
+    const topic = page.head.reduce((sum, word, i) => sum + (asked.some(m => names([word], m.word)) ? page.headIdf[i] : 0), 0)
+    const query = asked.reduce((sum, m) => sum + (page.head.some(word => names([word], m.word)) ? m.idf : 0), 0)
+    return (topic / page.headTotal) * (query / totals.coverage)
+  }
   const scored = groups.map((items, order) => {
     const path = items[0].location.split("#")[0], page = pages.get(path)
     const best = Math.max(...items.map(item => item.score || 0)) ** DAMPING
