@@ -135,3 +135,23 @@ def clear() -> None:
     _memo.clear()
     for k in stats:
         stats[k] = 0
+
+
+def load_table(kind: str, disk: Path | None, code: Sequence[str] = (), extra: Iterable[object] = ()) -> dict:
+    """A table {text: result} of a pure function of a short text (a QR code of an address),
+    kept in one file under `disk` for this code and extra; empty when there is none yet.
+    Save it back with save_table after adding to it."""
+    if disk is None:
+        return {}
+    path = disk / f"{kind}-{key_of(kind, [], code, extra)[:32]}.pickle"
+    try:
+        table = pickle.loads(path.read_bytes())
+    except Exception:  # missing, torn or old: start empty
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def save_table(kind: str, disk: Path | None, table: dict, code: Sequence[str] = (), extra: Iterable[object] = ()) -> None:
+    if disk is not None and table:
+        _write(disk / f"{kind}-{key_of(kind, [], code, extra)[:32]}.pickle",
+               pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), kind)

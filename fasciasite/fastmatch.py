@@ -23,7 +23,7 @@ from functools import cache
 
 # The non-ASCII letters re.IGNORECASE matches to ASCII ones (Python docs, re: "İ ı ſ K").
 _SPECIAL = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-MIN_NEEDLE = 3  # a shorter literal (" ", "of") is in nearly every text: not worth the test
+MIN_NEEDLE = 1  # any literal is exact; the longest is chosen (a single "&" still rules out most sentences)
 
 
 def fold(text: str) -> str:
@@ -65,8 +65,9 @@ def _requirements(items: list) -> list[Requirement]:
 
 
 def _best(requirements: list[Requirement]) -> Requirement | None:
-    """The requirement whose shortest literal is longest (then the one with fewest literals)."""
-    return max(requirements, key=lambda r: (min(map(len, r)), -len(r)), default=None)
+    """The requirement whose shortest literal is longest (then one of signs rather than letters,
+    "&" before "a", then the one with fewest literals)."""
+    return max(requirements, key=lambda r: (min(map(len, r)), not any(n.isalpha() for n in r), -len(r)), default=None)
 
 
 @cache

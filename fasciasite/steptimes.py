@@ -23,16 +23,16 @@ _OFF: AbstractContextManager[None] = nullcontext()
 
 
 class _Timed(AbstractContextManager[None]):
-    __slots__ = ("times", "name", "start")
+    __slots__ = ("times", "name", "start", "cpu")
 
     def __init__(self, times: StepTimes, name: str) -> None:
-        self.times, self.name, self.start = times, name, 0.0
+        self.times, self.name, self.start, self.cpu = times, name, 0.0, 0.0
 
     def __enter__(self) -> None:
-        self.start = time.perf_counter()
+        self.start, self.cpu = time.perf_counter(), time.process_time()
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.times.add(self.name, time.perf_counter() - self.start)
+        self.times.add(self.name, time.perf_counter() - self.start, time.process_time() - self.cpu)
 
 
 class StepTimes:
@@ -41,6 +41,7 @@ class StepTimes:
     def __init__(self, out: str | Path | None = None) -> None:
         self.out = Path(out) if out else None
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}  # the process's CPU time: what a loaded machine does not inflate
         self.calls: dict[str, int] = {}
 
     @classmethod
@@ -54,14 +55,16 @@ class StepTimes:
     def __call__(self, name: str) -> AbstractContextManager[None]:
         return _Timed(self, name) if self.out is not None else _OFF
 
-    def add(self, name: str, seconds: float) -> None:
+    def add(self, name: str, seconds: float, cpu_seconds: float = 0.0) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + cpu_seconds
         self.calls[name] = self.calls.get(name, 0) + 1
 
     def as_dict(self) -> dict[str, dict[str, float | int]]:
-        """step -> {seconds, calls}, slowest first."""
-        order = sorted(self.seconds, key=lambda n: -self.seconds[n])
-        return {n: {"seconds": round(self.seconds[n], 4), "calls": self.calls[n]} for n in order}
+        """step -> {seconds (wall), cpu_seconds, calls}, slowest (CPU) first."""
+        order = sorted(self.seconds, key=lambda n: (-self.cpu_seconds[n], -self.seconds[n]))
+        return {n: {"seconds": round(self.seconds[n], 4), "cpu_seconds": round(self.cpu_seconds[n], 4),
+                    "calls": self.calls[n]} for n in order}
 
     def write(self) -> None:
         if self.out is not None:

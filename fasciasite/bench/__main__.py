@@ -64,9 +64,11 @@ from fasciasite.bench.report import (
     table,
 )
 from fasciasite.bench.runs import (
+    builds_in_turn,
     incremental,
     machine,
-    paired_builds,
+    serve_rebuild,
+    step_times,
     strict_builds,
 )
 from fasciasite.config import load_mkdocs_yml
@@ -77,7 +79,7 @@ from fasciasite.config import load_mkdocs_yml
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="10,100,1000", help="article counts, comma-separated (default 10,100,1000)")
+    ap.add_argument("--sizes", default="300,1000", help="article counts, comma-separated (default 300,1000: issue 24's table)")
     ap.add_argument("--runs", type=int, default=3, help="builds per measurement, the median is kept (default 3)")
     ap.add_argument("--json", type=Path, default=ROOT / "bench-results" / "latest.json", metavar="FILE",
                     help="write the results here (default bench-results/latest.json)")
@@ -100,21 +102,24 @@ def run(args, work: Path) -> dict:
                      "builds": []}
     print(f"bench: machine {results['machine']}", file=sys.stderr)
     for n in args.sizes:
-        cited, uncited = work / f"n{n}" / "cited", work / f"n{n}" / "uncited"
-        edit_page = write_corpus(cited, n, True)
-        write_corpus(uncited, n, False)
-        print(f"bench: N={n}: {args.runs} strict build(s) each with and without citations, in turn, in "
-              f"{cited.parent}", file=sys.stderr)
-        with_, without = paired_builds(cited, uncited, args.runs)
-        results["builds"].append({"articles": n, "with_citations": with_, "without_citations": without})
+        projects = {variant: work / f"n{n}" / variant for variant in ("plain", "uncited", "cited")}
+        edit_page = write_corpus(projects["cited"], n, True)
+        write_corpus(projects["uncited"], n, False)
+        write_corpus(projects["plain"], n, False, plain=True)
+        print(f"bench: N={n}: {args.runs} strict build(s) each of plain Material, ours without and with citations, "
+              f"in turn, in {projects['cited'].parent}", file=sys.stderr)
+        done = builds_in_turn(projects, args.runs)
+        results["builds"].append({"articles": n, "plain_material": done["plain"], "with_citations": done["cited"],
+                                  "without_citations": done["uncited"]})
         if n == args.sizes[-1]:
-            print(f"bench: N={n}: warm build, dirty build, serve rebuild", file=sys.stderr)
-            project = work / f"n{n}" / "cited"
-            results["incremental"] = {"articles": n, **incremental(project, project / "docs" / edit_page)}
+            print(f"bench: N={n}: warm build, dirty build, serve rebuilds (ours and plain Material)", file=sys.stderr)
+            project, plain = projects["cited"], projects["plain"]
+            results["incremental"] = {"articles": n, **incremental(project, project / "docs" / edit_page),
+                                      "plain_serve": serve_rebuild(plain, plain / "docs" / edit_page)}
     real = work / "real"
     copy_real_site(real)
     print(f"bench: real site: {args.runs} strict build(s) in {real}", file=sys.stderr)
-    results["real_site"] = {"build": strict_builds(real, args.runs),
+    results["real_site"] = {"build": {**strict_builds(real, args.runs), "step_times": step_times(real)},
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
     print("bench: search hit rates (python -m fasciasite.bench.search_hits)", file=sys.stderr)

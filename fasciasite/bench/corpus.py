@@ -170,8 +170,31 @@ def copy_machinery(dest: Path) -> None:
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
 
 
-def write_corpus(dest: Path, n: int, cited: bool) -> str:
-    """A project of n articles in dest; returns one article (docs path) to edit for the incremental build."""
+# The floor (issue 24): the same articles built by plain Material, with the same theme settings,
+# Markdown extensions and the third-party plugins that work without ours (search, redirects,
+# rss); no fasciasite plugin, no bibtex, no custom_dir (our templates read what the plugin
+# provides), and Material's own English strings instead of ours (theme.language: custom lives
+# in overrides/). Our cost is reported as a ratio to it, so the figure holds on any machine.
+PLAIN_DROPPED_PLUGINS = ("bibtex", "fasciasite")
+
+
+def plain_material(config: dict) -> dict:
+    """mkdocs.yml for the plain-Material floor: `config` without our plugin, bibtex and templates."""
+    config = dict(config)
+    names = lambda p: p if isinstance(p, str) else next(iter(p))  # noqa: E731
+    config["plugins"] = [p for p in config["plugins"] if names(p) not in PLAIN_DROPPED_PLUGINS]
+    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    if theme.get("language") == "custom":
+        theme["language"] = "en"
+    config["theme"] = theme
+    config.pop("hooks", None)
+    return config
+
+
+def write_corpus(dest: Path, n: int, cited: bool, plain: bool = False) -> str:
+    """A project of n articles in dest; returns one article (docs path) to edit for the incremental build.
+    plain: the plain-Material floor (the articles without citations, plain_material's mkdocs.yml)."""
+    cited = cited and not plain
     # Plain data, not fasciasite.config.load_mkdocs_yml: this copy is written back as YAML, where a
     # !ENV or !!python/name tag would have to stay a tag (mkdocs.yml uses none: tests/test_architecture.py).
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -206,7 +229,9 @@ def write_corpus(dest: Path, n: int, cited: bool) -> str:
     config["nav"] += [{titles.get(s, s): [p for p in pages if p.startswith(s + "/")]} for s in sections
                       if any(p.startswith(s + "/") for p in pages)]
     config["nav"] += [{"Glossary": "glossary.md"}, {"References": "references.md"}]
-    if not cited:
+    if plain:
+        config = plain_material(config)
+    elif not cited:
         config["plugins"] = [p for p in config["plugins"] if "bibtex" not in (p if isinstance(p, dict) else [p])]
         config["plugins"] = [{"fasciasite": {"citations": False}} if p == "fasciasite" else p for p in config["plugins"]]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -151,10 +151,14 @@ def search_rates(site: Path, queries: Path = ROOT / "tests" / "search_queries.ym
 def summarise(results: dict) -> None:
     builds = results["builds"]
     for b in builds:
-        cited, uncited = b["with_citations"], b["without_citations"]
+        cited, uncited, plain = b["with_citations"], b["without_citations"], b.get("plain_material")
         b["seconds_per_100"] = round(cited["seconds"] / b["articles"] * 100, 3)
         b["citation_overhead"] = round(cited["seconds"] / uncited["seconds"], 3)
         b["citation_overhead_cpu"] = round(cited["cpu_seconds"] / uncited["cpu_seconds"], 3)
+        if plain:  # our cost as a ratio to the floor, wall and CPU
+            for name, ours in (("cited", cited), ("uncited", uncited)):
+                b[f"{name}_vs_plain"] = round(ours["seconds"] / plain["seconds"], 3)
+                b[f"{name}_vs_plain_cpu"] = round(ours["cpu_seconds"] / plain["cpu_seconds"], 3)
     results["growth"] = None
     if len(builds) >= 2:
         small, large = builds[-2], builds[-1]
@@ -162,9 +166,16 @@ def summarise(results: dict) -> None:
         results["growth"] = {"from": small["articles"], "to": large["articles"],
                              "per_article_ratio": round(per(large) / per(small), 3)}
     at = {b["articles"]: b for b in builds}
+    inc = results.get("incremental", {})
+    serve, fast, plain_serve = (inc.get(k, {}) for k in ("serve", "serve_fast", "plain_serve"))
+    if "seconds_to_reload" in serve and "seconds_to_reload" in plain_serve:
+        inc["serve_reload_ratio"] = round(serve["seconds_to_reload"] / plain_serve["seconds_to_reload"], 3)
     values = {
+        "floor_ratio_300": at[300].get("cited_vs_plain") if 300 in at else None,
+        "floor_ratio_1000": at[1000].get("cited_vs_plain") if 1000 in at else None,
         "citation_overhead_1000": at[1000]["citation_overhead"] if 1000 in at else None,
-        "build_1000_s": at[1000]["with_citations"]["seconds"] if 1000 in at else None,
+        "serve_fast_reload_s": fast.get("seconds_to_reload"),
+        "serve_reload_ratio": inc.get("serve_reload_ratio"),
         "real_build_s": results["real_site"]["build"]["seconds"],
         "first_load_gzip_kb": results["real_site"]["page_weight"]["first_load_gzip_kb"],
     }
@@ -173,6 +184,19 @@ def summarise(results: dict) -> None:
                "met": None if values[name] is None else values[name] <= limit}
         for name, (limit, unit, what) in TARGETS.items()
     }
+
+
+def step_table(label: str, times: dict | None, top: int = 12) -> list[str]:
+    """The slowest steps of one build (fasciasite.steptimes), with the total of every step."""
+    if not times:
+        return [f"Step times, {label}: not recorded"]
+    total = sum(t["seconds"] for t in times.values())
+    cpu = sum(t.get("cpu_seconds", 0) for t in times.values())
+    out = [f"Step times, {label} (our plugin's steps: {total:.2f} s wall, {cpu:.2f} s CPU in all; "
+           f"slowest {min(top, len(times))}, wall s / CPU s / calls):"]
+    out += [f"  {t['seconds']:>8.3f} {t.get('cpu_seconds', 0):>8.3f} {t['calls']:>6} x  {name}"
+            for name, t in list(times.items())[:top]]
+    return out
 
 
 def kb(n: int) -> str:
@@ -184,16 +208,26 @@ def table(results: dict) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     out = [f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}, "
            f"load {m['load_average'][0]} at start, {m.get('load_average_end', ['?'])[0]} at end; {packages}", ""]
-    out += [f"Strict builds, synthetic articles (median of {results['runs']} runs, cold card cache)",
-            f"{'N':>6}  {'citations':<9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'s/100 art':>10}"]
+    out += [f"Strict builds, synthetic articles (corpus version {results.get('corpus_version', '?')}, median of "
+            f"{results['runs']} runs taken in turn, cold card cache)",
+            f"{'N':>6}  {'build':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'s/100 art':>10} {'/ floor':>8}"]
     for b in results["builds"]:
-        for label, key in (("with", "with_citations"), ("without", "without_citations")):
-            r = b[key]
-            out.append(f"{b['articles']:>6}  {label:<9} {r['seconds']:>8.2f} {r['cpu_seconds']:>8.2f} "
-                       f"{r['peak_mb']:>8.0f} {r['seconds'] / b['articles'] * 100:>10.2f}")
+        for label, key, ratio in (("plain Material (floor)", "plain_material", None),
+                                  ("ours, no citations", "without_citations", "uncited_vs_plain"),
+                                  ("ours, cited (real config)", "with_citations", "cited_vs_plain")):
+            r = b.get(key)
+            if not r:
+                continue
+            vs = f"{b[ratio]:.2f}x" if ratio and ratio in b else ""
+            out.append(f"{b['articles']:>6}  {label:<24} {r['seconds']:>8.2f} {r['cpu_seconds']:>8.2f} "
+                       f"{r['peak_mb']:>8.0f} {r['seconds'] / b['articles'] * 100:>10.2f} {vs:>8}")
     overheads = [f"N={b['articles']}: {b['citation_overhead']:.2f} [{b['citation_overhead_cpu']:.2f}]"
                  for b in results["builds"]]
     out.append("Citation overhead (with / without), wall [CPU]: " + "  ".join(overheads))
+    floors = [f"N={b['articles']}: {b['cited_vs_plain']:.2f} [{b['cited_vs_plain_cpu']:.2f}]"
+              for b in results["builds"] if "cited_vs_plain" in b]
+    if floors:
+        out.append("Ours, cited / plain Material, wall [CPU]: " + "  ".join(floors))
     g = results["growth"]
     out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} "
                "(1.00 = linear)" if g else "Growth: needs two sizes")
@@ -205,7 +239,9 @@ def table(results: dict) -> str:
 
     out += ["", f"N={inc['articles']}: full build with warm card cache {inc['warm_full_seconds']:.2f} s. "
                 f"One page edited: build --dirty --no-strict {inc['dirty_seconds']:.2f} s; "
-                f"make serve: {reload(inc['serve'])}; make serve-fast: {reload(inc.get('serve_fast', {'error': '-'}))}"]
+                f"make serve: {reload(inc['serve'])}; make serve-fast: {reload(inc.get('serve_fast', {'error': '-'}))}; "
+                f"plain Material serve: {reload(inc.get('plain_serve', {'error': '-'}))}"
+                + (f"; make serve / plain: {inc['serve_reload_ratio']:.2f}x" if "serve_reload_ratio" in inc else "")]
     real = results["real_site"]
     pw = real["page_weight"]
     out += ["", f"Real site ({real['pages']} pages): strict build {real['build']['seconds']:.2f} s "
@@ -219,6 +255,13 @@ def table(results: dict) -> str:
         w = pw[key]
         if w:
             out.append(f"  {label:<22}{w['files']:>6} {kb(w['raw_bytes']):>9} {kb(w['gzip_bytes']):>9}")
+    largest = results["builds"][-1] if results["builds"] else {}
+    for label, times in ((f"N={largest.get('articles')}, cited, cold build",
+                          largest.get("with_citations", {}).get("step_times")),
+                         (f"N={inc['articles']}, make serve rebuild after one saved page", inc["serve"].get("step_times")),
+                         (f"N={inc['articles']}, make serve-fast rebuild", inc.get("serve_fast", {}).get("step_times")),
+                         ("real site, strict build", real["build"].get("step_times"))):
+        out += ["", *step_table(label, times)]
     search = results.get("search", {"status": "not run"})
     if "score" in search:
         sc, ix = search["score"], search["index"]

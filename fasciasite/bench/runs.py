@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import json
 import os
 import platform
 import queue
@@ -22,6 +23,9 @@ from fasciasite.bench.common import (
     WATCH_TIMEOUT,
     BuildFailed,
 )
+from fasciasite.steptimes import ENV as STEP_TIMES_ENV
+
+STEP_TIMES_FILE = "step-times.json"  # in each project: what the plugin's steps took (fasciasite.steptimes)
 
 # ── Machine ──────────────────────────────────────────────────────────────────
 
@@ -70,11 +74,23 @@ def mkdocs(*args: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", *args]
 
 
+def project_env(project: Path) -> dict[str, str]:
+    """build_env, with the plugin asked to write its step times into the project (a plain-Material
+    project has no plugin to read it)."""
+    return dict(build_env(), **{STEP_TIMES_ENV: str(project / STEP_TIMES_FILE)})
+
+
+def step_times(project: Path) -> dict | None:
+    """The step times the last build or rebuild in `project` wrote (None: no fasciasite plugin)."""
+    path = project / STEP_TIMES_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
     """Run cmd; wall seconds, CPU seconds and peak RSS of the child (and its children, e.g. pandoc)."""
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=build_env())
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=project_env(cwd))
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -96,11 +112,19 @@ def strict_builds(project: Path, runs: int) -> dict:
     return median_of([cold_build(project) for _ in range(runs)])
 
 
+def builds_in_turn(projects: dict[str, Path], runs: int) -> dict[str, dict]:
+    """Cold builds of each project taken in turn (the plain-Material floor, ours without and with
+    citations), `runs` rounds, so that a change in the machine's load during the run affects every
+    side of each ratio alike. name -> median, with the step times of the last build of each."""
+    rounds = [{name: cold_build(path) for name, path in projects.items()} for _ in range(runs)]
+    return {name: {**median_of([r[name] for r in rounds]), "step_times": step_times(path)}
+            for name, path in projects.items()}
+
+
 def paired_builds(cited: Path, uncited: Path, runs: int) -> tuple[dict, dict]:
-    """Cold builds with and without citations taken in turn, so that a change in the
-    machine's load during the run affects both sides of the ratio alike."""
-    pairs = [(cold_build(cited), cold_build(uncited)) for _ in range(runs)]
-    return median_of([p[0] for p in pairs]), median_of([p[1] for p in pairs])
+    """Cold builds with and without citations taken in turn (builds_in_turn)."""
+    both = builds_in_turn({"with": cited, "without": uncited}, runs)
+    return both["with"], both["without"]
 
 
 def median_of(results: list[dict]) -> dict:
@@ -144,7 +168,7 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
     mode = ("--dirty", "--no-strict") if fast else ("--strict",)
     cmd = mkdocs("serve", *mode, "-a", f"127.0.0.1:{free_port()}")
     proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=build_env())
+                            text=True, env=project_env(project))
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
 
@@ -184,6 +208,7 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
         return {
             "seconds_to_reload": round(time.perf_counter() - start, 3),
             "build_seconds": float(re.search(r"built in ([\d.]+)", built).group(1)),
+            "step_times": step_times(project),  # the rebuild's (written after each build)
         }
     finally:
         proc.terminate()

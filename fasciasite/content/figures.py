@@ -7,6 +7,7 @@ proportion in words, as a percentage: "a third" is 33.3; 'share>' and 'share<' a
 """
 from __future__ import annotations
 
+import functools
 import re
 
 WORDS = {
@@ -59,7 +60,15 @@ def _count(word: str) -> float:
 
 def figures_in(text: str, *, claims_only: bool = True, words: bool = True) -> list[tuple[str, str]]:
     """(value, kind) of each figure a text states; kind is '%', 'time:week' (etc.), 'share'
-    (a proportion as a percentage: "a third" -> 33.3) or '' (a plain number)."""
+    (a proportion as a percentage: "a third" -> 33.3) or '' (a plain number).
+
+    A pure function of its arguments, read once per sentence (the numbers check asks for a
+    sentence's figures more than once, and a serve rebuild asks again for unchanged pages)."""
+    return list(_figures_in(text, claims_only, words))
+
+
+@functools.lru_cache(maxsize=32768)
+def _figures_in(text: str, claims_only: bool, words: bool) -> tuple[tuple[str, str], ...]:
     text = LATEX.sub(r"\1", text)
     found: list[tuple[int, int, str, str]] = []  # start, end, value, kind
     if words:
@@ -119,7 +128,7 @@ def figures_in(text: str, *, claims_only: bool = True, words: bool = True) -> li
         if commas[i] and not ((i > 0 and commas[i - 1]) or (i + 1 < len(commas) and commas[i + 1])):
             continue
         found[i] = (start, end, value, nxt[3])
-    return [(value, kind) for _s, _e, value, kind in found]
+    return tuple((value, kind) for _s, _e, value, kind in found)
 
 
 def _kind(text: str, end: int) -> str:

@@ -68,7 +68,8 @@ TIER_SERVICE = {3: "999 or A&E ('Call 999 or go to A&E')", 2: "NHS 111 or an urg
 
 def service_level(text: str) -> int:
     """The most urgent service a text names: 3 (999/A&E), 2 (111/urgent GP), 1 (GP), 0 (none)."""
-    return max((level for level, rx in SERVICES if rx.search(text)), default=0)
+    folded = fastmatch.fold(text)  # an exact shortcut: a pattern's literal words first (fasciasite.fastmatch)
+    return max((level for level, rx in SERVICES if fastmatch.search(rx, text, folded)), default=0)
 
 
 class DataError(ValueError):
@@ -116,6 +117,7 @@ class Tiers:
     footer: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # cited key -> line in the data file
     nations: str = ""  # the 111 services of Wales and Scotland, named once; a reach line shows them with {nations}
+    _needles: list = field(default_factory=list, init=False, repr=False, compare=False)  # sign_needles(), once
 
     def by_id(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -127,7 +129,9 @@ class Tiers:
     def sign_needles(self) -> tuple[str, ...] | None:
         """The literal words of every sign's patterns (fasciasite.fastmatch.union): a text with none
         of them names no sign."""
-        return fastmatch.union(tuple(p for t in self.tiers for s in t.signs for p in s.patterns))
+        if not self._needles:
+            self._needles.append(fastmatch.union(tuple(p for t in self.tiers for s in t.signs for p in s.patterns)))
+        return self._needles[0]
 
 
 # ── Reading the data file ────────────────────────────────────────────────────

@@ -36,6 +36,8 @@ from urllib.parse import urlencode
 import segno
 from lxml import html as lxml_html
 
+from fasciasite import datacache
+
 if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
@@ -165,17 +167,28 @@ class TakeHomeSheets:
         if env is None:
             return
         site_dir = Path(config.site_dir)
+        # Each QR code is a pure function of its address: drawn once, then read back from
+        # .cache/data/ (fasciasite.datacache) while this module and segno are unchanged.
+        disk, code, extra = datacache.project_disk(Path(config.config_file_path).parent), (__name__,), [segno.__version__]
+        qr = datacache.load_table("qr", disk, code, extra)
+        drawn = len(qr)
         for sheet in self._state["sheets"].values():
-            write(sheet, site_dir, env, config)
+            write(sheet, site_dir, env, config, qr)
+        if len(qr) != drawn:
+            datacache.save_table("qr", disk, qr, code, extra)
         log.debug(f"take-home sheets written for {len(self._state['sheets'])} articles")
 
 
 
-def write(sheet: Sheet, site_dir: Path, env: Environment, config: MkDocsConfig) -> Path:
+def write(sheet: Sheet, site_dir: Path, env: Environment, config: MkDocsConfig, qr: dict[str, str] | None = None) -> Path:
+    """qr: QR codes already drawn, by address (read and added to)."""
     out = site_dir / sheet_path(sheet.dest) / "index.html"
     depth = sheet_path(sheet.dest).count("/")
+    qr = {} if qr is None else qr
+    if sheet.qr_url not in qr:
+        qr[sheet.qr_url] = qr_svg(sheet.qr_url)
     html = env.get_template(TEMPLATE).render(
-        sheet=sheet, qr=qr_svg(sheet.qr_url), config=config, base="../" * depth,
+        sheet=sheet, qr=qr[sheet.qr_url], config=config, base="../" * depth,
         article_href="../", meta=sheet.meta)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
