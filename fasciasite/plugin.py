@@ -31,8 +31,9 @@ The order, event by event (P = priority; other plugins run at 0):
 |                  | take-home sheet read from the finished page                                |
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
-| on_post_build    | [search, rss P0] → P0 cards written, feed items, take-home sheets written  |
-|                  | → P-100 search lay words                                                   |
+| on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
+| on_post_build    | [search, rss P0] → P0 cards written, feed items, take-home sheets written, |
+|                  | Material's stylesheets trimmed → P-100 search lay words                    |
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
 from fasciasite.publishing.sheet import TakeHomeSheets
 from fasciasite.publishing.structured import StructuredData
+from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
 from fasciasite.steptimes import StepTimes
 
@@ -71,6 +73,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.is_dirty = False  # a --dirty build renders only changed pages (make serve-fast)
         self._fresh()
 
     def _fresh(self) -> None:
@@ -88,12 +91,14 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.feed = Feed()
         self.search = SearchIndex()
         self.structured = StructuredData()
+        self.theme_css = ThemeCss(dirty=self.is_dirty)
         self.sheets: TakeHomeSheets | None = TakeHomeSheets() if self.config.get("take_home_sheets", True) else None
         self.urgent: UrgentHelp | None = None
         self.numbers: Numbers | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.is_dirty = dirty
 
     # ── Configuration ────────────────────────────────────────────────────────
 
@@ -263,6 +268,18 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     on_env = CombinedEvent(_env_first, _env)
 
+    # ── Each page as it is written ───────────────────────────────────────────
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        with self.times("post_page: classes for the theme's stylesheets"):
+            self.theme_css.on_output(output)
+        return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith(".html"):  # 404.html
+            self.theme_css.on_output(output_content)
+        return output_content
+
     def _post_build(self, *, config: MkDocsConfig) -> None:
         t = self.times
         with t("post_build: cards"):
@@ -272,6 +289,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if self.sheets is not None:
             with t("post_build: sheets"):
                 self.sheets.on_post_build(config)
+        with t("post_build: theme stylesheets trimmed"):
+            self.theme_css.on_post_build(config)
 
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:
