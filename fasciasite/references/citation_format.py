@@ -13,8 +13,9 @@ import json
 import logging
 import re
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import markdown
 from markdown.extensions import Extension
@@ -24,6 +25,12 @@ from markdown.util import AtomicString
 from mkdocs.exceptions import PluginError
 from pybtex.database import BibliographyData
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
+
+if TYPE_CHECKING:  # mkdocs-bibtex's types, for the type checker only (it is read when the plugin needs it)
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs_bibtex.citation import Citation, CitationBlock
+    from mkdocs_bibtex.plugin import BibTexPlugin
+    from mkdocs_bibtex.registry import ReferenceRegistry
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.references.citations")
 
@@ -71,7 +78,7 @@ class FormatOnceRegistry:
     only look up the cached text.
     """
 
-    def __init__(self, inner, cache: Path | None = None):
+    def __init__(self, inner: ReferenceRegistry, cache: Path | None = None) -> None:
         from mkdocs_bibtex.citation import Citation, CitationBlock
 
         self.inner = inner
@@ -87,7 +94,7 @@ class FormatOnceRegistry:
         keys = list(self.bib_data.entries)
         self._text, self._html, self._error = _read_cache(cache, keys), None, None
 
-        def format_all():
+        def format_all() -> None:
             try:
                 if self._text is None:
                     blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
@@ -104,39 +111,39 @@ class FormatOnceRegistry:
         self._formatting = threading.Thread(target=format_all, name="format-references", daemon=True)
         self._formatting.start()
 
-    def _ready(self):
+    def _ready(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(text, HTML) once formatting has finished; PluginError if it failed."""
         self._formatting.join()
-        if self._error is not None:
+        if self._error is not None or self._text is None or self._html is None:
             raise PluginError(f"fasciasite/references/citation_format.py: formatting references.bib failed: "
-                              f"{self._error}") from self._error
+                              f"{self._error or 'no result'}") from self._error
+        return self._text, self._html
 
     @property
     def text(self) -> dict[str, str]:
         """Each key's formatted reference (Markdown)."""
-        self._ready()
-        return self._text
+        return self._ready()[0]
 
     @property
     def html(self) -> dict[str, str]:
         """Each key's formatted reference (inline HTML)."""
-        self._ready()
-        return self._html
+        return self._ready()[1]
 
-    def validate_citation_blocks(self, blocks):
+    def validate_citation_blocks(self, blocks: list[CitationBlock]) -> None:
         """Keys were checked (with file and line) before mkdocs-bibtex ran."""
 
-    def validate_inline_references(self, refs):
+    def validate_inline_references(self, refs: object) -> set[str]:
         return set()
 
-    def inline_text(self, block) -> str:
+    def inline_text(self, block: CitationBlock) -> str:
         keys = [c.key for c in block.citations if c.key in self.bib_data.entries]
         return SEPARATOR.join(f"[^{self.footnote_format.format(key=k)}]" for k in keys)
 
-    def reference_text(self, citation) -> str:
+    def reference_text(self, citation: Citation) -> str:
         return f"{REF_OPEN}{citation.key}{REF_CLOSE}"  # StashReferences puts the HTML here
 
 
-def cache_file(config, plugin) -> Path:
+def cache_file(config: MkDocsConfig, plugin: BibTexPlugin) -> Path:
     """.cache/references-HASH.json: the formatted references, reused while the .bib, the
     style, pandoc, mkdocs-bibtex and this file stay the same (so `make serve` does not run
     pandoc again on every save). Delete .cache (make clean) to force a fresh run."""
@@ -152,6 +159,8 @@ def cache_file(config, plugin) -> Path:
 
 
 def _read_cache(path: Path | None, keys: list[str]) -> dict[str, str] | None:
+    if path is None:
+        return None
     try:
         text = json.loads(path.read_text(encoding="utf-8"))
     except (AttributeError, OSError, ValueError):
@@ -187,11 +196,11 @@ def _inline_html(md: markdown.Markdown, markdown_text: str) -> str:
 
 
 class _SwapStandIns(Preprocessor):
-    def __init__(self, md, registry: FormatOnceRegistry):
+    def __init__(self, md: markdown.Markdown, registry: FormatOnceRegistry) -> None:
         super().__init__(md)
         self.registry = registry
 
-    def run(self, lines):
+    def run(self, lines: list[str]) -> list[str]:
         if not any(REF_OPEN in line for line in lines):
             return lines
         stash, html = self.md.htmlStash, self.registry.html
@@ -206,7 +215,7 @@ class _FinishedReferences(Treeprocessor):
     """The reference list is finished HTML: mark its text atomic, so that the inline
     patterns (about 17 scans per piece of text) skip the reference and its back link."""
 
-    def run(self, root):
+    def run(self, root: ET.Element) -> None:
         for div in root.iter("div"):
             if div.get("class") != "footnote":
                 continue
@@ -219,11 +228,11 @@ class StashReferences(Extension):
     """Python-Markdown extension: each reference stand-in becomes the finished HTML, held
     in Python-Markdown's own stash of raw HTML until the page is written out."""
 
-    def __init__(self, registry: FormatOnceRegistry):
+    def __init__(self, registry: FormatOnceRegistry) -> None:
         super().__init__()
         self.registry = registry
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Priority 25: after normalize_whitespace (30), which strips the stash's markers.
         md.preprocessors.register(_SwapStandIns(md, self.registry), "stash_references", 25)
         # Priority 30: after the footnotes extension builds the list (50), before the
