@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from fasciasite import pagecache
 from fasciasite.content import evidence, numbers, urgent
 
 LineOf = Callable[[int], int]
@@ -31,6 +32,14 @@ class UrgentHelp:
         except urgent.DataError as exc:
             raise PluginError(str(exc)) from None
         self.project = evidence.Project(root)  # safety blocks, and issue 20's page rules once enforced
+        self._config = config
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """The data every page's checks read, as one hash (fasciasite.pagecache), once per build."""
+        if self._fingerprint is None:
+            self._fingerprint = pagecache.fingerprint(self._config)
+        return self._fingerprint
 
     def check(self, markdown: str, src: str, offset: int) -> list[str]:
         """The author's text: re-worded or re-tiered advice; the evidence rules that are enforced.

@@ -23,7 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from fasciasite import pagesource, shortcodes
+from fasciasite import pagecache, pagesource, shortcodes
 from fasciasite.content import articles, safety, tiers, urgent
 from fasciasite.shortcodes import Handler, LineMap
 
@@ -64,12 +64,21 @@ def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsCon
     # 1. Checks on the author's text.
     with t("page_markdown: author checks"):
         markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
-    with t("page_markdown: unknown shortcodes"):
-        for problem in shortcodes.unknown(markdown, list(handlers), where, LineMap.identity(offset)):
-            site.problems.add("shortcodes", problem)
-    with t("page_markdown: urgent help and evidence rules"):
-        for text in site.urgent.check(markdown, src, offset):
-            site.problems.add("urgent help", text)
+    # A page whose text and data are unchanged since an earlier (serve) build reports what it
+    # reported then, without running the checks again (fasciasite.pagecache: the key holds the
+    # page's texts, its path and every data file; a hit re-reports the same problems).
+    fingerprint = site.urgent.fingerprint()
+    before = pagecache.key("before", fingerprint, src, str(offset), source, markdown, *handlers)
+    found = pagecache.get(before)
+    if found is None:
+        found = []
+        with t("page_markdown: unknown shortcodes"):
+            found += [("shortcodes", p) for p in shortcodes.unknown(markdown, list(handlers), where, LineMap.identity(offset))]
+        with t("page_markdown: urgent help and evidence rules"):
+            found += [("urgent help", text) for text in site.urgent.check(markdown, src, offset)]
+        pagecache.put(before, found)
+    for kind, text in found:
+        site.problems.add(kind, text)
 
     # 2. Shortcodes expanded; the line map leads each expanded line back to the author's.
     with t("page_markdown: shortcodes expanded"):
@@ -77,9 +86,14 @@ def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsCon
         line_of = LineMap.between(markdown, expanded, offset)
 
     # 3. Checks through the line map, then citations prepared for mkdocs-bibtex.
-    with t("page_markdown: numbers check"):
-        for text in site.numbers.check(expanded, src, line_of, source):
-            site.problems.add("numbers", text)
+    after = pagecache.key("after", fingerprint, src, str(offset), source, markdown, expanded)
+    found = pagecache.get(after)
+    if found is None:
+        with t("page_markdown: numbers check"):
+            found = [("numbers", text) for text in site.numbers.check(expanded, src, line_of, source)]
+        pagecache.put(after, found)
+    for kind, text in found:
+        site.problems.add(kind, text)
     if site.citations is not None:
         with t("page_markdown: citations before bibtex"):
             expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)

@@ -37,18 +37,25 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     assert data["corpus_version"] == CORPUS_VERSION  # a changed corpus is never compared as a change of speed
     (build,) = data["builds"]
     assert build["articles"] == 10
-    for variant in ("with_citations", "without_citations"):
+    for variant in ("plain_material", "with_citations", "without_citations"):  # the floor, built in the same run
         for key in ("seconds", "cpu_seconds", "peak_mb"):
             assert positive(build[variant][key]), (variant, key, build[variant])
-    for key in ("seconds_per_100", "citation_overhead"):
+    for key in ("seconds_per_100", "citation_overhead", "cited_vs_plain", "uncited_vs_plain", "cited_vs_plain_cpu"):
         assert positive(build[key]), key
+    # Per-step times come from our plugin only (FASCIASITE_STEP_TIMES); the floor has none.
+    assert build["plain_material"]["step_times"] is None
+    steps = build["with_citations"]["step_times"]
+    assert "page_markdown: numbers check" in steps and "page_markdown: urgent help and evidence rules" in steps
+    assert all(positive(s["calls"]) and s["seconds"] >= 0 and s["cpu_seconds"] >= 0 for s in steps.values())
+    assert steps["page_markdown: numbers check"]["calls"] >= 10  # once per page
     assert data["growth"] is None  # one size only
 
     assert positive(data["incremental"]["dirty_seconds"]) and positive(data["incremental"]["warm_full_seconds"])
-    for kind in ("serve", "serve_fast"):  # make serve and make serve-fast
+    for kind in ("serve", "serve_fast", "plain_serve"):  # make serve, make serve-fast, and plain Material's serve
         serve = data["incremental"][kind]
         assert "error" not in serve, (kind, serve)
         assert positive(serve["seconds_to_reload"]) and positive(serve["build_seconds"]), kind
+    assert positive(data["incremental"]["serve_reload_ratio"])
 
     assert positive(data["real_site"]["build"]["seconds"])
     weight = data["real_site"]["page_weight"]
@@ -57,9 +64,12 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     assert weight["first_load"]["gzip_bytes"] < weight["first_load"]["raw_bytes"]
 
     assert data["links"] == {"status": "skipped"} and data["lighthouse"] == {"status": "skipped"}
-    assert set(data["targets"]) == {"citation_overhead_1000", "build_1000_s", "real_build_s", "first_load_gzip_kb"}
-    assert data["targets"]["build_1000_s"]["met"] is None  # not measured at N=10
-    assert isinstance(data["targets"]["real_build_s"]["met"], bool)
+    assert set(data["targets"]) == {"floor_ratio_300", "floor_ratio_1000", "citation_overhead_1000", "serve_fast_reload_s",
+                                    "serve_reload_ratio", "real_build_s", "first_load_gzip_kb"}
+    assert data["targets"]["floor_ratio_1000"]["met"] is None  # not measured at N=10
+    for measured in ("real_build_s", "serve_fast_reload_s", "serve_reload_ratio"):
+        assert isinstance(data["targets"][measured]["met"], bool), measured
+    assert "/ floor" in result.stdout and f"corpus version {CORPUS_VERSION}" in result.stdout
 
 
 def test_bench_rejects_bad_sizes():

@@ -1,0 +1,136 @@
+"""The build's caches and shortcuts (issue 24) never change an answer:
+
+- fasciasite.fastmatch: a pattern's literal words are only a shortcut; a text the pattern
+  matches always passes it (also for the non-ASCII letters re.IGNORECASE matches to ASCII);
+- fasciasite.datacache: a parsed file is read again when its bytes change, and a caller
+  cannot change what the next caller gets;
+- fasciasite.pagecache: a page's checks are run again when its text or any data file
+  changes, and an unchanged page re-reports its problems (a rebuild never drops one);
+- fasciasite.steptimes: per-step times are written only when asked.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+from conftest import build_in_process, make_fixture_site
+
+from fasciasite import datacache, fastmatch, pagecache, yamllines
+from fasciasite.references import bib
+
+HOME = "---\ntitle: Home\ndescription: The home page of the planted fixture site, long enough to pass the rule.\n---\n\n"
+
+
+# ── fastmatch ────────────────────────────────────────────────────────────────
+
+PATTERNS = [r"\bbowels?\b", r"(peeing|pooing) yourself", r"\bA ?& ?E\b|\b999\b", r"(?-i:\bTENS\b)", r"dry[- ]needl\w*",
+            r"\b(see|call) (a|your) GP\b", r"numb(ness)? (in your genitals )?during sex", r"kiss", r"\d+ ?%",
+            r"(?:x|y)+z", r"a{2,}b", r"[sS]ick"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_a_text_a_pattern_matches_always_passes_its_shortcut(pattern):
+    rx = re.compile(pattern, re.I)
+    rng = random.Random(pattern)
+    alphabet = "abdeikmnopsuwxyzAEIKS &%9GPT-\u0130\u0131\u017f\u212a"  # with the four letters re.I folds to ASCII
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += ["Call your GP", "A&amp;E", "A & E", "BOWELS", "bowel", "Peeing yourself", "TENS machine", "tens",
+              "Dry-needling", "numb during sex", "KI\u017f\u017f", "\u212aiss", "40 %", "xyz", "aab", "SICK"]
+    for text in texts:
+        if rx.search(text):
+            assert fastmatch.may_match(rx, fastmatch.fold(text)), (pattern, text, fastmatch.needles(rx))
+
+
+def test_the_shortcut_rules_out_texts_without_the_literal_words():
+    rx = re.compile(r"\bbowels?\b", re.I)
+    assert fastmatch.needles(rx) == ("bowel",)
+    assert not fastmatch.may_match(rx, fastmatch.fold("Rest and gentle movement help most back pain."))
+    assert fastmatch.needles(re.compile(r"\w+", re.I)) is None  # nothing literal: always searched
+    assert fastmatch.union((rx, re.compile(r"\w+"))) is None
+
+
+def test_the_red_flag_lint_finds_the_same_signs_with_the_shortcut(tmp_path):
+    """The lint on a sentence with a sign (in capitals, and with a long s) still reports it."""
+    from pathlib import Path
+
+    from fasciasite.content import tiers, urgent
+
+    data = tiers.load_for(Path(__file__).resolve().parent.parent)
+    for text in ("If you lose control of your BOWELS, see a GP next week.", "If you lose control of your bowel\u017f, see a GP."):
+        problems = urgent.lint(text + "\n", data, "docs/x.md")
+        assert problems and "sends" in problems[0].message, (text, problems)
+
+
+# ── datacache ────────────────────────────────────────────────────────────────
+
+ENTRY = "@article{a2020,\n  author = {A, B},\n  title = {T},\n  journal = {J},\n  year = {2020},\n  volume = {1},\n  pages = {1--2}\n}\n"
+
+
+def test_a_parsed_bib_is_read_again_when_its_bytes_change_and_each_caller_gets_a_copy(tmp_path):
+    datacache.clear()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")  # a project: the disk cache is used
+    path = tmp_path / "references.bib"
+    path.write_text(ENTRY, encoding="utf-8")
+    first, _ = bib.parse_bib(path)
+    first["a2020"].fields["title"] = "changed by a caller"
+    second, _ = bib.parse_bib(path)
+    assert second["a2020"].fields["title"] == "T"  # a copy, not the first caller's object
+    assert datacache.stats["hits"] == 1
+    path.write_text(ENTRY.replace("{T}", "{New}"), encoding="utf-8")
+    assert bib.parse_bib(path)[0]["a2020"].fields["title"] == "New"
+    datacache.clear()  # a new process: read back from .cache/data/
+    assert bib.parse_bib(path)[0]["a2020"].fields["title"] == "New" and datacache.stats["disk_hits"] == 1
+    path.write_text(ENTRY.replace("year = {2020}", "year = {2020"), encoding="utf-8")  # broken: a problem, not an old parse
+    assert bib.parse_bib(path)[1]
+
+
+def test_a_corrupt_cache_file_is_a_miss(tmp_path):
+    datacache.clear()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    path = tmp_path / "data.yml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    assert yamllines.load(path, "data.yml")[0] == {"a": 1}
+    for cached in (tmp_path / ".cache" / "data").glob("*.pickle"):
+        cached.write_bytes(b"not a pickle")
+    datacache.clear()
+    assert yamllines.load(path, "data.yml")[0] == {"a": 1}
+
+
+# ── pagecache and steptimes, in real builds ──────────────────────────────────
+
+
+def test_an_unchanged_page_re_reports_its_problems_and_a_changed_data_file_is_checked_again(tmp_path, monkeypatch):
+    """Two builds in one process, as `mkdocs serve` rebuilds: the second build of the same page
+    fails with the same problem from the cache; after the bibliography's findings change, the
+    page is checked again and passes."""
+    pagecache.clear()
+    page = HOME + "# Home\n\nSprints were about 7% faster [@wiewelhove2019foam].\n"  # line 8: 7% not in its findings
+    config = make_fixture_site(tmp_path, {"index.md": page})
+    first = build_in_process(config, tmp_path / "site")
+    assert first.returncode == 1 and "docs/index.md:8: states 7%" in first.stderr, first.stderr[-2000:]
+    misses = pagecache.stats["misses"]
+    second = build_in_process(config, tmp_path / "site")
+    assert second.returncode == 1 and "docs/index.md:8: states 7%" in second.stderr, second.stderr[-2000:]
+    assert pagecache.stats["hits"] >= 2 and pagecache.stats["misses"] == misses  # served from the cache
+    bib_file = tmp_path / "references.bib"
+    text = bib_file.read_text(encoding="utf-8")
+    findings_at = text.index("findings = {Meta-analysis of 21 studies of foam rolling")  # wiewelhove2019foam's
+    bib_file.write_text(text[:findings_at] + "findings = {Sprints were about 7\\% faster. " + text[findings_at + len("findings = {"):],
+                        encoding="utf-8")
+    third = build_in_process(config, tmp_path / "site")
+    assert "docs/index.md:8: states 7%" not in third.stderr, third.stderr[-2000:]
+
+
+def test_step_times_are_written_only_when_asked(tmp_path, monkeypatch):
+    config = make_fixture_site(tmp_path, {"index.md": HOME + "# Home\n\nText.\n"})
+    out = tmp_path / "times.json"
+    monkeypatch.delenv("FASCIASITE_STEP_TIMES", raising=False)
+    assert build_in_process(config, tmp_path / "site").returncode == 0
+    assert not out.exists()
+    monkeypatch.setenv("FASCIASITE_STEP_TIMES", str(out))
+    assert build_in_process(config, tmp_path / "site").returncode == 0
+    times = json.loads(out.read_text(encoding="utf-8"))
+    assert times["page_markdown: author checks"]["calls"] == 1  # one page
+    assert {"seconds", "cpu_seconds", "calls"} <= set(times["config: bib check"])
