@@ -38,6 +38,25 @@ RERANK_RULES = {
         ("pain down one leg", "back-pain/sciatica/", 3),
         ("leg pain coming from my back", "back-pain/sciatica/", 3),
     ],
+    "words for pain (ache, aching, hurts) count as pain": [
+        ("aching lower back while pregnant", "back-pain/pregnancy-and-after-birth/", 1),
+    ],
+    "head: a bare topic ranks the page whose title's topic it is": [
+        ("low back pain", "back-pain/what-helps/", 1),
+        ("fascia", "fascia/what-is-fascia/", 1),
+    ],
+    "a misspelt word is measured as the site's words one letter away": [
+        ("accupuncture for back pain", "treatments/heat-ice-and-gadgets/", 1),
+    ],
+    "a word whose stem the site has is no misspelling (falling: fall)": [
+        ("back pain after falling off a ladder", "back-pain/red-flags/", 1),
+    ],
+    "the wildcard extends the word as typed, not its stem (bending: not bendy)": [
+        ("back hurts when bending down", "back-pain/back-pain-at-work/", 1),
+    ],
+    "a phrase counts only when one of its words tells pages apart (not 'pain after')": [
+        ("lower back pain after sitting all day", "back-pain/back-pain-at-work/", 1),
+    ],
 }
 
 
