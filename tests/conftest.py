@@ -42,15 +42,46 @@ def mkdocs_build(config_file: Path, site_dir: Path, *extra: str, engine: str | N
     (returncode, stdout, stderr; never raises). in_process=False: a new process, for a test of
     what carries over from one `make build` to the next (plugins keep state within a process)."""
     if in_process and not extra and (engine or ENGINE) == "mkdocs":
-        return build_in_process(config_file, site_dir)
-    return subprocess.run(
-        [sys.executable, "-m", engine or ENGINE, "build", "--strict", "-f", str(config_file), "-d", str(site_dir), *extra],
-        cwd=config_file.parent,
-        capture_output=True,
-        text=True,
-        env=build_env(),
-        timeout=600,
-    )
+        result = build_in_process(config_file, site_dir)
+    else:
+        result = subprocess.run(
+            [sys.executable, "-m", engine or ENGINE, "build", "--strict", "-f", str(config_file), "-d", str(site_dir), *extra],
+            cwd=config_file.parent,
+            capture_output=True,
+            text=True,
+            env=build_env(),
+            timeout=600,
+        )
+    keep_formatted_references(config_file.parent)
+    return result
+
+
+# The real references.bib formatted by pandoc (.cache/references-HASH.json, written by
+# fasciasite/references/citation_format.py; HASH covers the .bib's bytes, the style, that code and
+# pandoc's version). Every fixture site with the real .bib would run pandoc on all of it again
+# (0.7 s of CPU of a 2 s fixture build); make_fixture_site hands it the file a build made instead.
+# The cache's own rule decides: a file of another .bib or code has another name and is not read.
+_formatted_references: dict[str, bytes] = {}
+
+
+def keep_formatted_references(root: Path) -> None:
+    """After a build in root: keep its formatted references if its references.bib is the real one."""
+    try:
+        if (root / "references.bib").read_bytes() != (ROOT / "references.bib").read_bytes():
+            return
+    except OSError:
+        return
+    for cache in (root / ".cache").glob("references-*.json"):
+        _formatted_references[cache.name] = cache.read_bytes()
+
+
+def seed_formatted_references(root: Path) -> None:
+    """Give a fixture site with the real references.bib the formatted references a build made."""
+    if not _formatted_references:
+        keep_formatted_references(ROOT)  # from `make build` or the real-site build of this session
+    for name, data in _formatted_references.items():
+        (root / ".cache").mkdir(exist_ok=True)
+        (root / ".cache" / name).write_bytes(data)
 
 
 class InProcessBuild:
@@ -58,6 +89,16 @@ class InProcessBuild:
 
     def __init__(self, returncode: int, output: str) -> None:
         self.returncode, self.stdout, self.stderr = returncode, "", output
+
+
+def fresh_plugins() -> None:
+    """Forget the plugin instances MkDocs keeps for `mkdocs serve` rebuilds, as a new `mkdocs build`
+    process starts without them. MkDocs keeps them per process, not per site: a fixture site would
+    otherwise get the last site's mkdocs-bibtex registry whenever its references.bib is older than
+    that build ("No changes in bibfiles"), and cite entries of the wrong file."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    MkDocsConfig.__dict__["plugins"].plugin_cache.clear()
 
 
 def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
@@ -82,6 +123,7 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
     cwd = os.getcwd()
     try:
         os.chdir(config_file.parent)
+        fresh_plugins()
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does around build()
         try:
@@ -96,6 +138,7 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
         stream.write(traceback.format_exc())
         code = 1
     finally:
+        fresh_plugins()
         os.chdir(cwd)
         logger.removeHandler(handler)
         logger.setLevel(level)
@@ -132,7 +175,9 @@ def make_fixture_site(root: Path, pages: dict[str, str], bib: str | None = None,
     (root / "references.bib").write_text(
         bib if bib is not None else (ROOT / "references.bib").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    if bib is not None:
+    if bib is None:
+        seed_formatted_references(root)
+    else:
         # Every build checks that includes/safety.yml cites entries of references.bib (issue 20);
         # a fixture's own bib does not hold the real safety sources, so it gets no safety data.
         # A test of safety blocks writes its own includes/safety.yml (tests/test_evidence_build.py).

@@ -156,7 +156,7 @@ def test_a_card_that_cannot_be_drawn_fails_the_build_and_says_why(tmp_path):
     from conftest import make_fixture_site, mkdocs_build
 
     config = make_fixture_site(tmp_path, {"index.md": CARD_PAGE.format(title="Home")})
-    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache").mkdir(exist_ok=True)  # it may hold the formatted references (conftest.py)
     (tmp_path / ".cache" / "cards").write_text("a file where the card cache should be")
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode != 0

@@ -88,15 +88,17 @@ class FormatOnceRegistry:
             url = entry.fields.get("url")
             if url and not HTTP.match(str(url)):
                 del entry.fields["url"]  # inert: a non-http(s) url is never rendered as a link
-        # mkdocs-bibtex's PandocRegistry writes the file pandoc reads from its cached property
-        # bib_data_bibtex (pybtex's output); this sets it to the same with verbatim url and doi.
-        inner.__dict__["bib_data_bibtex"] = bibtex_for_pandoc(self.bib_data)
         keys = list(self.bib_data.entries)
         self._text, self._html, self._error = _read_cache(cache, keys), None, None
 
         def format_all() -> None:
             try:
                 if self._text is None:
+                    # mkdocs-bibtex's PandocRegistry writes the file pandoc reads from its cached property
+                    # bib_data_bibtex (pybtex's output); this sets it to the same with verbatim url and doi.
+                    # Only when pandoc runs: LaTeX-encoding every field costs more than the rest of a
+                    # small build (a third of a fixture site's), and a cache hit never reads it.
+                    inner.__dict__["bib_data_bibtex"] = bibtex_for_pandoc(self.bib_data)
                     blocks = [CitationBlock(citations=[Citation(key=k)]) for k in keys]
                     inner.validate_citation_blocks(blocks)  # one pandoc run for the whole .bib
                     self._text = {k: _clean(inner.reference_text(Citation(key=k))) for k in keys}
