@@ -76,7 +76,7 @@ from fasciasite.config import load_mkdocs_yml
 # ── Main ─────────────────────────────────────────────────────────────────────
 
 
-def parse_args(argv):
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="300,1000", help="article counts, comma-separated (default 300,1000: issue 24's table)")
@@ -96,7 +96,7 @@ def parse_args(argv):
     return args
 
 
-def run(args, work: Path) -> dict:
+def run(args: argparse.Namespace, work: Path) -> dict:
     config = load_mkdocs_yml(ROOT)
     results: dict = {"machine": machine(), "corpus_version": CORPUS_VERSION, "runs": args.runs, "sizes": args.sizes,
                      "builds": []}

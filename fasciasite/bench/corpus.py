@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -118,7 +119,7 @@ def article(i: int, pages: list[str], keys: list[str], tags: list[str], diagrams
     others = [pages[j] for j in dict.fromkeys(((i + 1) % n, (i * 7 + 3) % n, (i + n // 2) % n)) if j != i]
     links = [f"[{'a related guide' if k else 'how it works elsewhere'}]({rel(me, p)}{'' if k else '#how-it-works'})"
              for k, p in enumerate(others)]
-    front = {
+    front: dict[str, Any] = {
         "title": title,
         "description": f"Synthetic benchmark article {i}: {sentence(rng)}"[:160],
         "author": "editorial-team", "reviewer": "",

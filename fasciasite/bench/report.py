@@ -40,7 +40,7 @@ def weight(paths: list[Path]) -> dict:
 INLINE_SCRIPT_URL = re.compile(r"""["']([^"'\s]+\.js)["']""")  # a script an inline script starts (the search worker)
 
 
-def local_files(site: Path, page: Path, urls) -> list[Path]:
+def local_files(site: Path, page: Path, urls: list[str]) -> list[Path]:
     """The site's files that `page` links to by these URLs (another site's are left out: none
     are expected, no web fonts, no CDN)."""
     base = "/" + page.parent.relative_to(site).as_posix().lstrip(".") + "/"

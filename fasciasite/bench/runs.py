@@ -42,7 +42,7 @@ def machine() -> dict:
         for line in f:
             if line.startswith("MemTotal:"):
                 mem_kb = int(line.split()[1])
-    versions = {}
+    versions: dict[str, str | None] = {}
     for dist in ("mkdocs", "mkdocs-material", "mkdocs-bibtex", "pillow"):
         try:
             versions[dist] = importlib.metadata.version(dist)
@@ -170,7 +170,12 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
     proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, env=project_env(project))
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
+
+    def read_log() -> None:
+        for line in proc.stderr or ():  # started with stderr=PIPE: always there
+            lines.put(line)
+
+    threading.Thread(target=read_log, daemon=True).start()
 
     def wait_for(*needles: str, timeout: float = SERVE_TIMEOUT) -> str | None:
         deadline = time.monotonic() + timeout
@@ -203,11 +208,14 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
         built = wait_for("Documentation built in", "Aborted", "error happened", timeout=timeout)
         done = (wait_for("Reloading browsers", "error happened", timeout=timeout)
                 if built and "built in" in built else None)
-        if not done or "Reloading" not in done:
+        if not built or not done or "Reloading" not in done:
             return {"error": f"rebuild failed: {(built or done or 'timed out').strip()}"}
+        took = re.search(r"built in ([\d.]+)", built)
+        if took is None:
+            return {"error": f"no build time in mkdocs' line: {built.strip()}"}
         return {
             "seconds_to_reload": round(time.perf_counter() - start, 3),
-            "build_seconds": float(re.search(r"built in ([\d.]+)", built).group(1)),
+            "build_seconds": float(took.group(1)),
             "step_times": step_times(project),  # the rebuild's (written after each build)
         }
     finally:
