@@ -28,10 +28,16 @@ it is written (about 1 ms for the longest article); the trimming itself is cache
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fasciasite import datacache
+
+if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
+    from mkdocs.config.defaults import MkDocsConfig
 
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
@@ -52,7 +58,7 @@ def _material_css(theme_dirs: list[Path]) -> dict[str, Path]:
     return found
 
 
-def _scripts(config) -> list[Path]:
+def _scripts(config: MkDocsConfig) -> list[Path]:
     """The scripts that may make elements at run time: Material's bundle and the site's own."""
     out = []
     for folder in map(Path, config.theme.dirs):
@@ -111,7 +117,7 @@ def _block_end(css: str, start: int) -> int:
     raise ValueError("unbalanced braces in a stylesheet")
 
 
-def trim(css: str, keep) -> str:
+def trim(css: str, keep: Callable[[str], bool]) -> str:
     """css without the selectors keep(selector) refuses (a minified stylesheet; comments go)."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     out, i = [], 0
@@ -142,7 +148,7 @@ def trim(css: str, keep) -> str:
     return "".join(out)
 
 
-def palette_colours(config) -> dict[str, set[str]]:
+def palette_colours(config: MkDocsConfig) -> dict[str, set[str]]:
     """The colours the palette entries name (Material's template: indigo where none is named)."""
     palette = config.theme.get("palette") or []
     entries = palette if isinstance(palette, list) else [palette]
@@ -171,7 +177,7 @@ class ThemeCss:
         for value in set(CLASS_ATTRIBUTE.findall(html)):
             self.classes.update(value.split())
 
-    def on_post_build(self, config) -> None:
+    def on_post_build(self, config: MkDocsConfig) -> None:
         css_files = _material_css([Path(d) for d in config.theme.dirs])
         words = frozenset(self.classes).union(*(WORD.findall(p.read_text(encoding="utf-8", errors="ignore"))
                                                for p in _scripts(config)))
@@ -180,7 +186,7 @@ class ThemeCss:
         for name, path in css_files.items():
             css = path.read_text(encoding="utf-8")
             text = css if self.dirty or not self.classes else datacache.cached(
-                f"theme-css-{name}", [path], lambda css=css, name=name: trimmed(name, css, words, colours),
+                f"theme-css-{name}", [path], functools.partial(trimmed, name, css, words, colours),
                 code=(__name__,), extra=(sorted(words), sorted((k, sorted(v)) for k, v in colours.items())),
                 disk=datacache.project_disk(Path(config.config_file_path).parent))
             out = folder / path.name
