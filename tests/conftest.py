@@ -22,9 +22,23 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_env() -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="true", DISABLE_MKDOCS_2_WARNING="true")
     if "SOURCE_DATE_EPOCH" not in env:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
-        env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "1764000000"
+        env["SOURCE_DATE_EPOCH"] = os.environ.get(RUN_EPOCH) or last_commit_time()
     return env
+
+
+# The last commit's time, read once per test run (pytest_configure, before pytest-xdist starts its
+# workers, which inherit it): every build of one run gets the same "today", even when someone
+# commits meanwhile, and no build starts `git log` again.
+RUN_EPOCH = "FASCIASITE_TEST_SOURCE_DATE_EPOCH"
+
+
+def last_commit_time() -> str:
+    out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or "1764000000"
+
+
+def pytest_configure(config) -> None:
+    os.environ.setdefault(RUN_EPOCH, last_commit_time())
 
 
 # The build engine: mkdocs (default) or properdocs, the maintained MkDocs 1.x continuation.
@@ -160,7 +174,30 @@ def mkdocs_config() -> dict:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
+    """The real site, built once per run: with pytest-xdist (make test-fast) the first worker that
+    needs it builds it in the run's shared temporary folder and the others wait for it and read
+    it (a build of the real site is the largest single cost of the fast tier). Tests only read it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build_real_site(tmp_path_factory.mktemp("site"))
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    with open(shared / "real-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        failed = shared / "real-site.failed"
+        if failed.exists():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not (shared / "real-site.done").exists():
+            try:
+                build_real_site(shared / "real-site")
+            except pytest.fail.Exception as exc:
+                failed.write_text(str(exc), encoding="utf-8")
+                raise
+            (shared / "real-site.done").touch()
+    return shared / "real-site"
+
+
+def build_real_site(site: Path) -> Path:
     result = mkdocs_build(ROOT / "mkdocs.yml", site)
     if result.returncode != 0:
         pytest.fail(f"strict build of the real site failed:\n{result.stderr[-4000:]}", pytrace=False)
