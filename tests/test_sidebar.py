@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import material
+import pytest
 from conftest import ROOT, make_fixture_site, mkdocs_build
 from lxml import html
 
@@ -58,6 +59,10 @@ def test_override_is_materials_template_with_only_the_marked_block_changed():
     )
 
 
+# A third build of the whole site (about 7 s of CPU): make test runs it, make test-fast does not. The fast
+# tier still proves the same thing, our template draws exactly Material's sidebar, on a fixture site with
+# every shape of the real nav and more: test_nested_sections_links_and_badges_match_material below.
+@pytest.mark.slow
 def test_every_real_page_has_materials_sidebar(built_site, tmp_path):
     plain = tmp_path / "plain"
     copy_real_site(plain)  # the one list of what a build of the real site reads
@@ -67,25 +72,30 @@ def test_every_real_page_has_materials_sidebar(built_site, tmp_path):
     assert not same_navigation(built_site, plain / "site")
 
 
-PAGE = "---\ntitle: {title}\ndescription: A page of the sidebar test site, one of several in nested sections.\n{extra}---\n\n# {title}\n\nText.\n"
+PAGE = ("---\ntitle: {title}\ndescription: A page of the sidebar test site, one of several in nested sections.\n{extra}---\n\n"
+        "# {title}\n\nText.\n\n## A heading\n\nMore text.\n")  # a heading: the active page's contents in the sidebar
 
 
 def test_nested_sections_links_and_badges_match_material(tmp_path):
-    """What the real site does not have yet: nested sections, an external link, a page
-    with a status badge, a page title with markup characters."""
+    """Every shape of the real site's nav (top-level pages before and after sections, sections,
+    a section's index page, the active page's headings) and what it does not have yet: nested
+    sections, an external link, a page with a status badge, a page title with markup characters."""
     pages = {
         "index.md": PAGE.format(title="Home", extra=""),
         "guides/one.md": PAGE.format(title="One & only", extra=""),
         "guides/two.md": PAGE.format(title="Two", extra="status: new\n"),
         "guides/deeper/three.md": PAGE.format(title="Three", extra=""),
         "guides/deeper/four.md": PAGE.format(title="Four", extra=""),
+        "more/index.md": PAGE.format(title="More", extra=""),
         "more/five.md": PAGE.format(title="Five", extra=""),
+        "last.md": PAGE.format(title="Last", extra=""),
     }
     nav = [
         {"Home": "index.md"},
         {"Guides": ["guides/one.md", "guides/two.md", {"Deeper": ["guides/deeper/three.md", "guides/deeper/four.md"]},
                     {"NHS website": "https://www.nhs.uk/"}]},
-        {"More": ["more/five.md"]},
+        {"More": ["more/index.md", "more/five.md"]},
+        {"Last": "last.md"},
     ]
     results = {}
     for variant in ("ours", "material"):
@@ -100,3 +110,5 @@ def test_nested_sections_links_and_badges_match_material(tmp_path):
     assert not same_navigation(results["ours"], results["material"])
     two = primary_nav(results["ours"] / "guides" / "one" / "index.html")
     assert "md-status--new" in two and "https://www.nhs.uk/" in two and "One & only" in html.fromstring(two).text_content()
+    assert "A heading" in html.fromstring(two).text_content(), "the active page's headings are not in its sidebar"
+    assert "md-nav__container" in two and 'href="../../more/"' in two, "the section index page is not the section's link"
