@@ -7,6 +7,7 @@ import filecmp
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
 from conftest import ROOT, mkdocs_build
 from lxml import etree
 
@@ -74,9 +75,14 @@ def test_build_fails_on_broken_link_and_missing_anchor_naming_file_and_link(fixt
     assert "docs/index.md:8: link other.md#no-such-heading: other.md has no heading or id 'no-such-heading'" in result.stderr
 
 
+# A second build of the whole site (about 4 s of CPU): make test runs it, make test-fast does not. The
+# fast tier proves the same, and more, with tests/test_engines.py::
+# test_properdocs_builds_the_site_byte_identical_to_mkdocs: another build of the same commit, in a new
+# process and by the other engine, byte for byte the same as built_site.
+@pytest.mark.slow
 def test_two_builds_of_one_commit_are_byte_identical(built_site, tmp_path):
     again = tmp_path / "again"
-    result = mkdocs_build(ROOT / "mkdocs.yml", again)
+    result = mkdocs_build(ROOT / "mkdocs.yml", again, in_process=False)  # as a second `make build`: a new process
     assert result.returncode == 0, result.stderr[-2000:]
     differ: list[str] = []
 
