@@ -24,10 +24,11 @@
  *             ("posture ... work"), that the article has in that order,
  *   title     the share of the query's words its title names ("pilates back"), weighted
  *             like coverage, so a query word that no title has counts against every title,
- *   head      the share of its title's topic (the title up to a colon: "Low back pain" in
- *             "Low back pain: what usually helps") that the query names: the reverse of
- *             title, so a bare topic ("lower back pain", "what is fascia") ranks the page
- *             about it above pages that merely name it among other words.
+ *   head      how far the query and its title's topic (the title up to a colon: "Low back
+ *             pain" in "Low back pain: what usually helps") are the same words: the share
+ *             of the topic the query names times the share of the query the topic names,
+ *             so a bare topic ("lower back pain", "what is fascia") ranks the page about
+ *             it above pages that merely name it among other words.
  * Material's score is damped (its square root: one heading that starts with a query word,
  * "rest" in "restrictions", scored 350 times a page that says "bed rest") and multiplied by
  * (1 + COVERAGE * coverage^2) (1 + PHRASE * phrase) (1 + TITLE * title) (1 + HEAD * head).
