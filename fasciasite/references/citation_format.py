@@ -14,12 +14,16 @@ import logging
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import _escape_attrib_html, _escape_cdata
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.exceptions import PluginError
@@ -38,6 +42,8 @@ REFERENCES_MARKER = "<!-- md:references -->"  # where the References page lists 
 AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
 REF_OPEN, REF_CLOSE = "\ue001", "\ue002"  # around a key: "the formatted reference goes here"
 REF_STANDIN = re.compile(REF_OPEN + r"([\w-]+)" + REF_CLOSE)
+CITE_OPEN, CITE_CLOSE = "\ue003", "\ue004"  # around a key: "the numbered marker for this citation goes here"
+CITE_STANDIN = re.compile(CITE_OPEN + r"([\w-]+)" + CITE_CLOSE)
 SEPARATOR = '<sup class="cite-sep">,</sup>'
 
 HTTP = re.compile(r"^https?://", re.I)
@@ -138,8 +144,9 @@ class FormatOnceRegistry:
         return set()
 
     def inline_text(self, block: CitationBlock) -> str:
+        """A stand-in per key (StashReferences numbers it), where mkdocs-bibtex writes [^key]."""
         keys = [c.key for c in block.citations if c.key in self.bib_data.entries]
-        return SEPARATOR.join(f"[^{self.footnote_format.format(key=k)}]" for k in keys)
+        return SEPARATOR.join(f"{CITE_OPEN}{k}{CITE_CLOSE}" for k in keys)
 
     def reference_text(self, citation: Citation) -> str:
         return f"{REF_OPEN}{citation.key}{REF_CLOSE}"  # StashReferences puts the HTML here
@@ -197,17 +204,141 @@ def _inline_html(md: markdown.Markdown, markdown_text: str) -> str:
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") else html
 
 
+class _PageCitations:
+    """What one page's conversion knows about its citations (shared by the processors below)."""
+
+    def __init__(self) -> None:
+        self.fast = False  # True: markers and list drawn here; False: by the footnotes extension
+        self.defined: list[tuple[str, str]] = []  # (footnote label, key), in mkdocs-bibtex's order
+
+
+DEFINITION = re.compile(r"^\[\^([^\]]+)\]: " + REF_OPEN + r"([\w-]+)" + REF_CLOSE + "$")  # mkdocs-bibtex's list
+
+
+def _footnotes(md: markdown.Markdown) -> FootnoteExtension | None:
+    return next((e for e in md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
+
+
 class _SwapStandIns(Preprocessor):
+    """Chooses how the page's citations are drawn.
+
+    Fast (every page without footnotes of its own): mkdocs-bibtex's footnote definitions are
+    taken out, and _NumberCitations draws the markers and the list as finished HTML. Python-
+    Markdown's footnotes extension would parse each definition as a block, build the list as
+    elements, split the text at every marker and serialize it all again: a third of the
+    Markdown time of a cited page. Otherwise (a page with a footnote of its own, numbered
+    together with the citations, or no footnotes extension): the stand-ins become [^key]
+    again and each reference's HTML is stashed, and the footnotes extension does it all."""
+
+    def __init__(self, md: markdown.Markdown, registry: FormatOnceRegistry, page: _PageCitations, fast: bool) -> None:
+        super().__init__(md)
+        self.registry, self.page, self.fast = registry, page, fast
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(REF_OPEN in line or CITE_OPEN in line for line in lines):
+            return lines
+        defined = {i: m for i, line in enumerate(lines) if REF_OPEN in line and (m := DEFINITION.match(line))}
+        own = any("[^" in line for i, line in enumerate(lines) if i not in defined)
+        if self.fast and not own and _footnotes(self.md) is not None:
+            self.page.fast = True
+            self.page.defined = [(m[1], m[2]) for m in defined.values()]
+            return [line for i, line in enumerate(lines) if i not in defined]
+        label = self.registry.footnote_format
+        stash, html = self.md.htmlStash, self.registry.html
+        return [CITE_STANDIN.sub(lambda m: f"[^{label.format(key=m[1])}]",
+                                 REF_STANDIN.sub(lambda m: stash.store(html[m[1]]), line))
+                if REF_OPEN in line or CITE_OPEN in line else line
+                for line in lines]
+
+
+def _text_in_inline_order(root: ET.Element) -> Iterator[tuple[ET.Element, str]]:
+    """(element, "text" or "tail") in the order Python-Markdown's InlineProcessor reads them
+    (markdown.treeprocessors.InlineProcessor.run: breadth first, each child's text then its
+    tail, a child with children queued), which is the order the footnotes extension numbers
+    its markers in. An element's text marked atomic is skipped, as there."""
+    queue = [root]
+    while queue:
+        element = queue.pop(0)
+        for child in element:
+            if child.text and not isinstance(child.text, AtomicString):
+                yield child, "text"
+            if child.tail:
+                yield child, "tail"
+            if len(child):
+                queue.append(child)
+
+
+class _NumberCitations(Treeprocessor):
+    """Fast path: each marker stand-in becomes the footnotes extension's marker, as stashed HTML,
+    numbered in the extension's order with its ids (the extension's own methods make them), and
+    the reference list is appended as the extension appends it. tests/test_citations.py compares
+    both paths' pages byte for byte."""
+
+    def __init__(self, md: markdown.Markdown, registry: FormatOnceRegistry, page: _PageCitations) -> None:
+        super().__init__(md)
+        self.registry, self.page = registry, page
+
+    def run(self, root: ET.Element) -> None:
+        if not self.page.fast:
+            return
+        notes = _footnotes(self.md)
+        assert notes is not None
+        label = {key: name for name, key in self.page.defined}
+        order: list[str] = []
+        stash = self.md.htmlStash
+
+        def marker(m: re.Match[str]) -> str:
+            name = label.get(m[1])
+            if name is None:  # as the extension: a marker with no definition stays as written
+                return f"[^{self.registry.footnote_format.format(key=m[1])}]"
+            if name not in order:
+                order.append(name)
+            ref_id, note_id = notes.makeFootnoteRefId(name, found=True), notes.makeFootnoteId(name)
+            number = notes.getConfig("SUPERSCRIPT_TEXT").format(order.index(name) + 1)
+            return stash.store(f'<sup id="{_attr(ref_id)}"><a class="footnote-ref" href="#{_attr(note_id)}">'
+                               f'{_text(number)}</a></sup>')
+
+        for element, where in list(_text_in_inline_order(root)):
+            text = getattr(element, where)
+            if CITE_OPEN in text:
+                setattr(element, where, CITE_STANDIN.sub(marker, text))
+        if self.page.defined:
+            holder = ET.SubElement(root, "p")
+            holder.text = stash.store(self._reference_list(notes, order))
+
+    def _reference_list(self, notes: FootnoteExtension, order: list[str]) -> str:
+        """The footnotes extension's list (makeFootnotesDiv, then reordered by first citation and
+        given a back link per further citation), as the HTML it serializes to."""
+        defined = [name for name, _ in self.page.defined]
+        key = dict(self.page.defined)
+        ranked = sorted(defined, key=lambda n: order.index(n) if n in order else len(defined))
+        sep, html = notes.get_separator(), self.registry.html
+        items = []
+        for index, name in enumerate(ranked, start=1):
+            note_id = notes.makeFootnoteId(name)
+            first = "#" + notes.makeFootnoteRefId(name)
+            base, rest = first.split(sep, 1)
+            count = notes.found_refs.get(f"fnref{sep}{note_id.split(sep, 1)[1]}", 0)
+            hrefs = [first] + [f"{base}{n}{sep}{rest}" for n in range(2, count + 1)]
+            title = _attr(notes.getConfig("BACKLINK_TITLE").format(index))
+            back = "".join(f'<a class="footnote-backref" href="{_attr(h)}" title="{title}">{notes.getConfig("BACKLINK_TEXT")}</a>'
+                           for h in hrefs)
+            items.append(f'<li id="{_attr(note_id)}">\n<p>{html[key[name]]}&#160;{back}</p>\n</li>\n')
+        return '<div class="footnote">\n<hr />\n<ol>\n' + "".join(items) + "</ol>\n</div>"
+
+
+class _UncitedStandIns(Postprocessor):
+    """Fast path: a stand-in the inline patterns never read (inside a raw HTML block) is printed
+    as the footnotes extension leaves a marker it does not read: [^key]."""
+
     def __init__(self, md: markdown.Markdown, registry: FormatOnceRegistry) -> None:
         super().__init__(md)
         self.registry = registry
 
-    def run(self, lines: list[str]) -> list[str]:
-        if not any(REF_OPEN in line for line in lines):
-            return lines
-        stash, html = self.md.htmlStash, self.registry.html
-        return [REF_STANDIN.sub(lambda m: stash.store(html[m[1]]), line) if REF_OPEN in line else line
-                for line in lines]
+    def run(self, text: str) -> str:
+        if CITE_OPEN not in text:
+            return text
+        return CITE_STANDIN.sub(lambda m: f"[^{self.registry.footnote_format.format(key=m[1])}]", text)
 
 
 PLACEHOLDERS_ONLY = re.compile("^(?:\x02[^\x02\x03]*\x03)+$")  # Python-Markdown's stash markers
@@ -228,18 +359,33 @@ class _FinishedReferences(Treeprocessor):
 
 class StashReferences(Extension):
     """Python-Markdown extension: each reference stand-in becomes the finished HTML, held
-    in Python-Markdown's own stash of raw HTML until the page is written out."""
+    in Python-Markdown's own stash of raw HTML until the page is written out; on a page
+    without footnotes of its own, the numbered markers and the list too (_SwapStandIns)."""
 
-    def __init__(self, registry: FormatOnceRegistry) -> None:
+    def __init__(self, registry: FormatOnceRegistry, fast: bool = True) -> None:
         super().__init__()
-        self.registry = registry
+        self.registry, self.fast = registry, fast  # fast=False: always the footnotes extension (tests compare)
+        self.page = _PageCitations()  # the page being converted (MkDocs converts one page at a time)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        self.page = page = _PageCitations()
         # Priority 25: after normalize_whitespace (30), which strips the stash's markers.
-        md.preprocessors.register(_SwapStandIns(md, self.registry), "stash_references", 25)
+        md.preprocessors.register(_SwapStandIns(md, self.registry, page, self.fast), "stash_references", 25)
         # Priority 30: after the footnotes extension builds the list (50), before the
         # inline patterns run (20).
         md.treeprocessors.register(_FinishedReferences(md), "finished_references", 30)
+        # Priority 21: the whole block tree is built, and no inline pattern has split its text.
+        md.treeprocessors.register(_NumberCitations(md, self.registry, page), "number_citations", 21)
+        # Priority 29: after raw HTML blocks are back in the text (30).
+        md.postprocessors.register(_UncitedStandIns(md, self.registry), "uncited_stand_ins", 29)
+
+
+def _attr(value: str) -> str:
+    return str(_escape_attrib_html(value))
+
+
+def _text(value: str) -> str:
+    return str(_escape_cdata(value))
 
 
 MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", re.I)

@@ -203,6 +203,13 @@ class Citations:
         """The References page: its list goes in after Markdown (which keeps the marker, an
         HTML comment, as it is), so Python-Markdown never parses a list that holds every
         citation of the site (about 14,000 links and 2 MB at 1,000 articles)."""
+        if 'class="footnote-ref"' in html:
+            # Markers and reference lists drawn as HTML (citation_format._NumberCitations) are
+            # not elements MkDocs' anchor collector sees: their ids are added, so a link to
+            # page.md#fn:KEY is checked as before.
+            ids = getattr(page, "present_anchor_ids", None)
+            if isinstance(ids, set):
+                ids.update(FOOTNOTE_ID.findall(html))
         if REFERENCES_MARKER not in html:
             return html
         full, for_search, anchors = self._references_page(page, config, files)
@@ -309,6 +316,7 @@ def _closest(key: str, known: Iterable[str]) -> str:
 # ── Search ───────────────────────────────────────────────────────────────────
 
 REFERENCES_HEADING = '<h2 id="references">'  # what before_bibtex's heading becomes
+FOOTNOTE_ID = re.compile(r'<(?:sup|li) id="(fn[^"]*)"')  # a citation marker's or reference's anchor
 
 
 
