@@ -83,10 +83,23 @@ def needles(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(best))
 
 
+@cache
+def requirements(rx: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Every requirement of rx (each: literals, one of which every match contains), the most
+    selective first; () when it has none. `legs? (gives?|giving) way` needs "leg", "give" or
+    "giving", and " way": all three are tested, not only the best."""
+    try:
+        parsed = sre_parse.parse(rx.pattern, rx.flags & ~re.UNICODE)
+    except Exception:
+        return ()
+    found = [tuple(sorted(r)) for r in dict.fromkeys(_requirements(list(parsed))) if min(map(len, r)) >= MIN_NEEDLE]
+    return tuple(sorted(found, key=lambda r: (-min(map(len, r)), len(r))))
+
+
 def may_match(rx: re.Pattern[str], folded: str) -> bool:
-    """False only when rx cannot match the text that `folded` is fold() of."""
-    found = needles(rx)
-    return found is None or any(n in folded for n in found)
+    """False only when rx cannot match the text that `folded` is fold() of: some requirement
+    of rx has none of its literals in it."""
+    return all(any(n in folded for n in r) for r in requirements(rx))
 
 
 def search(rx: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
@@ -106,7 +119,3 @@ def union(patterns: tuple[re.Pattern[str], ...]) -> tuple[str, ...] | None:
         out += found
     return tuple(dict.fromkeys(out))
 
-
-def none_in(found: tuple[str, ...] | None, folded: str) -> bool:
-    """True only when no needle of `found` (from union) is in the folded text."""
-    return found is not None and not any(n in folded for n in found)

@@ -84,9 +84,9 @@ class Sign:
     def found_in(self, text: str, folded: str | None = None) -> bool:
         """folded: fastmatch.fold(text), when the caller tests many signs on one text: a text
         without any of the patterns' literal words is not searched (an exact shortcut)."""
-        if folded is not None and fastmatch.none_in(fastmatch.union(tuple(self.patterns)), folded):
-            return False
-        return any(p.search(text) for p in self.patterns)
+        if folded is None:
+            return any(p.search(text) for p in self.patterns)
+        return any(fastmatch.search(p, text, folded) for p in self.patterns)
 
 
 @dataclass
@@ -117,7 +117,7 @@ class Tiers:
     footer: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # cited key -> line in the data file
     nations: str = ""  # the 111 services of Wales and Scotland, named once; a reach line shows them with {nations}
-    _needles: list = field(default_factory=list, init=False, repr=False, compare=False)  # sign_needles(), once
+    _index: list = field(default_factory=list, init=False, repr=False, compare=False)  # _sign_index(), once
 
     def by_id(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -126,12 +126,35 @@ class Tiers:
         keys = [k for t in self.tiers for k in t.cite + list((t.note or {}).get("cite", []))]
         return list(dict.fromkeys(keys))
 
-    def sign_needles(self) -> tuple[str, ...] | None:
-        """The literal words of every sign's patterns (fasciasite.fastmatch.union): a text with none
-        of them names no sign."""
-        if not self._needles:
-            self._needles.append(fastmatch.union(tuple(p for t in self.tiers for s in t.signs for p in s.patterns)))
-        return self._needles[0]
+    def _sign_index(self) -> tuple[tuple[tuple[str, frozenset[tuple[int, int]]], ...], frozenset[tuple[int, int]]]:
+        """(literal word -> the signs (tier, sign) with a pattern that needs it; the signs with a
+        pattern that needs none), from each pattern's literal words (fasciasite.fastmatch.needles)."""
+        if not self._index:
+            by_word: dict[str, set[tuple[int, int]]] = {}
+            always: set[tuple[int, int]] = set()
+            for ti, tier in enumerate(self.tiers):
+                for si, sign in enumerate(tier.signs):
+                    for p in sign.patterns:
+                        words = fastmatch.needles(p)
+                        if words is None:
+                            always.add((ti, si))
+                        for w in words or ():
+                            by_word.setdefault(w, set()).add((ti, si))
+            self._index.append((tuple((w, frozenset(s)) for w, s in by_word.items()), frozenset(always)))
+        return self._index[0]
+
+    def signs_in(self, text: str) -> list[tuple[Tier, Sign]]:
+        """(tier, sign) for every sign the text names, in the data file's order. Only the signs
+        one of whose patterns' literal words is in the text are searched (an exact shortcut:
+        fasciasite.fastmatch); most sentences name none."""
+        folded = fastmatch.fold(text)
+        by_word, always = self._sign_index()
+        maybe = set(always)
+        for word, signs in by_word:
+            if word in folded:
+                maybe |= signs
+        return [(tier, sign) for ti, tier in enumerate(self.tiers) for si, sign in enumerate(tier.signs)
+                if (ti, si) in maybe and sign.found_in(text, folded)]
 
 
 # ── Reading the data file ────────────────────────────────────────────────────

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import yaml
 
-from fasciasite import fastmatch
 from fasciasite.config import load_mkdocs_yml
 from fasciasite.content.tiers import (  # noqa: F401  (part of this module's API)
     DATA_FILE,
@@ -139,10 +138,7 @@ DEFER = re.compile(r"(?<!not )(?<!n't )(?<!never )\bwait\b(?! for (the|an?) (amb
 
 
 def _signs_in(text: str, tiers: Tiers) -> list[tuple[Tier, Sign]]:
-    folded = fastmatch.fold(text)  # once for every sign's exact shortcut (fasciasite.fastmatch)
-    if fastmatch.none_in(tiers.sign_needles(), folded):
-        return []  # no sign's literal words: no sign (most sentences)
-    return [(t, s) for t in tiers.tiers for s in t.signs if s.found_in(text, folded)]
+    return tiers.signs_in(text)  # with an exact shortcut: only signs whose literal words are there are searched
 
 
 def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article: bool = False) -> list[Problem]:
