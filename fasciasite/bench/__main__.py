@@ -1,26 +1,36 @@
 """Benchmark the site build: speed at 10-1,000 articles, citation cost, page weight.
 
-Usage: python -m fasciasite.bench [--sizes 10,100,1000] [--runs 3] [--json FILE]
-                               [--skip-links] [--skip-lighthouse] [--keep DIR]
+Usage: python -m fasciasite.bench [--sizes 300,1000] [--runs 3] [--json FILE]
+                               [--skip-links] [--skip-lighthouse] [--skip-search] [--keep DIR]
 
 For each size N, writes a synthetic project in a temporary directory: N articles of
 about 1,200 words (key points and evidence boxes, headings, lists, a table, a diagram
 from docs/assets/diagrams, links to other generated articles, about 14 citations drawn
 from references.bib plus 200 generated entries appended to a copy of it), valid front
 matter, and the REAL mkdocs.yml (nav replaced), hooks, templates, includes, schema and
-scripts. Then it times full strict builds (median of --runs; each run starts with an
-empty card cache, as a fresh CI checkout does) twice:
+scripts. The corpus is the same from run to run (fixed seeds; CORPUS_VERSION, printed and
+saved with the figures, changes when its shape does). Then it times full strict builds
+(median of --runs; each run starts with an empty .cache, as a fresh CI checkout does) of
+three projects, taken in turn in each round so that the machine's load affects all alike:
 
-  with citations     the corpus as written
-  without citations  citations stripped from the Markdown, and the bibtex plugin and
-                     the citations hook removed from the copied mkdocs.yml
+  plain Material     the floor: the same articles (no citations) and mkdocs.yml with the
+                     same theme settings, Markdown extensions and the plugins that work
+                     without ours (search, redirects, rss); no fasciasite plugin, no bibtex,
+                     no custom_dir (fasciasite.bench.corpus.plain_material)
+  with citations     the corpus as written (the real configuration)
+  without citations  citations stripped from the Markdown, and the bibtex plugin removed
+                     and the plugin's citations: false in the copied mkdocs.yml
 
-and reports seconds per 100 articles, the citation overhead (with / without), and
-growth (per-article time at the largest N / at the next size down; 1.00 = linear).
+and reports our cost as a ratio to the floor (wall and CPU), seconds per 100 articles, the
+citation overhead (with / without), and growth (per-article time at the largest N / at
+the next size down; 1.00 = linear). Every build of ours writes its per-step times
+(FASCIASITE_STEP_TIMES, fasciasite.steptimes): the slowest steps are printed for the
+largest N, the serve rebuilds and the real site.
 At the largest N it also times a full build with the card cache kept (as when CI
 caches .cache/cards), `mkdocs build --dirty --no-strict` after editing one page
 (strict would abort on MkDocs' own "dirty build" warning), and the rebuilds `make
-serve` and `make serve-fast` do when one page is saved.
+serve` and `make serve-fast` do when one page is saved, and plain Material's serve rebuild
+of the floor project (make serve's reload is reported as a ratio to it).
 
 Then, on the REAL site: the strict build time (median of --runs, cold card cache),
 and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript, the
@@ -85,6 +95,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="write the results here (default bench-results/latest.json)")
     ap.add_argument("--skip-links", action="store_true", help="do not run python -m fasciasite.bench.links")
     ap.add_argument("--skip-lighthouse", action="store_true", help="do not run python -m fasciasite.bench.lighthouse")
+    ap.add_argument("--skip-search", action="store_true", help="do not measure search hit rates (Chromium)")
     ap.add_argument("--keep", type=Path, metavar="DIR", help="write the generated projects into DIR and keep them")
     args = ap.parse_args(argv)
     try:
@@ -122,8 +133,11 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     results["real_site"] = {"build": {**strict_builds(real, args.runs), "step_times": step_times(real)},
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
-    print("bench: search hit rates (python -m fasciasite.bench.search_hits)", file=sys.stderr)
-    results["search"] = search_rates(real / "site")
+    if args.skip_search:
+        results["search"] = {"status": "skipped"}
+    else:
+        print("bench: search hit rates (python -m fasciasite.bench.search_hits)", file=sys.stderr)
+        results["search"] = search_rates(real / "site")
     print("bench: links, lighthouse", file=sys.stderr)
     results["links"] = other_script("links", args.skip_links)
     results["lighthouse"] = other_script("lighthouse", args.skip_lighthouse, "--site-dir", str(real / "site"))
