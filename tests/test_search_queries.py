@@ -45,11 +45,13 @@ RERANK_RULES = {
         ("low back pain", "back-pain/what-helps/", 1),
         ("fascia", "fascia/what-is-fascia/", 1),
     ],
-    "a misspelt word is measured as the site's words one letter away": [
+    "a misspelt word is searched fuzzy and measured as the site's words one letter away": [
         ("accupuncture for back pain", "treatments/heat-ice-and-gadgets/", 1),
     ],
-    "a word whose stem the site has is no misspelling (falling: fall)": [
-        ("back pain after falling off a ladder", "back-pain/red-flags/", 1),
+    "a word that starts no word of the site is searched by its stem when that does": [
+        ("back pain after falling off a ladder", "back-pain/red-flags/", 1),  # fall
+        ("stretchs", "treatments/stretching-yoga-pilates/", 1),  # stretch (the word alone found nothing)
+        ("painkilers", "back-pain/medicines/", 1),  # painkil(lers)
     ],
     "the wildcard extends the word as typed, not its stem (bending: not bendy)": [
         ("back hurts when bending down", "back-pain/back-pain-at-work/", 1),

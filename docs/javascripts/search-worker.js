@@ -60,10 +60,11 @@ function readable(query) {
   return kept.length ? kept.join(" ") : query
 }
 
-// Misspellings: a word of 5 letters or more that starts no word in the index, and whose stem
-// starts none either, is searched with lunr's fuzzy match instead (one letter wrong, missing
-// or extra: "acupunture~1"). "falling" is no misspelling: its stem "fall" is on the red-flags
-// page, and lunr stems the word typed, so it finds it; fuzzy, it found "calling" and "filling".
+// Word forms and misspellings: Material matches the words as typed (with its wildcard), not
+// their stems, so a word that starts no word in the index finds nothing by itself. When its
+// stem starts one, the stem is searched ("falling" -> "fall", "stretchs" -> "stretch"; fuzzy,
+// "falling" found "calling" and "filling"). Otherwise a word of 5 letters or more is searched
+// with lunr's fuzzy match (one letter wrong, missing or extra: "acupunture~1").
 let words = []
 function learn(index) {
   const separator = new RegExp(index.config.separator, "g"), seen = new Set()
@@ -73,16 +74,22 @@ function learn(index) {
   words = [...seen].sort()
   learnPages(index, separator)
 }
-function known(word) {
+function known(word) {  // a word of the index starts with `word`
   let lo = 0, hi = words.length
   while (lo < hi) { const mid = (lo + hi) >> 1; if (words[mid] < word) lo = mid + 1; else hi = mid }
   return lo < words.length && words[lo].startsWith(word)
+}
+function stemmed(word) {  // `word` (lower case) starts no word of the index, but its stem does
+  return /^[a-z]{4,}$/.test(word) && !known(word) && stem(word) !== word && stem(word).length >= 3 && known(stem(word))
 }
 function misspelt(word) {  // `word` in lower case
   return /^[a-z]{5,}$/.test(word) && !known(word) && !known(stem(word))
 }
 function fuzzy(query) {
-  return query.split(" ").map(word => misspelt(word.toLowerCase()) ? `${word}~1` : word).join(" ")
+  return query.split(" ").map(word => {
+    const lower = word.toLowerCase()
+    return stemmed(lower) ? stem(lower) : misspelt(lower) ? `${word}~1` : word
+  }).join(" ")
 }
 
 // ── Re-ranking (see the header) ──────────────────────────────────────────────
