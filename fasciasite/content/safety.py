@@ -31,6 +31,9 @@ from pathlib import Path
 
 from fasciasite import fastmatch, yamllines
 from fasciasite.config import data_file
+from fasciasite.content.tiers import SERVICE_NAMES, service_level, shortcodes
+from fasciasite.content.urgent import DEFER
+from fasciasite.content.urgent import _units as units  # the urgent lint's sentences and list items
 from fasciasite.references.bib import Entry, Problem
 
 DATA_FILE = "includes/safety.yml"
@@ -66,6 +69,8 @@ class Item:
     cite: list[str]
     line: int
     service: str = ""
+    signs: list[re.Pattern] = field(default_factory=list)  # an urgent item's signs as a page words them
+    at: int = 0  # the item's first line in the data file (line: where its cite is written)
 
 
 @dataclass
@@ -90,6 +95,7 @@ class Treatment:
 class Safety:
     treatments: dict[str, Treatment] = field(default_factory=dict)
     cite_lines: dict[str, int] = field(default_factory=dict)  # key -> first line citing it
+    path: str = DATA_FILE  # the data file as authors know it (the plugin's safety_file)
 
 
 # ── Reading and validating the data file ────────────────────────────────────
@@ -102,7 +108,7 @@ Report = Callable[[object, object, str], None]
 def load(path: Path, known_keys: Container[str] | None = None, shown: str = DATA_FILE) -> tuple[Safety, list[Problem]]:
     """The treatments that read cleanly, and every problem (a bad treatment is left out).
     known_keys: the keys of references.bib (None: not checked)."""
-    safety = Safety()
+    safety = Safety(path=shown)
     problems: list[Problem] = []
     if not Path(path).is_file():
         return safety, []
@@ -193,7 +199,7 @@ def _treatment(name: str, raw: object, parent: object, shown: str, known_keys: C
 
 def _items(items: object, parent: object, key: str, where: str, with_service: bool, report: Report,
            known_keys: Container[str] | None) -> list[Item]:
-    allowed = ("service", "text", "cite") if with_service else ("text", "cite")
+    allowed = ("service", "text", "cite", "signs") if with_service else ("text", "cite")
     if not isinstance(items, list) or not items:
         report(parent, key, f"{where} needs a list of items, each {{{', '.join(allowed)}}}")
         return []
@@ -227,8 +233,42 @@ def _items(items: object, parent: object, key: str, where: str, with_service: bo
                    f"{where} item '{text[:50]}' names '{sign.group(0)}', which the NHS sends to 999, but its service is "
                    f"'{service}'; write service: \"999\" (the more urgent source wins), or split the item so the milder "
                    "sign its source sends elsewhere stands alone")
-        out.append(Item(text, list(cite), line, service))
+        signs = _signs(item, text, where, report) if with_service and "signs" in item else []
+        out.append(Item(text, list(cite), line, service, signs, yamllines.line_of(items, i)))
     return out
+
+
+NEUTRAL = "Rest and gentle movement help most back pain."  # a sentence no name or sign pattern may match
+
+
+def _signs(item: dict, text: str, where: str, report: Report) -> list[re.Pattern]:
+    """An urgent item's `signs`: case-insensitive regexes that find its sign in a page's own
+    words (the page check: fasciasite.content.safety.rewordings). Each must be a valid, non-empty
+    pattern that does not match any sentence, and one of them must find the item's own text."""
+    raw = item.get("signs")
+    if not isinstance(raw, list) or not raw:
+        report(item, "signs", f"{where} item '{text[:50]}': signs needs a list of case-insensitive regexes that find the "
+               "sign in a page's words, e.g. ['calf (is )?swollen']; or leave signs out")
+        return []
+    found = []
+    for i, pattern in enumerate(raw):
+        if not isinstance(pattern, str) or not pattern.strip():
+            report(raw, i, f"{where} item '{text[:50]}': signs: an empty pattern matches every sentence; write the sign's words")
+            continue
+        try:
+            rx = re.compile(pattern, re.I)
+        except re.error as exc:
+            report(raw, i, f"{where} item '{text[:50]}': signs: '{pattern}' is not a valid regular expression ({exc}); fix it")
+            continue
+        if rx.search("") or rx.search(NEUTRAL):
+            report(raw, i, f"{where} item '{text[:50]}': signs: '{pattern}' matches any sentence, so every page would be read "
+                   "as naming this sign; make it match only the sign's words")
+            continue
+        found.append(rx)
+    if found and len(found) == len(raw) and not any(rx.search(text) for rx in found):
+        report(item, "signs", f"{where} item '{text[:50]}': none of its signs finds the item's own words, so a page that "
+               "re-words it would not be found; add a pattern that matches the item's text")
+    return found
 
 
 def load_for(root: Path, known_keys: Container[str] | None = None) -> tuple[Safety, list[Problem]]:
@@ -300,6 +340,7 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
             line = markdown.count("\n", 0, m.start()) + 1 + offset
             known = ", ".join(sorted(safety.treatments)) or f"none yet: add one to {DATA_FILE}"
             problems.append(Problem(file, line, None, f"unknown safety block '{m.group(1) or ''}'; known: {known}"))
+    problems += rewordings(markdown, safety, file, offset=offset)
     if not is_article:
         return problems
     text = _readable(markdown)
@@ -314,6 +355,109 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
             problems.append(Problem(file, line, None,
                                     f"names {t.title} ('{first.group(0)}') but does not show its safety advice; add "
                                     f"<!-- md:safety {t.name} --> on its own line (for example under 'When to get help')"))
+    return problems
+
+
+# ── A page that re-words or re-tiers an urgent item ─────────────────────────
+#
+# "If your calf is swollen, warm and throbbing after rolling, rest it and see if it settles":
+# the massage block sends those signs to NHS 111. A sentence or list item of the author's own
+# that names an urgent item's sign (its `signs` patterns) and sends it to a less urgent service
+# than the item's, or to none ("rest it", "keep rolling", "mention it next time"), is refused;
+# the more urgent source wins. Only on pages that name the treatment (its `names`) or show its
+# block: a sign such as "a high temperature after the injection" belongs to its treatment.
+# The sentences, the service words and the put-offs are the urgent-help lint's
+# (fasciasite.content.urgent), so the two rules read a page the same way.
+
+ITEM_LEVEL = {"999": 3, "111": 2, "GP": 1, "stop": 1}  # an item's service on the urgent lint's scale
+ITEM_SERVICE = {"999": "999 or A&E", "111": "an urgent GP appointment or NHS 111", "GP": "a GP",
+                "stop": "stop it and tell a GP or pharmacist"}
+# Put-offs after a treatment that the urgent lint's DEFER does not hold ("keep rolling", "it
+# should settle", "mention it next time", "massage it"); a negated one ("do not keep rolling") is none.
+CARRY_ON = re.compile(r"(?<!not )(?<!n't )(?<!never )(?:\b(?:keep|carry on|go on) (?:rolling|using|going|taking|training|with)\b|"
+                      r"\bcarry on\b|\bnext time\b|\bmention (?:it|this|them)\b|\b(?:should|will|usually) (?:settle|pass|ease|go)\b|"
+                      r"\bgive it (?:a few|a couple of|a|another) (?:days?|weeks?)\b|\bsleep on it\b|"
+                      r"\b(?:massage|roll|rub|stretch) (?:it|over it|the area)\b)", re.I)
+# "Mention it to your GP", "ask your doctor": a routine GP visit, like the urgent lint's "see a GP".
+ROUTINE_GP = re.compile(r"\b(?:mention|tell|ask|show)\b[^.]{0,30}\b(?:GP|doctor)\b", re.I)
+QUOTED = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")
+
+
+def _said(text: str) -> int:
+    return max(service_level(text), 1 if ROUTINE_GP.search(text) else 0)
+
+
+def _put_off(text: str) -> str:
+    m = DEFER.search(text) or CARRY_ON.search(text)
+    return m.group(0) if m else ""
+
+
+def _unquoted(text: str, t: Treatment) -> str:
+    """The text without quotes of the block's own words (a page may quote its source)."""
+    own = [" ".join(i.text.split()).casefold() for i in t.urgent]
+
+    def blank(m: re.Match) -> str:
+        quoted = " ".join((m.group(1) or m.group(2)).split()).casefold().strip(" .,;:")
+        return " " * len(m.group(0)) if quoted and any(quoted in o for o in own) else m.group(0)
+
+    return QUOTED.sub(blank, text)
+
+
+def _in_scope(markdown: str, safety: Safety) -> list[Treatment]:
+    """The treatments a page names (outside code, headings, comments, links) or shows."""
+    shown = {m.group(1) or "" for m in shortcodes(SHORTCODE, markdown)}
+    text = _readable(markdown)
+    folded = fastmatch.fold(text)
+    return [t for t in safety.treatments.values()
+            if any(i.signs for i in t.urgent) and (t.name in shown or any(fastmatch.search(p, text, folded) for p in t.names))]
+
+
+def _sentence_line(markdown: str, start: int, sentence: str) -> int:
+    """The line (1-based, in markdown) where a sentence of the paragraph at `start` begins."""
+    words = sentence.split()[:4]
+    if not words:
+        return start
+    rx = re.compile(r"\s+".join(re.escape(w) for w in words))
+    lines = markdown.split("\n")
+    at = sum(len(line) + 1 for line in lines[: start - 1])
+    m = rx.search(markdown, at)
+    return markdown.count("\n", 0, m.start()) + 1 if m else start
+
+
+def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0) -> list[Problem]:
+    """A sentence or list item that sends an urgent item's sign to a less urgent service than
+    the block's, or to none. markdown: the author's text without front matter (offset: its lines)."""
+    scope = _in_scope(markdown, safety)
+    if not scope:
+        return []
+    problems: list[Problem] = []
+    lead = ""  # the sentence that leads into the current list ("If you notice these after rolling, rest it:")
+    for line, text, context, list_id in units(markdown):
+        if not list_id:
+            lead = text.strip() if text.strip().endswith(":") else ""
+        said = max(_said(text), context)
+        put_off = _put_off(text) or (_put_off(lead) if list_id and lead and not _said(lead) else "")
+        found = []
+        for t in scope:
+            plain = _unquoted(text, t)
+            folded = fastmatch.fold(plain)
+            for item in t.urgent:
+                m = next((m for rx in item.signs if (m := fastmatch.search(rx, plain, folded))), None)
+                if m:
+                    found.append((ITEM_LEVEL[item.service], t, item, m.group(0)))
+        for need, t, item, sign in sorted(found, key=lambda f: -f[0]):
+            if said and said < need:
+                says = SERVICE_NAMES[said]
+            elif not said and put_off:
+                says = f"no service ('{put_off}')"
+            else:
+                continue
+            at = line if list_id else _sentence_line(markdown, line, text)
+            problems.append(Problem(file, at + offset, None,
+                                    f"sends '{sign}' to {says}, but the {t.name} safety advice ({safety.path}:{item.at}) sends it to "
+                                    f"{ITEM_SERVICE[item.service]}; show the block with <!-- md:safety {t.name} --> or send it "
+                                    "where the block does"))
+            break
     return problems
 
 
