@@ -20,6 +20,7 @@ Code (fenced and inline) is never read; an '@' after a letter or a dot is an e-m
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -134,9 +135,11 @@ def _scan(markdown: str, known: set[str] | frozenset[str]) -> Iterator[Found]:
             yield found._replace(start=m.start(), end=m.end())
     if not known:
         return
+    starts = [a for a, _ in spans]  # in order, and never overlapping (one regex's matches)
     for m in CITE_AT.finditer(text):
         key = m.group(1).rstrip(".")
-        if key in known and not any(a <= m.start() < b for a, b in spans):
+        i = bisect_right(starts, m.start()) - 1  # the last bracket starting at or before the '@'
+        if key in known and not (i >= 0 and m.start() < spans[i][1]):
             yield Found(m.start(), m.end(), "error", message=(
                 f"in-text citation '@{key}' is not supported by this site's numbered style and would be published "
                 f"as raw text; name the authors in your sentence and cite in brackets: ... [@{key}]"))
@@ -146,6 +149,7 @@ def _scan(markdown: str, known: set[str] | frozenset[str]) -> Iterator[Found]:
 HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]")
 ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*\"")
 FOOTNOTE_DEF = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:")
+SQUARE = re.compile(r"[\[\]]")
 
 
 def _enclosing(text: str, start: int, end: int, image: bool) -> int | None:
@@ -153,18 +157,21 @@ def _enclosing(text: str, start: int, end: int, image: bool) -> int | None:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    for p in range(start - 1, line_start - 1, -1):
-        if text[p] != "[" or (p > line_start and text[p - 1] == "\\"):
-            continue
-        if (p > line_start and text[p - 1] == "!") != image:
-            continue
-        depth = 0
-        for q in range(p, line_end):
-            depth += {"[": 1, "]": -1}.get(text[q], 0)
-            if depth == 0:
-                if q >= end and text[q + 1:q + 2] in ("(", "["):
-                    return p
-                break
+    # Each '[' before the citation, nearest first, and the ']' that closes it (brackets found
+    # with str.rfind and a regex: a paragraph is one line, often 1,000 characters).
+    p = text.rfind("[", line_start, start)
+    while p != -1:
+        escaped = p > line_start and text[p - 1] == "\\"
+        if not escaped and (p > line_start and text[p - 1] == "!") == image:
+            depth = 0
+            for m in SQUARE.finditer(text, p, line_end):
+                depth += 1 if m.group() == "[" else -1
+                if depth == 0:
+                    q = m.start()
+                    if q >= end and text[q + 1:q + 2] in ("(", "["):
+                        return p
+                    break
+        p = text.rfind("[", line_start, p)
     return None
 
 
