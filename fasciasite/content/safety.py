@@ -32,7 +32,7 @@ from pathlib import Path
 from fasciasite import fastmatch, yamllines
 from fasciasite.config import data_file
 from fasciasite.content.tiers import SERVICE_NAMES, service_level, shortcodes
-from fasciasite.content.urgent import DEFER
+from fasciasite.content.urgent import DEFER, FENCE, LIST_ITEM, blank
 from fasciasite.content.urgent import _units as units  # the urgent lint's sentences and list items
 from fasciasite.references.bib import Entry, Problem
 
@@ -365,13 +365,15 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
 # that names an urgent item's sign (its `signs` patterns) and sends it to a less urgent service
 # than the item's, or to none ("rest it", "keep rolling", "mention it next time"), is refused;
 # the more urgent source wins. Only on pages that name the treatment (its `names`) or show its
-# block: a sign such as "a high temperature after the injection" belongs to its treatment.
+# block: a sign such as "a high temperature after the injection" belongs to its treatment; and
+# a sentence that names treatments ("shallow breathing after gabapentin") is read against
+# theirs only, so the codeine block's 999 does not overrule the gabapentin block's own 111.
 # The sentences, the service words and the put-offs are the urgent-help lint's
 # (fasciasite.content.urgent), so the two rules read a page the same way.
 
 ITEM_LEVEL = {"999": 3, "111": 2, "GP": 1, "stop": 1}  # an item's service on the urgent lint's scale
-ITEM_SERVICE = {"999": "999 or A&E", "111": "an urgent GP appointment or NHS 111", "GP": "a GP",
-                "stop": "stop it and tell a GP or pharmacist"}
+ITEM_SERVICE = {**{s: SERVICE_NAMES[level] for s, level in ITEM_LEVEL.items() if s != "stop"},
+                "stop": "stop it and tell a GP or pharmacist"}  # in the urgent lint's words
 # Put-offs after a treatment that the urgent lint's DEFER does not hold ("keep rolling", "it
 # should settle", "mention it next time", "massage it"); a negated one ("do not keep rolling") is none.
 CARRY_ON = re.compile(r"(?<!not )(?<!n't )(?<!never )(?:\b(?:keep|carry on|go on) (?:rolling|using|going|taking|training|with)\b|"
@@ -424,6 +426,27 @@ def _sentence_line(markdown: str, start: int, sentence: str) -> int:
     return markdown.count("\n", 0, m.start()) + 1 if m else start
 
 
+def _ends_lists(markdown: str) -> str:
+    """The text with each line that cannot continue a list item (a line no more indented than
+    the last list marker, after a blank line) moved to the margin, so that the urgent lint's
+    reader (which joins every indented line after a list to its last item) ends the list there.
+    Inside an admonition, "Call 999 or go to A&E if:" after a list is a new lead, not part of
+    the item above it. Lines are neither added nor removed, so every line number stays."""
+    lines = FENCE.sub(blank, markdown).split("\n")
+    marker, after_blank = -1, False
+    for i, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if not line.strip():
+            after_blank = True
+            continue
+        if LIST_ITEM.match(line):
+            marker = indent
+        elif marker >= 0 and after_blank and indent <= marker:
+            lines[i], marker = line.lstrip(" \t"), -1
+        after_blank = False
+    return "\n".join(lines)
+
+
 def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0) -> list[Problem]:
     """A sentence or list item that sends an urgent item's sign to a less urgent service than
     the block's, or to none. markdown: the author's text without front matter (offset: its lines)."""
@@ -432,13 +455,15 @@ def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0) -> 
         return []
     problems: list[Problem] = []
     lead = ""  # the sentence that leads into the current list ("If you notice these after rolling, rest it:")
-    for line, text, context, list_id in units(markdown):
+    for line, text, context, list_id in units(_ends_lists(markdown)):
         if not list_id:
             lead = text.strip() if text.strip().endswith(":") else ""
         said = max(_said(text), context)
         put_off = _put_off(text) or (_put_off(lead) if list_id and lead and not _said(lead) else "")
         found = []
-        for t in scope:
+        folded_text = fastmatch.fold(text)
+        named = [t for t in scope if any(fastmatch.search(p, text, folded_text) for p in t.names)]
+        for t in named or scope:  # a sentence that names a treatment is read against that treatment's block
             plain = _unquoted(text, t)
             folded = fastmatch.fold(plain)
             for item in t.urgent:
