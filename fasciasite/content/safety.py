@@ -17,7 +17,10 @@ Rules (fasciasite.content.evidence runs them; each problem `file:line: what; fix
     GOV.UK-owned pages (owner class of the entry's url in includes/sources.yml);
   * an article that names a treatment (its `names`, outside code, headings, link
     addresses and comments) shows that treatment's block somewhere on the page;
-  * a shortcode names a known treatment.
+  * a shortcode names a known treatment;
+  * no page re-words or re-tiers an urgent item: a sentence or list item that names its sign
+    (its `signs` patterns) and sends it to a less urgent service, or to none, is a problem
+    (rewordings(); it reads sentences, services and put-offs as the urgent-help lint does).
 
 Why our own code: like the urgent-help tiers, no MkDocs or Material feature keeps one
 piece of advice identical on every page and checks that a page shows it.
