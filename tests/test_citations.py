@@ -250,8 +250,8 @@ def test_formatted_references_are_reused_until_the_bib_changes(tmp_path):
     config = make_fixture_site(tmp_path, {"index.md": PAGE.format(title="First", body=body)}, bib=BIB)
     site = tmp_path / "site"
 
-    def build():  # each in a new process, as `make build` twice: only the cache file carries over
-        return mkdocs_build(config, site, in_process=False)
+    def build(new_process: bool = False):  # in process, as a new `mkdocs build` starts (conftest.fresh_plugins)
+        return mkdocs_build(config, site, in_process=not new_process)
 
     assert build().returncode == 0
     [cache] = (tmp_path / ".cache").glob("references-*.json")
@@ -259,7 +259,7 @@ def test_formatted_references_are_reused_until_the_bib_changes(tmp_path):
     assert "thoracolumbar fascia" in text["willard2012thoracolumbar"].lower()
     text["willard2012thoracolumbar"] = "Reused from the cache."
     cache.write_text(json.dumps(text), encoding="utf-8")
-    assert build().returncode == 0
+    assert build(new_process=True).returncode == 0  # a second `make build`: only the cache file carries over
     assert "Reused from the cache." in page(site).xpath('//li[@id="fn:willard2012thoracolumbar"]')[0].text_content()
     bib = tmp_path / "references.bib"
     bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # any change to the .bib
