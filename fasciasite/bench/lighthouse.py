@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"where lighthouse@{LIGHTHOUSE_VERSION} is installed (default: .cache/lighthouse)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; scores are medians (default: 3)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--jsonl", type=Path, metavar="FILE",
+                        help="also append each page's result to FILE as one JSON line as soon as it is measured "
+                             "(a long --all run keeps what it measured if it is stopped)")
     parser.add_argument("--cpu-slowdown", type=float, default=None, metavar="X",
                         help="calibrated CPU slowdown instead of the mobile profile's 4x (Lighthouse's "
                              "docs/throttling.md: lower it on a machine whose benchmarkIndex is below a desktop's "
@@ -209,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                                for _ in range(args.runs)]
                 except subprocess.SubprocessError as error:  # this page fails; the others are still measured
                     results.append(failed(path, error, load))
-                    continue
-                results.append(summarise(path, reports, is_article=path.startswith(sections), load=round(load, 2)))
+                else:
+                    results.append(summarise(path, reports, is_article=path.startswith(sections), load=round(load, 2)))
+                if args.jsonl:
+                    with args.jsonl.open("a", encoding="utf-8") as out:
+                        out.write(json.dumps(results[-1]) + "\n")
     except (FileNotFoundError, subprocess.SubprocessError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
