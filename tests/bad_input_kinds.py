@@ -17,7 +17,7 @@ from conftest import ROOT
 from mkdocs.utils.meta import get_data
 
 from fasciasite.config import load_mkdocs_yml
-from fasciasite.content import evidence, fmsyntax, frontmatter, glossary, numbers, ratings, urgent
+from fasciasite.content import evidence, fmsyntax, frontmatter, glossary, numbers, ratings, safety, urgent
 from fasciasite.content import tiers as tiers_mod
 from fasciasite.publishing import feed, outputcheck
 from fasciasite.publishing import published as pub
@@ -82,6 +82,12 @@ def citations(markdown: str) -> str:
 
 def urgent_lint(markdown: str) -> str:
     return _lines(urgent.lint(markdown, TIERS, "docs/x.md"))
+
+
+def safety_page(markdown: str) -> str:
+    """The safety-pages rule on one page's text, against the project's includes/safety.yml."""
+    data, _ = safety.load_for(ROOT)
+    return _lines(safety.check_page(markdown, data, "docs/x.md"))
 
 
 def _project(files: dict[str, str | bytes]) -> Path:
@@ -275,7 +281,7 @@ def evidence_data(planted: tuple[str, object]) -> str:
 
 
 KINDS = {
-    "front matter": front_matter, "figures": figures, "citations": citations, "urgent lint": urgent_lint,
+    "front matter": front_matter, "figures": figures, "citations": citations, "urgent lint": urgent_lint, "safety page": safety_page,
     "urgent data": urgent_data, "urgent pins": urgent_pins, "output": output, "redirects": redirects,
     "url history": url_history, "url list": url_list, "glossary": glossary_text, "bib": bib_entries,
     "markdown lint": markdown_lint, "feed": feed_length, "urgent article": urgent_article, "ratings": ratings_rows,

@@ -337,6 +337,9 @@ FRESH = [
      ["includes/safety.yml:", "the key 'nsaids' appears twice in one mapping", "the second silently replaces the first"], "silent"),
     ("Z-15", "evidence data", ("includes/safety.yml", replace("names: ['dry[- ]needl\\w*']", "names: ['dry[- ]needl\\w*', '']")),
      ["includes/safety.yml:", "treatment 'dry-needling': names: '' matches any sentence"], "unclear"),
+    ("Z-13", "safety page", "Foam rolling helps.\n\nIf your calf is swollen, warm and throbbing after rolling, rest it for a few days and see if it settles.\n",
+     ["docs/x.md:3: sends 'calf is swollen' to no service ('rest it'), but the massage safety advice (includes/safety.yml:",
+      "sends it to an urgent GP appointment / NHS 111; show the block with <!-- md:safety massage --> or send it where the block does"], "silent"),
     # Evidence ratings against their sources
     ("Z-22", "ratings", BOX.format(col="Strength") + "    | Rolling eases soreness | **Strong** | A lab study [@schleip2012strainhardening] |\n",
      ["docs/x.md:3: the evidence table's header (claim | strength | why) has no Rating column"], "silent"),
