@@ -97,7 +97,16 @@ def test_the_line_is_the_sentence_s_own_line_in_a_long_paragraph_and_counts_fron
     assert len(found) == 1 and found[0].startswith("docs/x.md:9: sends 'calf swells'"), found
 
 
+def test_a_put_off_in_the_next_sentence_of_the_paragraph_is_read_with_the_sign_before_it():
+    page = "Foam rolling is popular.\n\nYour calf may swell and feel warm after a long session.\nRest it and it will settle.\n"
+    found = problems(page)
+    assert len(found) == 1 and found[0].startswith("docs/x.md:4: sends 'calf may swell' to no service ('Rest it')"), found
+
+
 PASSES = [
+    ("the next sentence's service, which may be about something else",
+     "Foam rolling is popular.\n\nDo not roll where you might have a blood clot. If you know you have a clot, ask your GP before you roll.\n"),
+    ("a put-off in the next paragraph", "Foam rolling is popular.\n\nYour calf may swell after rolling.\n\nRest it between sets.\n"),
     ("the same service as the block",
      "Foam rolling is popular.\n\nIf your calf is swollen and warm after rolling, call NHS 111 or ask for an urgent GP appointment.\n"),
     ("a more urgent service than the block",

@@ -450,29 +450,45 @@ def _ends_lists(markdown: str) -> str:
     return "\n".join(lines)
 
 
+Found = list[tuple[int, Treatment, Item, str]]  # (the item's level, its treatment, the item, the words matched)
+
+
+def _signs_named(text: str, scope: list[Treatment]) -> Found:
+    """Every urgent item whose sign the text names, outside quotes of the block's own words."""
+    found: Found = []
+    folded_text = fastmatch.fold(text)
+    named = [t for t in scope if any(fastmatch.search(p, text, folded_text) for p in t.names)]
+    for t in named or scope:  # a sentence that names a treatment is read against that treatment's block
+        plain = _unquoted(text, t)
+        folded = fastmatch.fold(plain)
+        for item in t.urgent:
+            m = next((m for rx in item.signs if (m := fastmatch.search(rx, plain, folded))), None)
+            if m:
+                found.append((ITEM_LEVEL[item.service], t, item, m.group(0)))
+    return found
+
+
 def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0) -> list[Problem]:
     """A sentence or list item that sends an urgent item's sign to a less urgent service than
-    the block's, or to none. markdown: the author's text without front matter (offset: its lines)."""
+    the block's, or to none; or a sentence that names the sign with no advice, followed in its
+    paragraph by one that puts it off and names no sign or service ("Your calf may swell. Rest it.").
+    markdown: the author's text without front matter (offset: its lines)."""
     scope = _in_scope(markdown, safety)
     if not scope:
         return []
     problems: list[Problem] = []
     lead = ""  # the sentence that leads into the current list ("If you notice these after rolling, rest it:")
+    before: tuple[int, Found] = (0, [])  # the paragraph's last sentence, when it named a sign and gave no advice
     for line, text, context, list_id in units(_ends_lists(markdown)):
         if not list_id:
             lead = text.strip() if text.strip().endswith(":") else ""
         said = max(_said(text), context)
         put_off = _put_off(text) or (_put_off(lead) if list_id and lead and not _said(lead) else "")
-        found = []
-        folded_text = fastmatch.fold(text)
-        named = [t for t in scope if any(fastmatch.search(p, text, folded_text) for p in t.names)]
-        for t in named or scope:  # a sentence that names a treatment is read against that treatment's block
-            plain = _unquoted(text, t)
-            folded = fastmatch.fold(plain)
-            for item in t.urgent:
-                m = next((m for rx in item.signs if (m := fastmatch.search(rx, plain, folded))), None)
-                if m:
-                    found.append((ITEM_LEVEL[item.service], t, item, m.group(0)))
+        found = _signs_named(text, scope)
+        if not found and not list_id and before[0] == line and not said and put_off:
+            found = before[1]  # a put-off of the sign the sentence before named ("Rest it."); not a service, which
+            # may be advice about something else ("If you know you have a clot, ask your GP before you roll")
+        before = (line, found) if found and not list_id and not said and not put_off else (0, [])
         for need, t, item, sign in sorted(found, key=lambda f: -f[0]):
             if said and said < need:
                 says = SERVICE_NAMES[said]
