@@ -99,6 +99,8 @@ class Safety:
     treatments: dict[str, Treatment] = field(default_factory=dict)
     cite_lines: dict[str, int] = field(default_factory=dict)  # key -> first line citing it
     path: str = DATA_FILE  # the data file as authors know it (the plugin's safety_file)
+    # The page check's index of sign words, once per set of treatments a page names (_sign_index)
+    indexes: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 # ── Reading and validating the data file ────────────────────────────────────
@@ -333,6 +335,19 @@ def _readable(markdown: str) -> str:
     return markdown
 
 
+def names_on_page(markdown: str, safety: Safety) -> dict[str, re.Match[str]]:
+    """Each treatment the page names (its `names`, outside code, headings, comments, link
+    addresses, citations and the References section) -> its first name on the page."""
+    text = _readable(markdown)
+    folded = fastmatch.fold(text)  # once for every name's exact shortcut (fasciasite.fastmatch)
+    first = {}
+    for t in safety.treatments.values():
+        hits = [h for p in t.names if (h := fastmatch.search(p, text, folded))]
+        if hits:
+            first[t.name] = min(hits, key=lambda h: h.start())
+    return first
+
+
 def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_article: bool = False) -> list[Problem]:
     problems = []
     from fasciasite.content.tiers import shortcodes
@@ -343,18 +358,16 @@ def check_page(markdown: str, safety: Safety, file: str, *, offset: int = 0, is_
             line = markdown.count("\n", 0, m.start()) + 1 + offset
             known = ", ".join(sorted(safety.treatments)) or f"none yet: add one to {DATA_FILE}"
             problems.append(Problem(file, line, None, f"unknown safety block '{m.group(1) or ''}'; known: {known}"))
-    problems += rewordings(markdown, safety, file, offset=offset)
+    named = names_on_page(markdown, safety)  # once, for both rules
+    problems += rewordings(markdown, safety, file, offset=offset, named=named)
     if not is_article:
         return problems
-    text = _readable(markdown)
-    folded = fastmatch.fold(text)  # once for every name's exact shortcut (fasciasite.fastmatch)
     for t in safety.treatments.values():
         if t.name in shown:
             continue
-        hits = [h for p in t.names if (h := fastmatch.search(p, text, folded))]
-        if hits:
-            first = min(hits, key=lambda h: h.start())
-            line = text.count("\n", 0, first.start()) + 1 + offset
+        first = named.get(t.name)
+        if first:
+            line = first.string.count("\n", 0, first.start()) + 1 + offset
             problems.append(Problem(file, line, None,
                                     f"names {t.title} ('{first.group(0)}') but does not show its safety advice; add "
                                     f"<!-- md:safety {t.name} --> on its own line (for example under 'When to get help')"))
@@ -408,13 +421,10 @@ def _unquoted(text: str, t: Treatment) -> str:
     return QUOTED.sub(blank, text)
 
 
-def _in_scope(markdown: str, safety: Safety) -> list[Treatment]:
-    """The treatments a page names (outside code, headings, comments, links) or shows."""
+def _in_scope(markdown: str, safety: Safety, named: Container[str]) -> list[Treatment]:
+    """The treatments a page names (names_on_page) or shows, that have signs."""
     shown = {m.group(1) or "" for m in shortcodes(SHORTCODE, markdown)}
-    text = _readable(markdown)
-    folded = fastmatch.fold(text)
-    return [t for t in safety.treatments.values()
-            if any(i.signs for i in t.urgent) and (t.name in shown or any(fastmatch.search(p, text, folded) for p in t.names))]
+    return [t for t in safety.treatments.values() if any(i.signs for i in t.urgent) and (t.name in shown or t.name in named)]
 
 
 def _sentence_line(markdown: str, start: int, sentence: str) -> int:
@@ -453,38 +463,76 @@ def _ends_lists(markdown: str) -> str:
 Found = list[tuple[int, Treatment, Item, str]]  # (the item's level, its treatment, the item, the words matched)
 
 
-def _signs_named(text: str, scope: list[Treatment]) -> Found:
-    """Every urgent item whose sign the text names, outside quotes of the block's own words."""
-    found: Found = []
+SignIndex = tuple[tuple[tuple[str, frozenset[tuple[int, int]]], ...], frozenset[tuple[int, int]]]
+
+
+def _sign_index(scope: list[Treatment]) -> SignIndex:
+    """(literal word -> the items (treatment, item: positions in scope) one of whose signs needs
+    it; the items with a sign that needs none), from each pattern's literal words
+    (fasciasite.fastmatch.needles), as the urgent-help tiers index their signs."""
+    by_word: dict[str, set[tuple[int, int]]] = {}
+    always: set[tuple[int, int]] = set()
+    for ti, t in enumerate(scope):
+        for ii, item in enumerate(t.urgent):
+            for rx in item.signs:
+                words = fastmatch.needles(rx)
+                if words is None:
+                    always.add((ti, ii))
+                for w in words or ():
+                    by_word.setdefault(w, set()).add((ti, ii))
+    return tuple((w, frozenset(items)) for w, items in by_word.items()), frozenset(always)
+
+
+def _signs_named(text: str, scope: list[Treatment], index: SignIndex) -> Found:
+    """Every urgent item whose sign the text names, outside quotes of the block's own words.
+    Only the items one of whose signs' literal words is in the text are searched (an exact
+    shortcut: most sentences name no sign)."""
     folded_text = fastmatch.fold(text)
-    named = [t for t in scope if any(fastmatch.search(p, text, folded_text) for p in t.names)]
-    for t in named or scope:  # a sentence that names a treatment is read against that treatment's block
+    by_word, always = index
+    maybe = set(always)
+    for word, needing in by_word:
+        if word in folded_text:
+            maybe |= needing
+    found: Found = []
+    if not maybe:
+        return found
+    named = {t.name for t in scope if any(fastmatch.search(p, text, folded_text) for p in t.names)}
+    for ti, t in enumerate(scope):
+        items = [item for ii, item in enumerate(t.urgent) if (ti, ii) in maybe]
+        if not items or (named and t.name not in named):
+            continue  # a sentence that names a treatment is read against that treatment's block
         plain = _unquoted(text, t)
         folded = fastmatch.fold(plain)
-        for item in t.urgent:
+        for item in items:
             m = next((m for rx in item.signs if (m := fastmatch.search(rx, plain, folded))), None)
             if m:
                 found.append((ITEM_LEVEL[item.service], t, item, m.group(0)))
     return found
 
 
-def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0) -> list[Problem]:
+def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0,
+               named: Container[str] | None = None) -> list[Problem]:
     """A sentence or list item that sends an urgent item's sign to a less urgent service than
     the block's, or to none; or a sentence that names the sign with no advice, followed in its
     paragraph by one that puts it off and names no sign or service ("Your calf may swell. Rest it.").
-    markdown: the author's text without front matter (offset: its lines)."""
-    scope = _in_scope(markdown, safety)
+    markdown: the author's text without front matter (offset: its lines); named: names_on_page(), when known."""
+    scope = _in_scope(markdown, safety, names_on_page(markdown, safety) if named is None else named)
     if not scope:
         return []
     problems: list[Problem] = []
+    key = tuple(t.name for t in scope)
+    index = safety.indexes.get(key) or safety.indexes.setdefault(key, _sign_index(scope))
     lead = ""  # the sentence that leads into the current list ("If you notice these after rolling, rest it:")
     before: tuple[int, Found] = (0, [])  # the paragraph's last sentence, when it named a sign and gave no advice
     for line, text, context, list_id in units(_ends_lists(markdown)):
         if not list_id:
             lead = text.strip() if text.strip().endswith(":") else ""
+        found = _signs_named(text, scope, index)
+        if not found and not (before[1] and before[0] == line and not list_id):
+            before = (0, [])
+            continue  # no sign named here or just before: nothing to compare (most sentences)
         said = max(_said(text), context)
         put_off = _put_off(text) or (_put_off(lead) if list_id and lead and not _said(lead) else "")
-        found = _signs_named(text, scope)
         if not found and not list_id and before[0] == line and not said and put_off:
             found = before[1]  # a put-off of the sign the sentence before named ("Rest it."); not a service, which
             # may be advice about something else ("If you know you have a clot, ask your GP before you roll")
