@@ -38,6 +38,23 @@
  * "hurts") also as "pain"; a misspelt word as the site's words one letter away (what lunr's
  * fuzzy match found). Material has no phrase or proximity search, and its page boost
  * (front matter search.boost) is per page, not per query: hence this code.
+ *
+ * Safety first, after the re-ranking: a query that names an urgent sign puts the urgent page
+ * (extra.urgent_page, the red-flags page) first, whatever else ranks ("mum is 80 fell down
+ * the stairs now bad back pain" ranked it third: "fell" drowned by "mum", "bad", "back",
+ * "pain"). The signs come from the index (its config's "urgent": Material hands the worker
+ * only the index's config and docs), written by
+ * fasciasite/publishing/search_index.py from the glossary and includes/urgent-help.yml, never
+ * typed here. A query names a sign when it has
+ *   a complete lay phrase of the urgent page: its words in order, stop words of the query
+ *             between them allowed ("both my legs" names "both legs"), each word the same
+ *             stem, a word of 4 letters or more typed as the start of the phrase's word
+ *             ("temp": temperature), the phrase's word of 5 or more as the start of the
+ *             query's ("feverish": fever), or one letter away ("temprature"); or
+ *   a match of a sign's pattern (urgent and emergency tiers) that spans two words or more
+ *             ("wet myself", "both legs", "worse at night").
+ * A single word of a pattern or a phrase is not a sign ("feet" of "both feet", "buttock" of
+ * "numbness around your genitals or buttocks"): only a lay phrase of one word is ("fell").
  */
 const STOP = new Set(("a able about across after all almost also am among an and any are as at be because " +
   "been but by can cannot could dear did do does either else ever every for from get got had has have he " +
@@ -73,6 +90,7 @@ function learn(index) {
       for (const word of field.replace(/<[^>]+>/g, " ").toLowerCase().split(separator)) if (word) seen.add(word)
   words = [...seen].sort()
   learnPages(index, separator)
+  learnUrgent(index)
 }
 function known(word) {  // a word of the index starts with `word`
   let lo = 0, hi = words.length
@@ -259,6 +277,46 @@ function measures(typed) {
   return found
 }
 
+// ── Safety first (see the header) ────────────────────────────────────────────
+let urgent = { location: null, phrases: [], patterns: [] }
+function learnUrgent(index) {
+  const data = (index.config && index.config.urgent) || {}
+  urgent = {
+    location: data.location || null,
+    phrases: (data.phrases || []).map(phrase => phrase.replace(/[\u2018\u2019]/g, "'").toLowerCase().split(separatorRe).filter(Boolean)),
+    patterns: (data.patterns || []).flatMap(source => {
+      try { return [new RegExp(source, "i")] } catch (error) { return [] }  // a Python-only pattern: not used here
+    })
+  }
+}
+function sameWord(typed, word) {  // a query word as typed, a phrase's word
+  return stem(typed) === stem(word) || (typed.length >= 4 && word.startsWith(typed))
+    || (word.length >= 5 && typed.startsWith(word)) || (typed.length >= 5 && oneEdit(typed, word))
+}
+function hasPhrase(query, phrase) {  // query: words as typed; phrase: its words
+  for (let start = 0; start < query.length; start++) {
+    let i = start, k = 0
+    while (k < phrase.length && i < query.length) {
+      if (sameWord(query[i], phrase[k])) { k++; i++ }
+      else if (k > 0 && STOP.has(query[i]) && !STOP.has(phrase[k])) i++  // "both my legs"
+      else break
+    }
+    if (k === phrase.length) return true
+  }
+  return false
+}
+function namesUrgentSign(typed) {
+  const text = typed.replace(/[\u2018\u2019]/g, "'").toLowerCase()
+  const query = text.replace(/[?!.,;:"()]/g, " ").split(separatorRe).filter(Boolean)
+  if (urgent.phrases.some(phrase => hasPhrase(query, phrase))) return true
+  return urgent.patterns.some(pattern => { const m = pattern.exec(text); return m !== null && /\s/.test(m[0].trim()) })
+}
+function urgentFirst(groups, typed) {
+  if (!urgent.location || !namesUrgentSign(typed)) return groups
+  const at = groups.findIndex(items => items[0].location.split("#")[0] === urgent.location)
+  return at > 0 ? [groups[at], ...groups.slice(0, at), ...groups.slice(at + 1)] : groups
+}
+
 function rerank(groups, typed) {
   if (!pageCount || groups.length < 2) return groups
   const found = measures(typed)
@@ -286,7 +344,7 @@ function rerank(groups, typed) {
     return { items, order, score: best * factor }
   })
   scored.sort((a, b) => b.score - a.score || a.order - b.order)
-  return scored.map(s => s.items)
+  return urgentFirst(scored.map(s => s.items), typed)
 }
 
 // Material's answers leave through postMessage: re-rank them on the way out, for the query

@@ -29,6 +29,13 @@ after it, changes what is indexed, never what a page shows:
    the index: a reader never searches for "27" or a DOI.
    With 3 and 4 the index went from 5.7 to 4.9 KB gzip per article (7 Dec 2026, 28 articles;
    the budget is 5 KB: tests/test_search_index.py; issue 24 part 5).
+5. Urgent signs. A query that names an urgent sign must show the urgent page first, whatever
+   else ranks (a worried relative types "mum is 80 fell down the stairs now bad back pain",
+   and "mum", "bad", "back", "pain" ranked two other pages above it). The worker learns the
+   signs from the index (`urgent` in its `config`, urgent_signs()), never from words typed
+   again in JavaScript: the complete lay phrases of the glossary terms whose best page is the
+   urgent page ("fell", "numb bum", "pins and needles in both legs"), and the `match`
+   patterns of includes/urgent-help.yml's signs of the urgent and emergency tiers.
 Material's search plugin has no setting for "index this shared block once" (it excludes
 only by `data-search-exclude` or front matter), hence this code.
 
@@ -51,7 +58,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from fasciasite.content import glossary, safety
+from fasciasite.content import glossary, safety, tiers
 
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from mkdocs.config.defaults import MkDocsConfig
@@ -63,6 +70,9 @@ if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
 log = logging.getLogger("mkdocs.plugins.fasciasite.publishing.search_index")
 
 FIELD = "keywords"
+# key of search_index.json's "config" read by docs/javascripts/search-worker.js: Material hands
+# the worker the index's config and docs only, so a top-level key would never reach it
+URGENT_KEY = "urgent"
 MAX_PAGES = 3
 MIN_SCORE = 2
 COMMON = 0.5   # a lay word found in this share of the articles' text already is left out
@@ -110,6 +120,10 @@ class SearchIndex:
             raise PluginError("mkdocs.yml: extra.urgent_page is missing; set it to the red-flags page "
                               "(urgent_page: back-pain/red-flags.md): urgent searches must lead there")
         self._state["urgent"] = urgent
+        try:  # problems in the tiers file are reported by the urgent-help step; here only the signs matter
+            self._state["tiers"] = tiers.load_for(Path(config.config_file_path).parent)
+        except (tiers.DataError, OSError):
+            self._state["tiers"] = None
         # problems in the data file are reported by the evidence rules; here only the titles matter
         self._state["safety"] = safety.load_for(Path(config.config_file_path).parent)[0].treatments
         search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
@@ -162,6 +176,8 @@ class SearchIndex:
             return  # search is off
         index = json.loads(path.read_text(encoding="utf-8"))
         count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"])
+        index["config"][URGENT_KEY] = urgent_signs(index["docs"], self._state["lay"], self._state["forms"], self._state["sections"],
+                                         location(self._state["urgent"], config.use_directory_urls), self._state["tiers"])
         path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
         log.debug(f"lay words added to the search entries of {count} pages")
 
@@ -294,6 +310,35 @@ def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[
             if form not in own[path] and not form.startswith(generic) and form not in out.setdefault(path, []):
                 out[path].append(form)
     return {path: tokens for path, tokens in out.items() if tokens}
+
+
+def location(src_uri: str, use_directory_urls: bool = True) -> str:
+    """A page's location in the search index: back-pain/red-flags.md -> back-pain/red-flags/."""
+    path = src_uri.removesuffix(".md")
+    if not use_directory_urls:
+        return path + ".html"
+    path = path.removesuffix("index").removesuffix("README")
+    return path if not path or path.endswith("/") else path + "/"
+
+
+def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
+                 urgent: str, urgent_tiers: tiers.Tiers | None) -> dict:
+    """What the search worker needs to put the urgent page first: {"location": the urgent
+    page's location, "phrases": the lay phrases (as written in the glossary) of the terms
+    whose best page is the urgent page, "patterns": the regular expressions (Python syntax
+    that JavaScript reads the same: \\b, groups, classes) of the signs of every tier more
+    urgent than a GP appointment}. The worker decides what counts as naming a sign."""
+    pages = pages_of(docs, sections)
+    phrases: list[str] = []
+    for term in terms:
+        chosen = choose(pages, term_forms(term, forms))
+        if chosen and chosen[0] == urgent:
+            phrases += [p for p in term.lay_words if p not in phrases]
+    patterns: list[str] = []
+    for tier in urgent_tiers.tiers if urgent_tiers else []:
+        if tiers.LEVELS.get(tier.id, 0) > tiers.LEVELS["gp"]:
+            patterns += [p.pattern for sign in tier.signs for p in sign.patterns if p.pattern not in patterns]
+    return {"location": urgent, "phrases": phrases, "patterns": patterns}
 
 
 def add_lay_words(index: dict, terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
