@@ -192,3 +192,10 @@ ITEM = "includes/safety.yml:9: treatment 'rollers': urgent item 'your calf is sw
 def test_each_mistake_in_signs_is_named_with_its_line(tmp_path, change, expected):
     _, found = load(tmp_path, GOOD.replace(*change))
     assert any(str(p).startswith(expected) for p in found), [str(p) for p in found]
+
+
+def test_one_sprained_ankle_is_not_the_kidney_sign_of_swollen_ankles():
+    """The NSAID block's 111 sign is swollen ankles (both: fluid kept back); one swollen ankle
+    after a sprain, with rest and ice, is first aid, not a re-tiered sign."""
+    assert problems("Ibuprofen is a painkiller.\n\nIf your ankle swells after a sprain, rest it and use an ice pack.\n") == []
+    assert problems("Ibuprofen is a painkiller.\n\nIf your ankles swell while you take it, rest them.\n") != []

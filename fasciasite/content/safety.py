@@ -395,7 +395,8 @@ ITEM_SERVICE = {**{s: SERVICE_NAMES[level] for s, level in ITEM_LEVEL.items() if
 CARRY_ON = re.compile(r"(?<!not )(?<!n't )(?<!never )(?:\b(?:keep|carry on|go on) (?:rolling|using|going|taking|training|with)\b|"
                       r"\bcarry on\b|\bnext time\b|\bmention (?:it|this|them)\b|\b(?:should|will|usually) (?:settle|pass|ease|go)\b|"
                       r"\bgive it (?:a few|a couple of|a|another) (?:days?|weeks?)\b|\bsleep on it\b|"
-                      r"\b(?:massage|roll|rub|stretch) (?:it|over it|the area)\b)", re.I)
+                      r"\b(?:massage|roll|rub|stretch) (?:it|over it|the area)\b|\brest (?:them|the (?:area|leg|calf|arm))\b|"
+                      r"\bput your (?:feet|legs?) up\b)", re.I)
 # "Mention it to your GP", "ask your doctor": a routine GP visit, like the urgent lint's "see a GP".
 ROUTINE_GP = re.compile(r"\b(?:mention|tell|ask|show)\b[^.]{0,30}\b(?:GP|doctor)\b", re.I)
 QUOTED = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")
