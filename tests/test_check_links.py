@@ -346,7 +346,8 @@ def test_command_line_help_and_exit_codes(tmp_path):
     def cli(*args):
         return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)],
                               capture_output=True, text=True, timeout=60)
-    assert cli("--help").returncode == 0 and "--external" in cli("--help").stdout
+    shown = cli("--help")
+    assert shown.returncode == 0 and "--external" in shown.stdout
     assert cli(tmp_path / "nope").returncode == 2
     assert cli(make_site(tmp_path)).returncode == 1
 
