@@ -16,7 +16,9 @@ Events:
                    links survive; markers are separated by commas. Pages get a stand-in
                    for each reference that a small Markdown extension (StashReferences)
                    swaps for the finished HTML, so Python-Markdown does not parse the same
-                   reference again on every page that cites it.
+                   reference again on every page that cites it; on a page without footnotes
+                   of its own it also draws the numbered markers and the list, in the
+                   footnotes extension's order and ids (fasciasite.references.citation_format).
   on_files         index which pages cite which keys (for the References page).
   on_page_markdown (before mkdocs-bibtex) name unknown or malformed keys with file:line;
                    hide '@' in code and in brackets that are not citations; add the
