@@ -98,7 +98,50 @@ def test_title_words_get_the_forms_readers_type():
     assert search.forms_of("disc") == ["discs"]
 
 
+def test_urgent_signs_are_the_urgent_pages_lay_phrases_and_the_urgent_tiers_patterns():
+    import re
+
+    from fasciasite.content import tiers
+    urgent_term = glossary.Term("disc herniation", "A disc that bulges.", 1, ["slipped disc", "both legs"])
+    other_term = glossary.Term("running", "Running.", 1, ["jogging"])  # best page: back-pain/sport/
+    sign = lambda text, rx: tiers.Sign(text, [re.compile(rx, re.I)])  # noqa: E731
+    tier = lambda id, *signs: tiers.Tier(id, id, "info", "lead", ["key"], list(signs))  # noqa: E731
+    data = tiers.Tiers("urgent-help.yml", [tier("emergency", sign("both legs", r"\bboth legs\b")),
+                                           tier("urgent", sign("fever", r"\bfever")),
+                                           tier("gp", sign("very bad", r"very bad"))])
+    found = search.urgent_signs(DOCS, [urgent_term, other_term], {}, ("back-pain",), "back-pain/discs/", data)
+    assert found == {"location": "back-pain/discs/", "phrases": ["slipped disc", "both legs"],
+                     "patterns": [r"\bboth legs\b", r"\bfever"]}  # not the GP tier's, not another page's term
+    assert search.urgent_signs(DOCS, [urgent_term], {}, ("back-pain",), "back-pain/work/", None)["phrases"] == []
+
+
+def test_an_urgent_page_has_its_search_location():
+    assert search.location("back-pain/red-flags.md") == "back-pain/red-flags/"
+    assert search.location("index.md") == "" and search.location("about/index.md") == "about/"
+    assert search.location("back-pain/red-flags.md", use_directory_urls=False) == "back-pain/red-flags.html"
+
+
 # ── The real index ───────────────────────────────────────────────────────────
+
+
+def test_the_worker_gets_the_urgent_signs_in_the_index_config(built_site, mkdocs_config):
+    import shutil
+    import subprocess
+
+    import pytest
+    # Material hands its worker the index's config and docs only: the signs must be in config
+    urgent = index(built_site)["config"][search.URGENT_KEY]
+    assert urgent["location"] == search.location(mkdocs_config["extra"]["urgent_page"])
+    assert {"fell", "numb bum", "wet myself"} <= set(urgent["phrases"]) and "temperature" not in urgent["phrases"]
+    assert r"\bboth (of your )?legs\b" in urgent["patterns"]
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to compile the patterns as JavaScript")
+    script = "const p = JSON.parse(require('fs').readFileSync(0, 'utf8')); for (const s of p) new RegExp(s, 'i')"
+    result = subprocess.run([node, "-e", script], input=json.dumps(urgent["patterns"]), text=True,
+                            capture_output=True, timeout=30)
+    assert result.returncode == 0, f"a sign pattern is not valid JavaScript (the worker drops it): {result.stderr}"
+
 
 
 def test_the_index_has_a_hidden_keywords_field_on_some_articles_only(built_site, mkdocs_config):

@@ -59,6 +59,19 @@ RERANK_RULES = {
     "a phrase counts only when one of its words tells pages apart (not 'pain after')": [
         ("lower back pain after sitting all day", "back-pain/back-pain-at-work/", 1),
     ],
+    # Safety first: each of these ranked another page first without the rule (checked by
+    # planting the fault in a built site's worker), the sign drowned by everyday words
+    "a query that names an urgent sign shows the red-flags page first, whatever else ranks": [
+        ("husband has a fever and bad back ache from lifting at work", "back-pain/red-flags/", 1),  # lay phrase
+        ("wife feverish and back pain after the gym", "back-pain/red-flags/", 1),  # fever typed as the start
+        ("my 80 year old mum has fallen and her back hurts when she stands", "back-pain/red-flags/", 1),
+        ("lower back ache worse at night when lying in bed", "back-pain/red-flags/", 1),  # a tier's pattern
+        ("legs feel heavy after sitting at my desk with back pain", "back-pain/red-flags/", 1),
+    ],
+    "one word of a sign does not pull the red-flags page first (a pattern's 'buttock', 'temperature')": [
+        ("sore buttock after a long run", "back-pain/back-pain-and-sport/", 1),
+        ("ideal temperature for a hot water bottle", "treatments/heat-ice-and-gadgets/", 1),
+    ],
 }
 
 
