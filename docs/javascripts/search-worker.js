@@ -52,7 +52,12 @@
  *             ("temp": temperature), the phrase's word of 5 or more as the start of the
  *             query's ("feverish": fever), or one letter away ("temprature"); or
  *   a match of a sign's pattern (urgent and emergency tiers) that spans two words or more
- *             ("wet myself", "both legs", "worse at night").
+ *             ("wet myself", "both legs", "worse at night"); or
+ *   a lay phrase of a sign that is urgent only with another (`combined`: a smaller fall,
+ *             "tripped", "slipped over") and one of its other phrases ("brittle bones",
+ *             "elderly", "steroid tablets"), anywhere in the query.
+ * The words of another term's lay phrase that holds a sign's word (`others`: "slipped disc",
+ * "fall asleep") are never read as a sign.
  * A single word of a pattern or a phrase is not a sign ("feet" of "both feet", "buttock" of
  * "numbness around your genitals or buttocks"): only a lay phrase of one word is ("fell").
  */
@@ -278,12 +283,15 @@ function measures(typed) {
 }
 
 // ── Safety first (see the header) ────────────────────────────────────────────
-let urgent = { location: null, phrases: [], patterns: [] }
+let urgent = { location: null, phrases: [], combined: [], others: [], patterns: [] }
 function learnUrgent(index) {
   const data = (index.config && index.config.urgent) || {}
+  const split = phrases => (phrases || []).map(phrase => phrase.replace(/[\u2018\u2019]/g, "'").toLowerCase().split(separatorRe).filter(Boolean))
   urgent = {
     location: data.location || null,
-    phrases: (data.phrases || []).map(phrase => phrase.replace(/[\u2018\u2019]/g, "'").toLowerCase().split(separatorRe).filter(Boolean)),
+    phrases: split(data.phrases),
+    combined: (data.combined || []).map(pair => ({ phrases: split(pair.phrases), with: split(pair.with) })),
+    others: split(data.others),
     patterns: (data.patterns || []).flatMap(source => {
       try { return [new RegExp(source, "i")] } catch (error) { return [] }  // a Python-only pattern: not used here
     })
@@ -293,7 +301,8 @@ function sameWord(typed, word) {  // a query word as typed, a phrase's word
   return stem(typed) === stem(word) || (typed.length >= 4 && word.startsWith(typed))
     || (word.length >= 5 && typed.startsWith(word)) || (typed.length >= 5 && oneEdit(typed, word))
 }
-function hasPhrase(query, phrase) {  // query: words as typed; phrase: its words
+function phraseAt(query, phrase) {  // query: words as typed; phrase: its words; [start, end) of each match
+  const out = []
   for (let start = 0; start < query.length; start++) {
     let i = start, k = 0
     while (k < phrase.length && i < query.length) {
@@ -301,14 +310,22 @@ function hasPhrase(query, phrase) {  // query: words as typed; phrase: its words
       else if (k > 0 && STOP.has(query[i]) && !STOP.has(phrase[k])) i++  // "both my legs"
       else break
     }
-    if (k === phrase.length) return true
+    if (k === phrase.length) out.push([start, i])
   }
-  return false
+  return out
 }
+const hasPhrase = (query, phrase) => phraseAt(query, phrase).length > 0
 function namesUrgentSign(typed) {
   const text = typed.replace(/[\u2018\u2019]/g, "'").toLowerCase()
-  const query = text.replace(/[?!.,;:"()]/g, " ").split(separatorRe).filter(Boolean)
+  const words = text.replace(/[?!.,;:"()]/g, " ").split(separatorRe).filter(Boolean)
+  // the words of another term's phrase that holds a sign's word ("slipped disc", "fall asleep")
+  // are that term's: blanked, so no sign is read in them
+  const query = [...words]
+  for (const phrase of urgent.others) for (const [start, end] of phraseAt(words, phrase)) query.fill("", start, end)
   if (urgent.phrases.some(phrase => hasPhrase(query, phrase))) return true
+  // a sign only together with another ("tripped" with "brittle bones"), anywhere in the query
+  if (urgent.combined.some(pair => pair.phrases.some(phrase => hasPhrase(query, phrase))
+      && pair.with.some(phrase => hasPhrase(query, phrase)))) return true
   return urgent.patterns.some(pattern => { const m = pattern.exec(text); return m !== null && /\s/.test(m[0].trim()) })
 }
 function urgentFirst(groups, typed) {

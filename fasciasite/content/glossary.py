@@ -1,10 +1,14 @@
 """Glossary: one list of terms, three uses.
 
 includes/glossary.md holds every term as a Markdown abbreviation (`*[Term]: definition`),
-optionally followed by an indented line of the everyday words readers use for it:
+optionally followed by an indented line of the everyday words readers use for it, and
+by a line of the words that make those an urgent sign when a query has both:
 
     *[disc herniation]: When the soft centre of a spinal disc bulges or pushes out ...
       lay words: slipped disc, prolapsed disc, bulging disc
+    *[smaller fall]: ...
+      lay words: slipped over, tripped
+      urgent with: brittle bones, elderly
 
 This step hands the terms to the abbr extension's `glossary` option, so every page gets
 hover definitions, and turns the same file into the Glossary page, so the two never
@@ -58,7 +62,7 @@ MARKER = "<!-- md:glossary -->"
 # The exact markup Python-Markdown's abbr extension writes; nothing else is touched.
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>[^<]*)</abbr>')
 LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*)$")
-LAY = re.compile(r"^lay words:\s*(?P<words>.*)$", re.I)
+LAY = re.compile(r"^(?P<kind>lay words|urgent with):\s*(?P<words>.*)$", re.I)
 FORM = "*[Term]: One-sentence definition."
 LAY_FORM = "an indented line under the term: `  lay words: word, other word`"
 
@@ -69,6 +73,9 @@ class Term:
     definition: str
     line: int
     lay_words: list[str] = field(default_factory=list)
+    # `urgent with:` phrases: the term's lay phrases are an urgent sign only together with one of
+    # these (a smaller fall is urgent for someone older or with thin bones; "slipped" alone is not)
+    urgent_with: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -98,16 +105,21 @@ def parse(text: str, shown: str = SHOWN) -> Glossary:
             continue
         lay = LAY.match(line)
         if lay:
+            kind = lay["kind"].lower()
             if not raw[:1].isspace() or attach is None:
-                problems.append(f"{shown}:{number}: a 'lay words:' line must come straight after its term, "
+                problems.append(f"{shown}:{number}: a '{kind}:' line must come straight after its term, "
                                 f"indented: put it under the *[Term]: line it belongs to")
+                continue
+            if kind == "urgent with" and not attach.lay_words:
+                problems.append(f"{shown}:{number}: an 'urgent with:' line qualifies the term's lay words, and "
+                                f"'{attach.term}' has none above it: put `  lay words: ...` first")
                 continue
             words = [w.strip() for w in lay["words"].split(",")]
             if not all(words) or any(c in lay["words"] for c in "<>[]"):
-                problems.append(f"{shown}:{number}: lay words are a comma-separated list of plain words "
-                                f"(no empty items, no < > [ ]): write `  lay words: slipped disc, bulging disc`")
+                problems.append(f"{shown}:{number}: {kind} are a comma-separated list of plain words "
+                                f"(no empty items, no < > [ ]): write `  {kind}: slipped disc, bulging disc`")
                 continue
-            attach.lay_words += words
+            (attach.urgent_with if kind == "urgent with" else attach.lay_words).extend(words)
             continue
         m = LINE.match(line)
         if not m:

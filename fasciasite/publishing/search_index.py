@@ -35,7 +35,12 @@ after it, changes what is indexed, never what a page shows:
    signs from the index (`urgent` in its `config`, urgent_signs()), never from words typed
    again in JavaScript: the complete lay phrases of the glossary terms whose best page is the
    urgent page ("fell", "numb bum", "pins and needles in both legs"), and the `match`
-   patterns of includes/urgent-help.yml's signs of the urgent and emergency tiers.
+   patterns of includes/urgent-help.yml's signs of the urgent and emergency tiers. A term with
+   an `urgent with:` line (a smaller fall: slipped, tripped) is a sign only together with one of
+   those words (older, brittle bones, steroid tablets): its lay words are not indexed (alone they
+   name no urgent page, and "slipped" would pull "slipped disc" there) but sent as `combined`.
+   The words of another term's longer lay phrase ("slipped disc", "fall asleep": `others`) are
+   never read as a sign.
 Material's search plugin has no setting for "index this shared block once" (it excludes
 only by `data-search-exclude` or front matter), hence this code.
 
@@ -285,18 +290,31 @@ def forms_of(word: str) -> list[str]:
     return [word + ("es" if word.endswith(("ch", "sh", "x", "z")) else "s")]
 
 
+def own_words(pages: dict[str, dict], separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, set[str]]:
+    """{page location: the words of its title, headings and text}."""
+    return {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"], separator)) for path, p in pages.items()}
+
+
+def common_words(own: dict[str, set[str]]) -> set[str]:
+    """The words that at least COMMON of the articles have ("back", "pain")."""
+    vocab = list(own.values())
+    return {w for w in set().union(*vocab) if sum(w in v for v in vocab) >= COMMON * len(vocab)} if vocab else set()
+
+
 def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
                       separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, list[str]]:
     """{page location: [lay word tokens]} for the glossary terms with lay words."""
     pages = pages_of(docs, sections)
-    own = {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"], separator)) for path, p in pages.items()}
+    own = own_words(pages, separator)
     vocab = list(own.values())
-    common = {w for w in set().union(*vocab) if sum(w in v for v in vocab) >= COMMON * len(vocab)} if vocab else set()
+    common = common_words(own)
     # Material adds a wildcard to every query word, so "back" also matches a hidden "backache":
     # a lay word that starts with a word most pages have would match nearly every question.
     generic = tuple(sorted(w for w in common if len(w) >= 3 and sum(w in v for v in vocab) >= GENERIC * len(vocab)))
     out: dict[str, list[str]] = {}
     for term in terms:
+        if term.urgent_with:  # a sign only with its other words ("slipped": slipped disc); the urgent rule ranks it
+            continue
         chosen = choose(pages, term_forms(term, forms))
         tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase, separator)
                   if w not in STOP and w not in common and not w.startswith(generic)
@@ -330,7 +348,11 @@ def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, 
     urgent than a GP appointment}. The worker decides what counts as naming a sign."""
     pages = pages_of(docs, sections)
     phrases: list[str] = []
+    combined: list[dict[str, list[str]]] = []
     for term in terms:
+        if term.urgent_with:
+            combined.append({"phrases": term.lay_words, "with": term.urgent_with})
+            continue
         chosen = choose(pages, term_forms(term, forms))
         if chosen and chosen[0] == urgent:
             phrases += [p for p in term.lay_words if p not in phrases]
@@ -338,7 +360,28 @@ def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, 
     for tier in urgent_tiers.tiers if urgent_tiers else []:
         if tiers.LEVELS.get(tier.id, 0) > tiers.LEVELS["gp"]:
             patterns += [p.pattern for sign in tier.signs for p in sign.patterns if p.pattern not in patterns]
-    return {"location": urgent, "phrases": phrases, "patterns": patterns}
+    others = other_phrases(terms, phrases, combined, common_words(own_words(pages)), patterns)
+    return {"location": urgent, "phrases": phrases, "combined": combined, "patterns": patterns, "others": others}
+
+
+def other_phrases(terms: list[glossary.Term], phrases: list[str], combined: list[dict[str, list[str]]],
+                  common: set[str] = frozenset(), patterns: list[str] = ()) -> list[str]:
+    """The lay phrases of other terms that hold a telling word of a sign ("slipped disc":
+    slipped; "fall asleep": fall; not "back" or "pain", which most pages have): the worker reads
+    the words of such a phrase as that term's, never as a sign. A phrase that itself names a
+    sign of the tiers ("lost control of my bladder") is not one."""
+    signs = {*phrases, *(p for c in combined for p in c["phrases"])}
+    sign_words = {w for p in signs for w in p.casefold().split() if w not in STOP and w not in common and len(w) >= 3}
+    named = [re.compile(p, re.I) for p in patterns]
+    out: list[str] = []
+    for term in terms:
+        for phrase in term.lay_words:
+            held = phrase.casefold().split()
+            shares = any(w.startswith(v) or v.startswith(w) for w in held if len(w) >= 3 for v in sign_words)
+            if (phrase not in signs and len(held) > 1 and shares and phrase not in out  # "falling asleep": fall
+                    and not any(p.search(phrase) for p in named)):
+                out.append(phrase)
+    return out
 
 
 def add_lay_words(index: dict, terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
