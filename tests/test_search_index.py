@@ -110,8 +110,10 @@ def test_urgent_signs_are_the_urgent_pages_lay_phrases_and_the_urgent_tiers_patt
                                            tier("urgent", sign("fever", r"\bfever")),
                                            tier("gp", sign("very bad", r"very bad"))])
     found = search.urgent_signs(DOCS, [urgent_term, other_term], {}, ("back-pain",), "back-pain/discs/", data)
-    assert found == {"location": "back-pain/discs/", "phrases": ["slipped disc", "both legs"],
-                     "patterns": [r"\bboth legs\b", r"\bfever"]}  # not the GP tier's, not another page's term
+    assert {k: found[k] for k in ("location", "phrases", "patterns")} == {
+        "location": "back-pain/discs/", "phrases": ["slipped disc", "both legs"],
+        "patterns": [r"\bboth legs\b", r"\bfever"]}  # not the GP tier's, not another page's term
+    assert found["combined"] == [] and found["others"] == []
     assert search.urgent_signs(DOCS, [urgent_term], {}, ("back-pain",), "back-pain/work/", None)["phrases"] == []
 
 
@@ -243,3 +245,41 @@ def test_the_index_stays_within_5_kb_gzip_per_article(built_site):
         f"search index {size['gzip_bytes']:,} bytes gzip for {size['articles']} articles: "
         f"{size['gzip_bytes_per_article']:,} per article, budget 5,120; leave text indexed elsewhere out "
         "(fasciasite/publishing/search_index.py)")
+
+
+# ── Signs urgent only together with another (a smaller fall: "tripped" with "brittle bones") ──
+FALL = glossary.Term("smaller fall", "A fall that is not from a height.", 1, ["slipped", "tripped over"], ["brittle bones", "elderly"])
+
+
+def test_an_urgent_with_line_belongs_to_the_term_and_needs_its_lay_words():
+    parsed = glossary.parse("*[smaller fall]: A fall.\n  lay words: tripped, slipped\n  urgent with: elderly, thin bones\n")
+    assert parsed.problems == [] and parsed.terms[0].urgent_with == ["elderly", "thin bones"]
+    assert parsed.terms[0].lay_words == ["tripped", "slipped"]
+    bad = glossary.parse("*[smaller fall]: A fall.\n  urgent with: elderly\n")
+    assert bad.problems and bad.problems[0].startswith("includes/glossary.md:2: an 'urgent with:' line")
+
+
+def test_a_sign_urgent_only_with_another_is_combined_and_not_indexed():
+    found = search.urgent_signs(DOCS, [FALL], {}, ("back-pain",), "back-pain/discs/", None)
+    assert found["combined"] == [{"phrases": ["slipped", "tripped over"], "with": ["brittle bones", "elderly"]}]
+    assert found["phrases"] == []  # alone, "slipped" is no sign
+    by_page = search.lay_words_by_page(DOCS, [FALL], {}, ("back-pain",))
+    assert not {w for tokens in by_page.values() for w in tokens} & {"slipped", "tripped", "brittle", "elderly"}
+
+
+def test_another_terms_longer_phrase_with_a_signs_word_is_sent_as_not_a_sign():
+    disc = glossary.Term("disc herniation", "A disc that bulges.", 1, ["slipped disc", "bulging disc"])
+    sleep = glossary.Term("insomnia", "Trouble sleeping.", 1, ["falling asleep", "back pain at night", "fall at night"])
+    others = search.other_phrases([FALL, disc, sleep], ["a fall", "dangerous back pain"], [
+        {"phrases": FALL.lay_words, "with": FALL.urgent_with}], common={"back", "pain"}, patterns=[r"\bat night"])
+    assert "slipped disc" in others and "falling asleep" in others  # slipped; fall (a word form)
+    assert "bulging disc" not in others  # no word of a sign
+    assert "back pain at night" not in others  # shares only words most pages have
+    assert "fall at night" not in others  # names a tier's sign itself
+
+
+def test_the_worker_gets_combined_signs_and_other_phrases_in_the_index_config(built_site):
+    urgent = index(built_site)["config"][search.URGENT_KEY]
+    assert any("tripped" in c["phrases"] and "brittle bones" in c["with"] for c in urgent["combined"])
+    assert {"slipped disc", "fell asleep"} <= set(urgent["others"])
+    assert "tripped" not in entry(built_site, search.location("back-pain/red-flags.md")).get("keywords", "").split()

@@ -72,6 +72,15 @@ RERANK_RULES = {
         ("sore buttock after a long run", "back-pain/back-pain-and-sport/", 1),
         ("ideal temperature for a hot water bottle", "treatments/heat-ice-and-gadgets/", 1),
     ],
+    # a smaller fall is urgent with what makes it so (glossary 'urgent with:'), and not alone
+    "a smaller fall with an older age, thin bones or steroids shows the red-flags page first": [
+        ("granny stumbled on the kerb and her back is very sore", "back-pain/red-flags/", 1),
+        ("lost my footing on the stairs i have weak bones back pain", "back-pain/red-flags/", 1),
+    ],
+    "another term's phrase that holds a sign's word (slipped disc, fell asleep) is no sign": [
+        ("slipped disc and my grandma wants to know about scans", "back-pain/discs-and-scans/", 1),
+        ("fell asleep in the chair back stiff and sore", "back-pain/sleep-stress-and-pain/", 3),
+    ],
 }
 
 
