@@ -76,6 +76,7 @@ RERANK_RULES = {
     "a smaller fall with an older age, thin bones or steroids shows the red-flags page first": [
         ("granny stumbled on the kerb and her back is very sore", "back-pain/red-flags/", 1),
         ("lost my footing on the stairs i have weak bones back pain", "back-pain/red-flags/", 1),
+        ("my dad is 77 and tripped over the dog his back is sore", "back-pain/red-flags/", 1),  # an age: its decade
     ],
     "another term's phrase that holds a sign's word (slipped disc, fell asleep) is no sign": [
         ("slipped disc and my grandma wants to know about scans", "back-pain/discs-and-scans/", 1),

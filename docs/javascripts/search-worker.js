@@ -50,7 +50,8 @@
  *             between them allowed ("both my legs" names "both legs"), each word the same
  *             stem, a word of 4 letters or more typed as the start of the phrase's word
  *             ("temp": temperature), the phrase's word of 5 or more as the start of the
- *             query's ("feverish": fever), or one letter away ("temprature"); or
+ *             query's ("feverish": fever), one letter away ("temprature"), or a number as
+ *             its decade (an age: "82" is "80s"); or
  *   a match of a sign's pattern (urgent and emergency tiers) that spans two words or more
  *             ("wet myself", "both legs", "worse at night"); or
  *   a lay phrase of a sign that is urgent only with another (`combined`: a smaller fall,
@@ -297,8 +298,10 @@ function learnUrgent(index) {
     })
   }
 }
+// An age typed as a number is its decade ("mum is 82": 80s), so the data lists decades, not ages.
+const decade = typed => /^\d{2,3}$/.test(typed) ? `${Math.floor(Number(typed) / 10) * 10}s` : null
 function sameWord(typed, word) {  // a query word as typed, a phrase's word
-  return stem(typed) === stem(word) || (typed.length >= 4 && word.startsWith(typed))
+  return stem(typed) === stem(word) || decade(typed) === word || (typed.length >= 4 && word.startsWith(typed))
     || (word.length >= 5 && typed.startsWith(word)) || (typed.length >= 5 && oneEdit(typed, word))
 }
 function phraseAt(query, phrase) {  // query: words as typed; phrase: its words; [start, end) of each match
