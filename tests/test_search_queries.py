@@ -78,9 +78,12 @@ RERANK_RULES = {
         ("lost my footing on the stairs i have weak bones back pain", "back-pain/red-flags/", 1),
         ("my dad is 77 and tripped over the dog his back is sore", "back-pain/red-flags/", 1),  # an age: its decade
     ],
+    "a smaller fall alone (no older age, thin bones or steroids) does not put the red-flags page first": [
+        ("tripped over a kerb while jogging and my back aches", "back-pain/back-pain-and-sport/", 1),
+    ],
     "another term's phrase that holds a sign's word (slipped disc, fell asleep) is no sign": [
         ("slipped disc and my grandma wants to know about scans", "back-pain/discs-and-scans/", 1),
-        ("fell asleep in the chair back stiff and sore", "back-pain/sleep-stress-and-pain/", 3),
+        ("fell asleep in the chair back stiff and sore", "back-pain/sleep-stress-and-pain/", 2),
     ],
 }
 
