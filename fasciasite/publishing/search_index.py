@@ -58,6 +58,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Collection, Sequence
 from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -194,9 +195,17 @@ def discusses(markdown: str, names: list[re.Pattern]) -> int:
     1 per mention in the text (outside code, comments, links and citations)."""
     title = TITLE.search(markdown.split("\n---", 1)[0]) if markdown.startswith("---") else None
     headings = HEADING.findall(markdown)
-    text = safety._readable(markdown)
+    text = _readable(markdown)
+    folded = fastmatch.fold(text)  # an exact shortcut: a name whose literal words are not in the text is not searched
     return (10 * any(rx.search(title.group(1)) for rx in names) if title else 0) \
-        + 3 * sum(any(rx.search(h) for rx in names) for h in headings) + sum(len(rx.findall(text)) for rx in names)
+        + 3 * sum(any(rx.search(h) for rx in names) for h in headings) \
+        + sum(len(rx.findall(text)) for rx in names if fastmatch.may_match(rx, folded))
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable(markdown: str) -> str:
+    """safety._readable once per page: every treatment's home is chosen among the same pages."""
+    return safety._readable(markdown)
 
 
 def safety_homes(sources: dict[str, str], treatments: dict) -> dict[str, str]:
@@ -376,7 +385,7 @@ def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, 
 
 
 def other_phrases(terms: list[glossary.Term], phrases: list[str], combined: list[dict[str, list[str]]],
-                  common: set[str] = frozenset(), patterns: list[str] = ()) -> list[str]:
+                  common: Collection[str] = frozenset(), patterns: Sequence[str] = ()) -> list[str]:
     """The lay phrases of other terms that hold a telling word of a sign ("slipped disc":
     slipped; "fall asleep": fall; not "back" or "pain", which most pages have): the worker reads
     the words of such a phrase as that term's, never as a sign. A phrase that itself names a
