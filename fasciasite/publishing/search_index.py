@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
+from fasciasite import fastmatch
 from fasciasite.content import glossary, safety, tiers
 
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
