@@ -3,7 +3,7 @@
 #   make serve-fast the same, rebuilding only the page you saved (for big sites; other
 #                   pages' lists and links catch up on the next full build, not strict)
 #   make test       run the whole test suite (what CI runs)
-#   make test-fast  everything but the browser tests, benchmarks and the fresh-install test (under a minute)
+#   make test-fast  everything but the browser tests and the tests marked slow (target: under a minute)
 #   make build      strict build into site/, then the raw-citation guard (ENGINE=properdocs to switch)
 #   make check      quick author checks before a pull request, after the code's lint and type check
 #   make lint       ruff and mypy on the code (settings in pyproject.toml)
