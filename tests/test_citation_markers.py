@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import markdown
 import pytest
-import yaml
 
+from fasciasite.config import load_mkdocs_yml
 from fasciasite.references.citation_format import CITE_CLOSE, CITE_OPEN, REF_CLOSE, REF_OPEN, SEPARATOR, StashReferences
 from fasciasite.references.citations import Citations
 
@@ -30,7 +30,7 @@ REFERENCES = {  # what FormatOnceRegistry.html holds: each key's reference as in
 
 def extensions() -> tuple[list, dict]:
     """mkdocs.yml's Markdown extensions and their settings (snippets left out: it reads files)."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = load_mkdocs_yml(ROOT)
     names, settings = [], {}
     for item in config["markdown_extensions"]:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
