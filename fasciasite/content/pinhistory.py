@@ -23,7 +23,6 @@ Exit 0 when no pin was lowered without a record, 1 when one was, 2 on bad usage.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -32,15 +31,8 @@ import yaml
 from fasciasite.config import data_file
 from fasciasite.content.tiers import LEVELS, DataError, _line, read_yaml
 from fasciasite.content.urgent import Problem
+from fasciasite.githistory import git
 from fasciasite.problems import report
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def _pins(text: str) -> dict[str, str]:
@@ -58,9 +50,9 @@ def most_urgent_ever(root: Path, name: str | None = None) -> dict[str, tuple[str
     """sign -> (the most urgent tier any committed version pinned it to, "hash date" of that version)."""
     name = name or data_file(root, "urgent_pins")
     best: dict[str, tuple[str, str]] = {}
-    for line in (_git(root, "log", "--format=%h %cs", "--", name) or "").splitlines():
+    for line in (git(root, "log", "--format=%h %cs", "--", name) or "").splitlines():
         rev = line.split()[0]
-        for sign, tier in _pins(_git(root, "show", f"{rev}:{name}") or "").items():
+        for sign, tier in _pins(git(root, "show", f"{rev}:{name}") or "").items():
             if sign not in best or LEVELS[tier] > LEVELS[best[sign][0]]:
                 best[sign] = (tier, line)
     return best

@@ -20,11 +20,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from fasciasite.githistory import git
 from fasciasite.problems import report
 
 
@@ -43,24 +43,16 @@ def published(path: Path) -> list[tuple[int, str]]:
     return parse(path.read_bytes().decode("utf-8-sig", errors="replace"))
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
 def ever_published(root: Path, name: str = "published-urls.txt", base: str | None = None) -> dict[str, str]:
     """URL -> the commit (short hash and date) that listed it, over the file's whole git history
     and the base branch's copy. Empty when git or the history is not there."""
     seen: dict[str, str] = {}
-    log = _git(root, "log", "--format=%h %cs", "--follow", "--", name) or ""
+    log = git(root, "log", "--format=%h %cs", "--follow", "--", name) or ""
     revisions = [line.split() for line in log.splitlines() if line.strip()]
     if base:
         revisions.insert(0, [base, "the base branch"])
     for rev, *when in reversed(revisions):
-        text = _git(root, "show", f"{rev}:{name}")
+        text = git(root, "show", f"{rev}:{name}")
         for _n, url in parse(text or ""):
             seen.setdefault(url, f"{rev} ({' '.join(when)})")
     return seen
