@@ -54,6 +54,9 @@ class SiteConfig(Config):
     safety_file = c.Type(str, default=DATA_FILES["safety"])
     sources_file = c.Type(str, default=DATA_FILES["sources"])
     searches_file = c.Type(str, default=DATA_FILES["searches"])
+    # Page checks and the sheets' QR codes done ahead in a second process while MkDocs renders
+    # (fasciasite/secondcore.py); off, everything runs in the one process, with the same results.
+    second_core = c.Type(bool, default=True)
     # Reading time and the "related articles" footer.
     words_per_minute = c.Type(int, default=200)
     related = c.Type(int, default=3)

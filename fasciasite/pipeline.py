@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 
 from fasciasite import pagecache, pagesource, shortcodes
 from fasciasite.content import articles, safety, tiers, urgent
+from fasciasite.pagecache import Problems as Found
 from fasciasite.shortcodes import Handler, LineMap
 
 if TYPE_CHECKING:
@@ -53,21 +54,24 @@ def shortcode_handlers(site: SitePlugin, page: Page, config: MkDocsConfig) -> di
     }
 
 
-def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def checked(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, source: str,
+            offset: int) -> tuple[str, LineMap, list[tuple[str, Found]]]:
+    """Steps 1 (after the author checks), 2 and 3 (before citations) for one page: the expanded
+    text, its line map, and [(pagecache key, problems)] of the checks before and after expansion.
+
+    Each check's problems are kept under a key (fasciasite.pagecache) that holds everything the
+    check reads: the page's texts, its path, every data file and today's date. The main process
+    and the second core (fasciasite.ahead) both call this, so a result made by either is the
+    same result; a key already kept (an earlier serve rebuild, or the second core) is not
+    checked again."""
     assert site.urgent is not None and site.numbers is not None
     src, where = page.file.src_uri, f"docs/{page.file.src_uri}"
-    source = pagesource.read(page.file.abs_src_path)[0] if page.file.abs_src_path else ""  # the author's file
-    offset = urgent.front_matter_lines(source) if source else 0
     handlers = shortcode_handlers(site, page, config)
     t = site.times  # per-step seconds, only when asked (fasciasite.steptimes)
+    fingerprint = site.urgent.fingerprint()
+    results: list[tuple[str, Found]] = []
 
     # 1. Checks on the author's text.
-    with t("page_markdown: author checks"):
-        markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
-    # A page whose text and data are unchanged since an earlier (serve) build reports what it
-    # reported then, without running the checks again (fasciasite.pagecache: the key holds the
-    # page's texts, its path and every data file; a hit re-reports the same problems).
-    fingerprint = site.urgent.fingerprint()
     before = pagecache.key("before", fingerprint, src, str(offset), source, markdown, *handlers)
     found = pagecache.get(before)
     if found is None:
@@ -77,24 +81,35 @@ def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsCon
         with t("page_markdown: urgent help and evidence rules"):
             found += [("urgent help", text) for text in site.urgent.check(markdown, src, offset)]
         pagecache.put(before, found)
-    for kind, text in found:
-        site.problems.add(kind, text)
+    results.append((before, found))
 
     # 2. Shortcodes expanded; the line map leads each expanded line back to the author's.
     with t("page_markdown: shortcodes expanded"):
         expanded = shortcodes.expand(markdown, handlers)
         line_of = LineMap.between(markdown, expanded, offset)
 
-    # 3. Checks through the line map, then citations prepared for mkdocs-bibtex.
+    # 3. Checks through the line map.
     after = pagecache.key("after", fingerprint, src, str(offset), source, markdown, expanded)
     found = pagecache.get(after)
     if found is None:
         with t("page_markdown: numbers check"):
             found = [("numbers", text) for text in site.numbers.check(expanded, src, line_of, source)]
         pagecache.put(after, found)
-    for kind, text in found:
-        site.problems.add(kind, text)
+    results.append((after, found))
+    return expanded, line_of, results
+
+
+def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    source = pagesource.read(page.file.abs_src_path)[0] if page.file.abs_src_path else ""  # the author's file
+    offset = urgent.front_matter_lines(source) if source else 0
+    with site.times("page_markdown: author checks"):
+        markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
+    site.second_core.collect()  # what the second core has checked so far goes into the page cache
+    expanded, line_of, results = checked(site, markdown, page, config, source, offset)
+    for _key, found in results:
+        for kind, text in found:
+            site.problems.add(kind, text)
     if site.citations is not None:
-        with t("page_markdown: citations before bibtex"):
+        with site.times("page_markdown: citations before bibtex"):
             expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)
     return expanded

@@ -20,7 +20,8 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_config        | P100 bib check (before mkdocs-bibtex reads the file) → P0 extra validated, |
 |                  | every step made → P-100 mkdocs-bibtex's registry wrapped (after it exists) |
 | on_files         | P200 file names and encodings (before any plugin reads a file) → P0 who    |
-|                  | cites what, the article list, each safety block's search home page         |
+|                  | cites what, the article list, each safety block's search home page, the    |
+|                  | second core started (checks and QR codes ahead: fasciasite/secondcore.py)  |
 | on_page_markdown | P100 the page pipeline (fasciasite.pipeline: checks on the author's text,  |
 |                  | then shortcodes, then citations for mkdocs-bibtex) → [bibtex P0] → P0 page |
 |                  | metadata, glossary, cards → P-100 the '@' hidden from bibtex restored       |
@@ -32,7 +33,8 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
 | on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
-| on_post_build    | [search, rss P0] → P0 cards written, feed items, take-home sheets written, |
+| on_post_build    | [search, rss P0] → P0 the second core's results, cards written, feed items,|
+|                  | take-home sheets written (its QR codes),                                   |
 |                  | Material's stylesheets trimmed → P-100 search lay words                    |
 """
 from __future__ import annotations
@@ -63,6 +65,7 @@ from fasciasite.publishing.sheet import TakeHomeSheets
 from fasciasite.publishing.structured import StructuredData
 from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
+from fasciasite.secondcore import SecondCore
 from fasciasite.steptimes import StepTimes
 
 log = logging.getLogger("mkdocs.plugins.fasciasite")
@@ -95,6 +98,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.sheets: TakeHomeSheets | None = TakeHomeSheets() if self.config.get("take_home_sheets", True) else None
         self.urgent: UrgentHelp | None = None
         self.numbers: Numbers | None = None
+        self.second_core = SecondCore()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -165,7 +169,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         with t("files: article list"):
             files = self.articles.on_files(files, config)
         with t("files: safety blocks' search homes"):
-            return self.search.on_files(files, config)  # each safety block's home page, from the sources
+            files = self.search.on_files(files, config)  # each safety block's home page, from the sources
+        if self.config.second_core and not self.is_serve:  # checks and QR codes ahead (fasciasite.secondcore)
+            with t("files: second core started"):
+                self.second_core.start(self, config, files)
+        return files
 
     on_files = CombinedEvent(_files_first, _files)
 
@@ -282,13 +290,17 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         t = self.times
+        with t("post_build: waiting for the second core"):
+            self.second_core.finish()
+        for step, cpu in self.second_core.cpu.items():  # its CPU time, beside the main process's
+            t.add(f"second core: {step}", cpu, cpu)
         with t("post_build: cards"):
             self.cards.on_post_build(config)  # before the feed: its items point at the cards
         with t("post_build: feed"):
             self.feed.on_post_build(config)
         if self.sheets is not None:
             with t("post_build: sheets"):
-                self.sheets.on_post_build(config)
+                self.sheets.on_post_build(config, self.second_core.qr)
         with t("post_build: theme stylesheets trimmed"):
             self.theme_css.on_post_build(config)
 
@@ -301,6 +313,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     on_post_build = CombinedEvent(_post_build, _post_build_last)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.second_core.finish()
         self.cards.on_build_error(error)
 
 

@@ -162,7 +162,8 @@ class TakeHomeSheets:
         page.meta["sheet_url"] = sheet_path(page.url)
         return context
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    def on_post_build(self, config: MkDocsConfig, drawn: dict[str, str] | None = None) -> None:
+        """drawn: QR codes already drawn by address (by the second core, fasciasite.secondcore)."""
         env = self._state.get("env")
         if env is None:
             return
@@ -171,10 +172,11 @@ class TakeHomeSheets:
         # .cache/data/ (fasciasite.datacache) while this module and segno are unchanged.
         disk, code, extra = datacache.project_disk(Path(config.config_file_path).parent), (__name__,), [segno.__version__]
         qr = datacache.load_table("qr", disk, code, extra)
-        drawn = len(qr)
+        known = len(qr)
+        qr.update(drawn or {})
         for sheet in self._state["sheets"].values():
             write(sheet, site_dir, env, config, qr)
-        if len(qr) != drawn:
+        if len(qr) != known:
             datacache.save_table("qr", disk, qr, code, extra)
         log.debug(f"take-home sheets written for {len(self._state['sheets'])} articles")
 
