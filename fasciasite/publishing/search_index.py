@@ -183,9 +183,12 @@ class SearchIndex:
         if not path.is_file():
             return  # search is off
         index = json.loads(path.read_text(encoding="utf-8"))
-        count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"])
+        chosen: dict[frozenset[str], list[str]] = {}  # the pages each term's forms choose, asked twice below
+        count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"],
+                              chosen)
         index["config"][URGENT_KEY] = urgent_signs(index["docs"], self._state["lay"], self._state["forms"], self._state["sections"],
-                                         location(self._state["urgent"], config.use_directory_urls), self._state["tiers"])
+                                         location(self._state["urgent"], config.use_directory_urls), self._state["tiers"],
+                                         chosen)
         path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
         log.debug(f"lay words added to the search entries of {count} pages")
 
@@ -245,28 +248,46 @@ def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
         page["text"].append(plain(doc["text"]))
     for page in pages.values():
         page["text"] = " ".join(page["text"])
+        # Everything discussion() reads, in one string: its shortcut is then one substring
+        # search per form (a form is one line, so no match spans two parts).
+        page["all"] = "\n".join([page["title"], *page["headings"], page["text"]])
     return pages
 
 
-def discussion(page: dict, forms: set[str]) -> int:
+def discussion(page: dict, forms: Collection[str]) -> int:
     """How much a page discusses a term: 10 for its title, 3 per heading, 1 per mention."""
     # An exact shortcut (every term scored on every page is most of the build's search step):
     # each match contains one of the forms as written (forms and page text are both lower case).
-    if not any(f in page["text"] or f in page["title"] or any(f in h for h in page["headings"]) for f in forms):
+    if not any(f in page["all"] for f in forms):
         return 0
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?:e?s)?\b")
+    pattern = _mentions(frozenset(forms))
     return (10 * bool(pattern.search(page["title"])) + 3 * sum(bool(pattern.search(h)) for h in page["headings"])
             + len(pattern.findall(page["text"])))
 
 
-def choose(pages: dict[str, dict], forms: set[str]) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _mentions(forms: frozenset[str]) -> re.Pattern[str]:
+    """A mention of any of the forms, as a word (with a plural ending): compiled once per term."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + r")(?:e?s)?\b")
+
+
+def choose(pages: dict[str, dict], forms: Collection[str], chosen: dict[frozenset[str], list[str]] | None = None) -> list[str]:
     """The pages that discuss a term most: the best, and those scoring at least half as
-    much, at most MAX_PAGES; a page must score MIN_SCORE (one passing mention is not enough)."""
+    much, at most MAX_PAGES; a page must score MIN_SCORE (one passing mention is not enough).
+    chosen: the answers so far for these pages, by forms (the lay words and the urgent signs
+    ask the same question of the same pages)."""
+    key = frozenset(forms)
+    if chosen is not None and key in chosen:
+        return chosen[key]
     scores = sorted(((discussion(p, forms), path) for path, p in pages.items()), key=lambda s: -s[0])
     if not scores or scores[0][0] < MIN_SCORE:
-        return []
-    best = scores[0][0]
-    return [path for score, path in scores[:MAX_PAGES] if score >= MIN_SCORE and score * 2 >= best]
+        best_pages: list[str] = []
+    else:
+        best = scores[0][0]
+        best_pages = [path for score, path in scores[:MAX_PAGES] if score >= MIN_SCORE and score * 2 >= best]
+    if chosen is not None:
+        chosen[key] = best_pages
+    return best_pages
 
 
 def term_forms(term: glossary.Term, forms: dict[str, set[str]]) -> set[str]:
@@ -323,8 +344,10 @@ def common_words(own: dict[str, set[str]]) -> set[str]:
 
 
 def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
-                      separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, list[str]]:
-    """{page location: [lay word tokens]} for the glossary terms with lay words."""
+                      separator: str | re.Pattern[str] = SEPARATOR,
+                      chosen: dict[frozenset[str], list[str]] | None = None) -> dict[str, list[str]]:
+    """{page location: [lay word tokens]} for the glossary terms with lay words.
+    chosen: choose()'s answers, shared with urgent_signs() for the same docs."""
     pages = pages_of(docs, sections)
     own = own_words(pages, separator)
     vocab = list(own.values())
@@ -336,11 +359,11 @@ def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[
     for term in terms:
         if term.urgent_with:  # a sign only with its other words ("slipped": slipped disc); the urgent rule ranks it
             continue
-        chosen = choose(pages, term_forms(term, forms))
+        best = choose(pages, term_forms(term, forms), chosen)
         tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase, separator)
                   if w not in STOP and w not in common and not w.startswith(generic)
-                  and not titled(w, pages, chosen, separator)]
-        for rank, path in enumerate(chosen):
+                  and not titled(w, pages, best, separator)]
+        for rank, path in enumerate(best):
             for w in tokens:  # the page that discusses the term most has its words twice
                 have = out.setdefault(path, []).count(w)
                 out[path] += [w] * ((2 if rank == 0 else 1) - have)
@@ -361,7 +384,7 @@ def location(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
-                 urgent: str, urgent_tiers: tiers.Tiers | None) -> dict:
+                 urgent: str, urgent_tiers: tiers.Tiers | None, chosen: dict[frozenset[str], list[str]] | None = None) -> dict:
     """What the search worker needs to put the urgent page first: {"location": the urgent
     page's location, "phrases": the lay phrases (as written in the glossary) of the terms
     whose best page is the urgent page, "patterns": the regular expressions (Python syntax
@@ -374,8 +397,8 @@ def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, 
         if term.urgent_with:
             combined.append({"phrases": term.lay_words, "with": term.urgent_with})
             continue
-        chosen = choose(pages, term_forms(term, forms))
-        if chosen and chosen[0] == urgent:
+        best = choose(pages, term_forms(term, forms), chosen)
+        if best and best[0] == urgent:
             phrases += [p for p in term.lay_words if p not in phrases]
     patterns: list[str] = []
     for tier in urgent_tiers.tiers if urgent_tiers else []:
@@ -406,9 +429,9 @@ def other_phrases(terms: list[glossary.Term], phrases: list[str], combined: list
 
 
 def add_lay_words(index: dict, terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
-                  separator: str | re.Pattern[str] = SEPARATOR) -> int:
+                  separator: str | re.Pattern[str] = SEPARATOR, chosen: dict[frozenset[str], list[str]] | None = None) -> int:
     """Add the lay words to the page entries of `index` (search_index.json as data); count pages."""
-    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator)
+    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator, chosen)
     for doc in index["docs"]:
         if doc["location"] in by_page:
             doc[FIELD] = " ".join(by_page[doc["location"]])
