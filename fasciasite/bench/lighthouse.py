@@ -112,7 +112,16 @@ def run_facts(report: dict) -> dict:
     return {"performance": round(report["categories"]["performance"]["score"] * 100),
             "load_average": report.get(LOAD_KEY), "benchmark_index": round(report.get("environment", {}).get("benchmarkIndex", 0)),
             "cpu_slowdown": report.get("configSettings", {}).get("throttling", {}).get("cpuSlowdownMultiplier"),
-            "lcp_ms": ms("largest-contentful-paint"), "tbt_ms": ms("total-blocking-time")}
+            "fcp_ms": ms("first-contentful-paint"), "lcp_ms": ms("largest-contentful-paint"), "tbt_ms": ms("total-blocking-time"),
+            "cls": audits.get("cumulative-layout-shift", {}).get("numericValue"), "main_thread_ms": main_thread(report)}
+
+
+def main_thread(report: dict) -> dict[str, int]:
+    """Where the main thread's time went in one run (Lighthouse's mainthread-work-breakdown:
+    style and layout, script evaluation, parse HTML and CSS, ...), in ms, largest first: what
+    to look at when blocking time is high."""
+    items = report["audits"].get("mainthread-work-breakdown", {}).get("details", {}).get("items", [])
+    return {item["group"]: round(item["duration"]) for item in sorted(items, key=lambda i: -i["duration"])}
 
 
 def summarise(path: str, reports: list[dict], is_article: bool, load: float | None = None) -> dict:
@@ -138,6 +147,17 @@ def summarise(path: str, reports: list[dict], is_article: bool, load: float | No
     return {"page": path or "/", "scores": scores, "performance_runs": [round(r["categories"]["performance"]["score"] * 100)
                                                                         for r in reports],
             "load_average": load, "runs": [run_facts(r) for r in reports], "bytes_total": total, "bytes_without_search_index": total - index, "problems": lost}
+
+
+def report_name(path: str, run: int) -> str:
+    """The file name --keep-reports gives a page's run: 'references/' run 1 -> 'references-1.json'."""
+    return f"{path.strip('/').replace('/', '_') or 'home'}-{run}.json"
+
+
+def keep_reports(folder: Path, path: str, reports: list[dict]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for run, report in enumerate(reports, start=1):
+        (folder / report_name(path, run)).write_text(json.dumps(report), encoding="utf-8")
 
 
 def print_table(results: list[dict]) -> None:
@@ -178,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jsonl", type=Path, metavar="FILE",
                         help="also append each page's result to FILE as one JSON line as soon as it is measured "
                              "(a long --all run keeps what it measured if it is stopped)")
+    parser.add_argument("--keep-reports", type=Path, metavar="DIR",
+                        help="also write every run's whole Lighthouse report to DIR (<page>-<run>.json, the page's "
+                             "slashes as '_'): its traces of long tasks, the main thread and the largest paint, to "
+                             "find what costs a page its points")
     parser.add_argument("--cpu-slowdown", type=float, default=None, metavar="X",
                         help="calibrated CPU slowdown instead of the mobile profile's 4x (Lighthouse's "
                              "docs/throttling.md: lower it on a machine whose benchmarkIndex is below a desktop's "
@@ -213,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 except subprocess.SubprocessError as error:  # this page fails; the others are still measured
                     results.append(failed(path, error, load))
                 else:
+                    if args.keep_reports:
+                        keep_reports(args.keep_reports, path, reports)
                     results.append(summarise(path, reports, is_article=path.startswith(sections), load=round(load, 2)))
                 if args.jsonl:
                     with args.jsonl.open("a", encoding="utf-8") as out:
