@@ -283,3 +283,45 @@ def test_the_worker_gets_combined_signs_and_other_phrases_in_the_index_config(bu
     assert any("tripped" in c["phrases"] and "brittle bones" in c["with"] for c in urgent["combined"])
     assert {"slipped disc", "fell asleep"} <= set(urgent["others"])
     assert "tripped" not in entry(built_site, search.location("back-pain/red-flags.md")).get("keywords", "").split()
+
+
+# ── The lay-words step's shortcuts (issue 24) never change an answer ─────────
+
+SHORTCUT_WORDS = ["back", "pain", "backs", "fascia", "fasciaes", "lower", "a&e", "disc", "discs", "x-ray", "é", "ache",
+                  "backache", "pains", "slipped", "l4", "_", "(", ")", " ", "\n", "-", "."]
+
+
+def test_a_page_that_mentions_a_form_always_passes_its_shortcut():
+    """_may_mention rules a page out only when the form's pattern cannot match it: random
+    texts and forms, with plural endings, phrases, punctuation inside and at the ends."""
+    import random
+
+    rng = random.Random(24)
+    forms = ["back pain", "lower back pain", "fascia", "disc", "a&e", "x-ray", "ache", "(disc)", "l4", "pain.", "é"]
+    for _ in range(6000):
+        text = "".join(rng.choice(SHORTCUT_WORDS) + rng.choice(["", " "]) for _ in range(rng.randint(0, 12)))
+        form = rng.choice(forms)
+        if search._mentions(frozenset({form})).search(text):
+            assert search._may_mention(form, text), (form, text)
+    assert not search._may_mention("back pain", "pain in the back")  # the words, not the phrase
+    assert not search._may_mention("disc", "discus")                 # not a whole word
+
+
+def test_titled_and_common_words_answer_as_their_definitions():
+    """The indexed versions against the plain definitions: titled() reads every title for
+    every word; common_words() counts the pages that have each word."""
+    import random
+
+    rng = random.Random(7)
+    vocab = ["fascia", "release", "myofascial", "back", "pain", "stretching", "foam", "roll", "rolling", "what"]
+    for _ in range(200):
+        pages = {f"p{i}/": {"title": " ".join(rng.sample(vocab, rng.randint(1, 4)))} for i in range(rng.randint(1, 8))}
+        chosen = rng.sample(sorted(pages), rng.randint(0, len(pages)))
+        for word in vocab + ["fasciae", "releases", "rollings", "whatever"]:
+            plain = any(word.startswith(t) for path, p in pages.items() if path not in chosen
+                        for t in search._title_words(p["title"], search.SEPARATOR))
+            assert search.titled(word, pages, chosen) == plain, (word, pages, chosen)
+        own = {path: frozenset(rng.sample(vocab, rng.randint(0, 6))) for path in pages}
+        for share in (search.COMMON, search.GENERIC):
+            plain_common = {w for w in set().union(*own.values()) if sum(w in v for v in own.values()) >= share * len(own)}
+            assert search.common_words(own, share) == plain_common

@@ -58,6 +58,7 @@ import functools
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from html import unescape
 from pathlib import Path
@@ -197,6 +198,12 @@ class SearchIndex:
 def discusses(markdown: str, names: list[re.Pattern]) -> int:
     """How much a page's Markdown source names a treatment: 10 for its title, 3 per heading,
     1 per mention in the text (outside code, comments, links and citations)."""
+    return _discusses(markdown, tuple(names))
+
+
+# Remembered by the page's text: a `mkdocs serve` rebuild reads every page again for this.
+@functools.lru_cache(maxsize=16384)
+def _discusses(markdown: str, names: tuple[re.Pattern, ...]) -> int:
     title = TITLE.search(markdown.split("\n---", 1)[0]) if markdown.startswith("---") else None
     headings = HEADING.findall(markdown)
     text = _readable(markdown)
@@ -212,13 +219,19 @@ def _readable(markdown: str) -> str:
     return safety._readable(markdown)
 
 
+@functools.lru_cache(maxsize=4096)
+def _shown(markdown: str) -> frozenset[str]:
+    """The safety blocks a page's source shows (remembered by its text, for serve rebuilds)."""
+    return frozenset(m.group(1) for m in safety.SHORTCODE.finditer(markdown))
+
+
 def safety_homes(sources: dict[str, str], treatments: dict) -> dict[str, str]:
     """{safety block title: the page (src_uri) where it is indexed}: of the pages that show the
     block, the one that discusses the treatment most (the first in `sources` order on a tie)."""
     homes: dict[str, str] = {}
+    shown = {uri: _shown(md) for uri, md in sources.items()}  # each page read once
     for name, treatment in treatments.items():
-        showing = [(uri, md) for uri, md in sources.items()
-                   if any(m.group(1) == name for m in safety.SHORTCODE.finditer(md))]
+        showing = [(uri, md) for uri, md in sources.items() if name in shown[uri]]
         if showing:
             best = max(showing, key=lambda item: discusses(item[1], treatment.names))  # max keeps the first of equals
             homes[treatment.title] = best[0]
@@ -248,6 +261,7 @@ def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
         page["text"].append(plain(doc["text"]))
     for page in pages.values():
         page["text"] = " ".join(page["text"])
+        page["headings"] = tuple(page["headings"])  # hashable: discussion() and own_words() remember by page
         # Everything discussion() reads, in one string: its shortcut is then one substring
         # search per form (a form is one line, so no match spans two parts).
         page["all"] = "\n".join([page["title"], *page["headings"], page["text"]])
@@ -256,13 +270,52 @@ def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
 
 def discussion(page: dict, forms: Collection[str]) -> int:
     """How much a page discusses a term: 10 for its title, 3 per heading, 1 per mention."""
-    # An exact shortcut (every term scored on every page is most of the build's search step):
-    # each match contains one of the forms as written (forms and page text are both lower case).
-    if not any(f in page["all"] for f in forms):
+    return _discussion(page["title"], page["headings"], page["text"], page["all"], frozenset(forms))
+
+
+# Remembered by the page's words: a `mkdocs serve` rebuild after one saved page scores only
+# that page again (every term scored on every page is most of the build's search step).
+@functools.lru_cache(maxsize=262144)
+def _discussion(title: str, headings: tuple[str, ...], text: str, everything: str, forms: frozenset[str]) -> int:
+    # An exact shortcut: a page without the words some form needs has no match (forms and
+    # page text are both lower case).
+    if not any(_may_mention(f, everything) for f in forms):
         return 0
-    pattern = _mentions(frozenset(forms))
-    return (10 * bool(pattern.search(page["title"])) + 3 * sum(bool(pattern.search(h)) for h in page["headings"])
-            + len(pattern.findall(page["text"])))
+    pattern = _mentions(forms)
+    return (10 * bool(pattern.search(title)) + 3 * sum(bool(pattern.search(h)) for h in headings)
+            + len(pattern.findall(text)))
+
+
+WORDS = re.compile(r"\W+")  # what \b separates: a mention's words are whole words of the text
+
+
+def _may_mention(form: str, everything: str) -> bool:
+    """False only when `everything` cannot hold a mention of `form` (see _mentions): a mention
+    starts and ends at a word boundary, so each word of the form is a whole word of the
+    text, the last one perhaps with a plural ending. Looked up in the page's set of words,
+    which is made once per page, instead of searching the page's text for every form."""
+    needed = _words_needed(form)
+    if needed is None:
+        return form in everything
+    whole, last = needed
+    words_of_page = _page_words(everything)
+    return (whole <= words_of_page and not last.isdisjoint(words_of_page)
+            and (not whole or form in everything))  # a phrase: its words, then the phrase itself
+
+
+@functools.lru_cache(maxsize=8192)
+def _words_needed(form: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(the words a mention of `form` has whole, the last word's spellings), or None for a
+    form that does not start and end with a letter or digit (then the text is searched)."""
+    parts = WORDS.split(form)
+    if not form or not parts[0] or not parts[-1]:
+        return None
+    return frozenset(parts[:-1]), frozenset({parts[-1], parts[-1] + "s", parts[-1] + "es"})
+
+
+@functools.lru_cache(maxsize=8192)
+def _page_words(everything: str) -> frozenset[str]:
+    return frozenset(WORDS.split(everything))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -297,12 +350,24 @@ def term_forms(term: glossary.Term, forms: dict[str, set[str]]) -> set[str]:
                                                                         if w.casefold() not in STOP}
 
 
-def titled(word: str, pages: dict[str, dict], chosen: list[str], separator: str | re.Pattern[str] = SEPARATOR) -> bool:
+def titled(word: str, pages: dict[str, dict], chosen: list[str], separator: str | re.Pattern[str] = SEPARATOR,
+           by_title_word: dict[str, set[str]] | None = None) -> bool:
     """True when `word` is in the title of an article not chosen for the term: it is that
     page's topic ("fascia" in "fascia release" must not pull the myofascial-release pages
-    above "What fascia is")."""
-    return any(word.startswith(t) for path, p in pages.items() if path not in chosen
-               for t in _title_words(p["title"], separator))
+    above "What fascia is"). by_title_word: title_words(pages), made once for many words."""
+    index = by_title_word if by_title_word is not None else title_words(pages, separator)
+    # A title word t with word.startswith(t) is one of the word's prefixes: look those up
+    # (title words have at least 4 letters) instead of reading every title for every word.
+    return any(path not in chosen for k in range(4, len(word) + 1) for path in index.get(word[:k], ()))
+
+
+def title_words(pages: dict[str, dict], separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, set[str]]:
+    """{a title word that names a topic: the pages whose title has it}."""
+    index: dict[str, set[str]] = {}
+    for path, p in pages.items():
+        for t in _title_words(p["title"], separator):
+            index.setdefault(t, set()).add(path)
+    return index
 
 
 @functools.lru_cache(maxsize=8192)
@@ -332,15 +397,21 @@ def forms_of(word: str) -> list[str]:
     return [word + ("es" if word.endswith(("ch", "sh", "x", "z")) else "s")]
 
 
-def own_words(pages: dict[str, dict], separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, set[str]]:
+def own_words(pages: dict[str, dict], separator: str | re.Pattern[str] = SEPARATOR) -> dict[str, frozenset[str]]:
     """{page location: the words of its title, headings and text}."""
-    return {path: set(words(p["title"] + " " + " ".join(p["headings"]) + " " + p["text"], separator)) for path, p in pages.items()}
+    return {path: _own_words(p["title"], p["headings"], p["text"], separator) for path, p in pages.items()}
 
 
-def common_words(own: dict[str, set[str]]) -> set[str]:
-    """The words that at least COMMON of the articles have ("back", "pain")."""
-    vocab = list(own.values())
-    return {w for w in set().union(*vocab) if sum(w in v for v in vocab) >= COMMON * len(vocab)} if vocab else set()
+@functools.lru_cache(maxsize=8192)
+def _own_words(title: str, headings: tuple[str, ...], text: str, separator: str | re.Pattern[str]) -> frozenset[str]:
+    """Remembered by the page's words: asked twice per build and again by every serve rebuild."""
+    return frozenset(words(title + " " + " ".join(headings) + " " + text, separator))
+
+
+def common_words(own: dict[str, frozenset[str]], share: float = COMMON) -> set[str]:
+    """The words that at least `share` of the articles have ("back", "pain")."""
+    pages_with = Counter(w for v in own.values() for w in v)  # in how many pages each word is
+    return {w for w, n in pages_with.items() if n >= share * len(own)}
 
 
 def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
@@ -350,11 +421,11 @@ def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[
     chosen: choose()'s answers, shared with urgent_signs() for the same docs."""
     pages = pages_of(docs, sections)
     own = own_words(pages, separator)
-    vocab = list(own.values())
     common = common_words(own)
     # Material adds a wildcard to every query word, so "back" also matches a hidden "backache":
     # a lay word that starts with a word most pages have would match nearly every question.
-    generic = tuple(sorted(w for w in common if len(w) >= 3 and sum(w in v for v in vocab) >= GENERIC * len(vocab)))
+    generic = tuple(sorted(w for w in common_words(own, GENERIC) if len(w) >= 3 and w in common))
+    by_title_word = title_words(pages, separator)
     out: dict[str, list[str]] = {}
     for term in terms:
         if term.urgent_with:  # a sign only with its other words ("slipped": slipped disc); the urgent rule ranks it
@@ -362,7 +433,7 @@ def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[
         best = choose(pages, term_forms(term, forms), chosen)
         tokens = [w for phrase in [term.term, *term.lay_words] for w in words(phrase, separator)
                   if w not in STOP and w not in common and not w.startswith(generic)
-                  and not titled(w, pages, best, separator)]
+                  and not titled(w, pages, best, separator, by_title_word)]
         for rank, path in enumerate(best):
             for w in tokens:  # the page that discusses the term most has its words twice
                 have = out.setdefault(path, []).count(w)

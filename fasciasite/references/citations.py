@@ -32,6 +32,7 @@ Events:
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import defaultdict
@@ -293,7 +294,14 @@ def scan(markdown: str, known: set[str] | frozenset[str] = frozenset()) -> list[
 
 
 def cited_keys(markdown: str) -> list[str]:
-    return [c.key for f in scan(markdown) if f.kind == "cite" for c in f.cites]
+    return list(_cited_keys(markdown))
+
+
+# Remembered by the page's text: every build reads every page for "who cites what", and a
+# `mkdocs serve` rebuild after one saved page would scan the unchanged ones again.
+@functools.lru_cache(maxsize=4096)
+def _cited_keys(markdown: str) -> tuple[str, ...]:
+    return tuple(c.key for f in scan(markdown) if f.kind == "cite" for c in f.cites)
 
 
 def _front_matter_lines(path: str) -> int:
