@@ -251,9 +251,14 @@ def test_keyboard_focus_is_visible_with_enough_contrast(browser, site_url, schem
 
 # On one loaded page: axe-core in the light scheme, then in the dark one (set as Material's
 # toggle sets it, with transitions off so colours are final), plus html lang and img alt.
+# Everything is laid out first: text under `content-visibility: auto` (the References page's
+# summaries, site.css) has no layout until it nears the screen, and axe-core then skips it or
+# reads its colours against the wrong background (axe-core issue 2768), so it is checked as a
+# reader who scrolls to it sees it.
 AUDIT_PAGE = """async (tags) => {
     const noMotion = document.createElement('style');
-    noMotion.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+    noMotion.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; ' +
+                           'content-visibility: visible !important; }';
     document.head.append(noMotion);
     const problems = [];
     // Without CSS selectors for the results axe runs about a third faster; they are only
@@ -291,6 +296,41 @@ def test_every_page_passes_axe_and_has_lang_and_alt_text(browser, built_site, si
             page.goto(site_url + path)
             problems += [f"{path or 'home page'}: {problem}" for problem in page.evaluate(AUDIT_PAGE, AXE_TAGS)]
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems[:50])
+
+
+PHONE = {"width": 412, "height": 823}  # Lighthouse's mobile profile (a Moto G Power)
+SKIPPED_SUMMARIES = """() => {
+    const summaries = [...document.querySelectorAll('.reference-list .ref-findings')];
+    return [summaries.length, summaries.filter(p => !p.firstElementChild.checkVisibility({contentVisibilityAuto: true})).length];
+}"""
+
+
+def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser, site_url):
+    """Issue 24 part 4: the References page's 400 KB of text is laid out as the reader reaches it
+    (content-visibility in site.css), not all before the first paint; a link to an entry far
+    down still lands on it with its summary drawn, and no list item loses its bullet (the
+    containment that comes with content-visibility clips a list marker)."""
+    with new_context(browser, viewport=PHONE) as context:
+        page = context.new_page()
+        page.goto(site_url + "references/")
+        summaries, skipped = page.evaluate(SKIPPED_SUMMARIES)
+        assert summaries > 100, f"only {summaries} summaries of findings on the References page"
+        assert skipped >= summaries - 10, f"{summaries - skipped} of {summaries} summaries laid out before the reader scrolls"
+        clipped = page.evaluate("""() => [...document.querySelectorAll('.md-content li')].filter(li => {
+            const style = getComputedStyle(li);
+            return style.display === 'list-item' && style.listStyleType !== 'none' &&
+                   (style.contentVisibility !== 'visible' || /paint|content|strict/.test(style.contain));
+        }).length""")
+        assert clipped == 0, f"{clipped} list items clip their own bullet (containment on the <li>)"
+
+        last = page.locator(".reference-list li > span[id]").last.get_attribute("id")
+        page.goto(site_url + f"references/?entry#{last}")
+        page.wait_for_timeout(300)
+        top = page.locator(f"[id='{last}']").evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= top < PHONE["height"] / 2, f"a link to #{last} left the entry at y={top:.0f}"
+        drawn = page.locator(f"[id='{last}'] ~ .ref-findings strong").first.evaluate(
+            "e => e.checkVisibility({contentVisibilityAuto: true})")
+        assert drawn, f"the summary of #{last} is not drawn when a link lands on it"
 
 
 def watch_other_hosts(context, own_host: str = "127.0.0.1") -> list[str]:
