@@ -17,7 +17,7 @@ The front matter is checked by its own step after mkdocs-bibtex (it reads the fi
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -99,17 +99,41 @@ def checked(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, s
     return expanded, line_of, results
 
 
+class Prepared(NamedTuple):
+    """One page after the pipeline: what mkdocs-bibtex reads, and what was found on the way."""
+
+    text: str
+    found: Found                                   # (kind, problem), in the order the steps found them
+    anchors: list[tuple[str, int, str, str, str]]  # links to a heading, checked once every page is rendered
+
+
+def prepare(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files, source: str,
+            offset: int) -> Prepared:
+    """The whole pipeline for one page, reporting nothing: a pure function of the page's texts,
+    the site's files and the data, so the second core can run it ahead (fasciasite.secondcore)."""
+    t = site.times  # per-step seconds, only when asked (fasciasite.steptimes)
+    with t("page_markdown: author checks"):
+        examined = site.authoring.examine(markdown, page, config, files)  # (missing snippets blanked)
+    found: Found = [("author", p) for p in examined.problems]
+    expanded, line_of, results = checked(site, examined.markdown, page, config, source, offset)
+    for _key, problems in results:
+        found += problems
+    text = expanded
+    if site.citations is not None:
+        with t("page_markdown: citations before bibtex"):
+            text, cite_problems = site.citations.prepare(expanded, page, line_of)
+        found += [("citations", p) for p in cite_problems]
+    return Prepared(text, found, examined.anchors)
+
+
 def page_markdown(site: SitePlugin, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     source = pagesource.read(page.file.abs_src_path)[0] if page.file.abs_src_path else ""  # the author's file
     offset = urgent.front_matter_lines(source) if source else 0
-    with site.times("page_markdown: author checks"):
-        markdown = site.authoring.on_page_markdown(markdown, page, config, files)  # (missing snippets blanked)
-    site.second_core.collect()  # what the second core has checked so far goes into the page cache
-    expanded, line_of, results = checked(site, markdown, page, config, source, offset)
-    for _key, found in results:
-        for kind, text in found:
-            site.problems.add(kind, text)
-    if site.citations is not None:
-        with site.times("page_markdown: citations before bibtex"):
-            expanded = site.citations.before_bibtex(expanded, page, config, files, line_of)
-    return expanded
+    # Done ahead on the second core when it read exactly this page with exactly this data.
+    prepared = site.second_core.prepared(site, page, markdown, source, offset)
+    if prepared is None:
+        prepared = prepare(site, markdown, page, config, files, source, offset)
+    for kind, text in prepared.found:
+        site.problems.add(kind, text)
+    site.authoring.keep_anchors(prepared.anchors, files)
+    return prepared.text

@@ -1,33 +1,36 @@
-"""The machine's second core: page checks and QR codes done ahead while MkDocs renders (issue 24).
+"""The machine's second core: the page pipeline and QR codes done ahead while MkDocs renders (issue 24).
 
 MkDocs renders the pages one after another on one core. Two kinds of our work need nothing
-from that rendering, only the sources and the data files, which are all known when the files
-are collected (on_files):
+from that rendering, only the sources, the site's files and the data files, which are all
+known when the files are collected (on_files):
 
-- each page's checks (the urgent-help lint and evidence rules, unknown shortcodes, the
-  numbers check: fasciasite.pipeline.checked), and
+- the page pipeline (fasciasite.pipeline.prepare: the author checks, the urgent-help lint and
+  evidence rules, the shortcodes expanded, the numbers check, the citations made ready for
+  mkdocs-bibtex), and
 - the QR code on each article's take-home sheet (fasciasite.publishing.sheet.qr_svg), a pure
   function of the article's address.
 
 So at the end of on_files the build forks one process that does them, page by page in the
 order MkDocs will render them, and sends each result back through a pipe as it is made. The
-main process takes what has arrived at each page (collect) and waits for the rest before the
-sheets are written (finish).
+main process takes a page's result when it reaches that page (prepared) and waits for the
+QR codes before the sheets are written (finish).
 
-Why this cannot skip or change a check: a check's result is kept under the page cache's key
-(fasciasite.pagecache: a hash of the page's texts, its path, every data file and the date),
-and the main process computes that key from what IT is about to check. A result from the
-second core is used only when its key is the same, that is when it checked exactly the same
-text with exactly the same data; anything missing, late or different is checked in the main
-process as before. The same goes for a QR code: it is keyed by its address. If the second
+Why this cannot skip or change a check: a page's result is kept under a key (pipeline_key)
+that hashes everything the pipeline reads: the page's texts and path, every file of the site
+and every page's text (site_key: links and the article list read the other pages), every
+data file and the date (the page cache's fingerprint). The main process computes that key
+from what IT is about to prepare, and uses a result only when the key is the same, that is
+when the second process read exactly the same inputs; anything missing, late or different is
+prepared in the main process as before. A QR code is keyed by its address. If the second
 process fails, the main process does everything itself (and says so in the debug log).
 
 Why fork (not spawn, not threads): a forked child starts with the build's state as it is
 (the data loaded, the article list made) in a few milliseconds, where spawning would import
-and load everything again; threads would share one core (the checks are pure Python).
+and load everything again; threads would share one core (the work is pure Python).
 Off in `mkdocs serve` (its server threads make forking unsafe; the page cache already skips
-unchanged pages there), on machines with one core, on platforms without fork, for sites of
-fewer than MIN_PAGES pages (a fork costs more than it saves), and with `second_core: false`.
+unchanged pages' checks there), on machines with one core, on platforms without fork, for
+sites of fewer than MIN_PAGES pages (a fork costs more than it saves), and with
+`second_core: false`.
 """
 from __future__ import annotations
 
@@ -46,12 +49,14 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
+    from fasciasite.pipeline import Prepared
     from fasciasite.plugin import SitePlugin
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.secondcore")
 
 MIN_PAGES = 16      # below this a fork costs more than it saves (tests may lower it)
 WAIT_SECONDS = 600  # the longest finish() waits for the second process before doing the rest itself
+PATIENT = False     # tests: wait for each page's result instead of preparing it in the main process
 
 
 def available() -> bool:
@@ -65,9 +70,14 @@ class SecondCore:
     def __init__(self) -> None:
         self._conn: Connection | None = None
         self._proc: multiprocessing.process.BaseProcess | None = None
+        self._ready: dict[str, Prepared] = {}  # pages it prepared, by key (pipeline_key)
+        self._site = ""                       # the site's files and their texts, as one hash (site_key)
+        self._order: dict[str, int] = {}      # page -> its place in the order both processes take
+        self._main_at: Any = None             # shared with the second process: the last page the main one reached
+        self._arrived: set[str] = set()       # pages whose result has arrived (PATIENT)
         self.qr: dict[str, str] = {}          # address -> QR code SVG, as the second process drew them
         self.cpu: dict[str, float] = {}       # its CPU seconds by step (for the step times)
-        self.pages = 0                        # pages it checked
+        self.used = 0                         # pages whose prepared result the main process used
 
     @property
     def running(self) -> bool:
@@ -77,13 +87,45 @@ class SecondCore:
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         if not available() or len(pages) < MIN_PAGES:
             return
+        self._site = site_key(files)
+        site.urgent.fingerprint() if site.urgent is not None else None  # the data's hash made once, before the fork
+        self._order = {f.src_uri: i for i, f in enumerate(pages)}
         ctx = multiprocessing.get_context("fork")
+        # The second process skips the pages the main one has already reached (their result
+        # would come too late): one shared integer, written by the main process only.
+        self._main_at = ctx.Value("i", -1, lock=False)
         receive, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_work, args=(send, site, config, pages), daemon=True,
+        self._proc = ctx.Process(target=_work, args=(send, site, config, pages, files, self._site, self._main_at), daemon=True,
                                  name="fasciasite-second-core")
         self._proc.start()
         send.close()  # the child holds the sending end; EOF here when it exits
         self._conn = receive
+
+    def prepared(self, site: SitePlugin, page: Page, markdown: str, source: str, offset: int) -> Prepared | None:
+        """The page as the second core prepared it, when it read exactly this text with exactly
+        this data and these files; None otherwise (the main process then prepares it)."""
+        if not self._site:
+            return None
+        src = page.file.src_uri
+        if src in self._order and self._main_at is not None:
+            self._main_at.value = max(self._main_at.value, self._order[src])
+        self.collect()
+        while PATIENT and src in self._order and src not in self._arrived and self._conn is not None:
+            self._receive_one(WAIT_SECONDS)
+        found = self._ready.pop(pipeline_key(site, self._site, page, markdown, source, offset), None)
+        self.used += found is not None
+        return found
+
+    def _receive_one(self, timeout: float) -> None:
+        conn = self._conn
+        try:
+            if conn is not None and conn.poll(timeout):
+                if self._take(conn.recv()):
+                    self._close()
+            else:
+                self._close()
+        except (EOFError, OSError):
+            self._close()
 
     def collect(self) -> None:
         """Take every result that has arrived, without waiting."""
@@ -104,14 +146,15 @@ class SecondCore:
         except (EOFError, OSError):
             pass
         self._close()
+        self._ready.clear()  # results of pages MkDocs did not render (none, in a full build)
 
     def _take(self, message: tuple[str, Any]) -> bool:
         """One message; True when it is the last."""
         kind, body = message
-        if kind == "checks":
-            for key, found in body:
-                pagecache.put(key, found)
-            self.pages += 1
+        if kind == "prepared":
+            src, key, prepared = body
+            self._ready[key] = prepared
+            self._arrived.add(src)
         elif kind == "qr":
             self.qr.update(body)
         elif kind == "done":
@@ -134,7 +177,24 @@ class SecondCore:
             self._proc = None
 
 
-def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list) -> None:
+def site_key(files: Files) -> str:
+    """Every file of the site and every page's text, as one hash: what a page's links and
+    shortcodes (the article list) may read of the other pages."""
+    texts = []
+    for f in sorted(files, key=lambda f: f.src_uri):
+        texts += [f.src_uri, pagesource.read(f.abs_src_path)[0] if f.is_documentation_page() and f.abs_src_path else ""]
+    return pagecache.key("site", *texts)
+
+
+def pipeline_key(site: SitePlugin, site_files: str, page: Page, markdown: str, source: str, offset: int) -> str:
+    """Everything fasciasite.pipeline.prepare reads for a page: its texts and path, the site's
+    files (site_key), and the data files and date (the page cache's fingerprint)."""
+    assert site.urgent is not None
+    return pagecache.key("prepared", site.urgent.fingerprint(), site_files, page.file.src_uri, str(offset), source, markdown)
+
+
+def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list, all_files: Files, key: str,
+          main_at: Any) -> None:
     """In the forked process: every page's checks, in the order MkDocs renders them, then the QR codes."""
     # Imported here: the sheets module is not loaded by a site without sheets.
     import time
@@ -146,12 +206,13 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list)
     try:
         start = time.process_time()
         addresses: list[str] = []
-        for file in files:
+        for i, file in enumerate(files):
             page = Page(None, file, config)
-            source, markdown, _meta = pagesource.read(file.abs_src_path)
-            offset = urgent.front_matter_lines(source)
-            _expanded, _line_of, results = pipeline.checked(site, markdown, page, config, source, offset)
-            send.send(("checks", results))
+            if i > main_at.value:  # else the main process has reached this page already
+                source, markdown, _meta = pagesource.read(file.abs_src_path)  # what MkDocs hands the plugin
+                offset = urgent.front_matter_lines(source)
+                prepared = pipeline.prepare(site, markdown, page, config, all_files, source, offset)
+                send.send(("prepared", (file.src_uri, pipeline_key(site, key, page, markdown, source, offset), prepared)))
             if site.sheets is not None and articles.is_article(page, config):
                 addresses.append(sheet.tagged(page.canonical_url or (config.site_url or "") + page.url))
         checks = time.process_time() - start

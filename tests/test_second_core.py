@@ -18,12 +18,22 @@ HOME = "---\ntitle: Home\ndescription: The home page of the planted fixture site
 ARTICLE = ("---\ntitle: Article {n}\ndescription: A planted article, number {n}, long enough for the description "
            "rule of the site.\nauthor: editorial-team\nreviewer: \"\"\npublished: 2026-11-24\nlast_reviewed: 2026-11-24\n"
            "next_review: 2027-11-24\ntags: [fascia, anatomy]\n---\n\n# Article {n}\n\n{body}\n")
-FAULTS = {
+FAULTS = {  # one planted fault for each step of the page pipeline, and the anchor check after it
+    # a link to a heading the other page does not have (author checks, checked once all pages are rendered)
+    "fascia/a1.md": "Read [the other article](a0.md#no-such-heading).",
+    # a link to a page that does not exist (author checks)
+    "fascia/a2.md": "Read [the missing article](missing-article.md).",
     # a number its source's findings do not state (the numbers check)
     "fascia/a3.md": "Sprints were about 7% faster [@wiewelhove2019foam].",
+    # a citation key references.bib does not have (citations)
+    "fascia/a4.md": "Rolling helps some people [@nosuchkey2020].",
     # an unknown shortcode (the shortcode check)
     "fascia/a5.md": "<!-- md:urgent-halp -->",
+    # a red-flag sign sent somewhere less urgent (the urgent-help lint)
+    "fascia/a6.md": "Call NHS 111 straight away if back pain comes with chest pain.",
 }
+EXPECTED = {"fascia/a1.md": "no-such-heading", "fascia/a2.md": "missing-article.md", "fascia/a3.md": "7%",
+            "fascia/a4.md": "nosuchkey2020", "fascia/a5.md": "urgent-halp", "fascia/a6.md": "chest pain"}
 
 
 def pages(faults: dict[str, str]) -> dict[str, str]:
@@ -38,26 +48,36 @@ def problems(stderr: str) -> list[str]:
     return sorted(set(re.findall(r"docs/[\w/.-]+\.md:\d+: [^\n]*", stderr)))
 
 
-def build(tmp_path, name: str, faults: dict[str, str], on: bool, monkeypatch) -> tuple[object, object]:
+def build(tmp_path, name: str, faults: dict[str, str], on: bool, monkeypatch) -> tuple[object, int]:
+    """The build's result and how many pages' pipeline results came from the second core."""
     root = tmp_path / name
     root.mkdir()
     config = make_fixture_site(root, pages(faults))
     monkeypatch.setattr(secondcore, "MIN_PAGES", 2 if on else 10**9)
+    monkeypatch.setattr(secondcore, "PATIENT", True)  # every page from the second core, however fast the main process is
+    used = []
+    finish = secondcore.SecondCore.finish
+
+    def counted(self):
+        used.append(self.used)
+        finish(self)
+
+    monkeypatch.setattr(secondcore.SecondCore, "finish", counted)
     pagecache.clear()
     result = build_in_process(config, root / "site")
-    return result, dict(pagecache.stats)
+    return result, max(used, default=0)
 
 
 @pytest.mark.skipif(not secondcore.available(), reason="needs two cores and fork")
 def test_checks_done_on_the_second_core_report_the_same_problems_at_the_same_lines(tmp_path, monkeypatch):
-    ahead, ahead_stats = build(tmp_path, "ahead", FAULTS, True, monkeypatch)
-    alone, alone_stats = build(tmp_path, "alone", FAULTS, False, monkeypatch)
+    ahead, ahead_used = build(tmp_path, "ahead", FAULTS, True, monkeypatch)
+    alone, alone_used = build(tmp_path, "alone", FAULTS, False, monkeypatch)
     assert ahead.returncode == alone.returncode == 1
     found = problems(ahead.stderr)
     assert found == problems(alone.stderr)
-    assert any("docs/fascia/a3.md:" in p and "7%" in p for p in found), found
-    assert any("docs/fascia/a5.md:" in p and "urgent-halp" in p for p in found), found
-    assert ahead_stats["hits"] >= 2 * 9 - 2 and alone_stats["hits"] == 0  # the second core's results were used
+    for src, what in EXPECTED.items():
+        assert any(f"docs/{src}:" in p and what in p for p in found), (src, found)
+    assert ahead_used == 9 and alone_used == 0  # every page's pipeline ran on the second core
 
 
 @pytest.mark.skipif(not secondcore.available(), reason="needs two cores and fork")
@@ -81,9 +101,48 @@ def test_when_the_second_process_fails_the_main_process_checks_everything(tmp_pa
         raise RuntimeError("planted failure in the second process")
 
     monkeypatch.setattr(secondcore, "Page", broken)  # used only by the second process
-    ahead, stats = build(tmp_path, "ahead", FAULTS, True, monkeypatch)
+    ahead, used = build(tmp_path, "ahead", FAULTS, True, monkeypatch)
     assert ahead.returncode == 1
     found = problems(ahead.stderr)
-    assert any("docs/fascia/a3.md:" in p and "7%" in p for p in found), found
-    assert any("docs/fascia/a5.md:" in p and "urgent-halp" in p for p in found), found
-    assert stats["hits"] == 0
+    for src, what in EXPECTED.items():
+        assert any(f"docs/{src}:" in p and what in p for p in found), (src, found)
+    assert used == 0
+
+
+def test_a_result_is_keyed_by_everything_the_pipeline_reads(tmp_path):
+    """pipeline_key changes with the page's texts, place, path, the data and the site's files;
+    site_key with any file added and any other page's text (links and the article list read them)."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File, Files
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in {"a.md": "# A\n", "b.md": "# B\n"}.items():
+        (docs / name).write_text(text, encoding="utf-8")
+
+    def files(*names: str) -> Files:
+        return Files([File(n, str(docs), str(tmp_path / "site"), True) for n in names])
+
+    site = SimpleNamespace(urgent=SimpleNamespace(fingerprint=lambda: "data-1"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="a.md"))
+    base = secondcore.site_key(files("a.md", "b.md"))
+    key = secondcore.pipeline_key(site, base, page, "# A\n", "# A\n", 0)
+    assert key == secondcore.pipeline_key(site, base, page, "# A\n", "# A\n", 0)
+    other_page = SimpleNamespace(file=SimpleNamespace(src_uri="b.md"))
+    changed = [secondcore.pipeline_key(site, base, page, "# A!\n", "# A\n", 0),
+               secondcore.pipeline_key(site, base, page, "# A\n", "# A!\n", 0),
+               secondcore.pipeline_key(site, base, page, "# A\n", "# A\n", 1),
+               secondcore.pipeline_key(site, base, other_page, "# A\n", "# A\n", 0),
+               secondcore.pipeline_key(SimpleNamespace(urgent=SimpleNamespace(fingerprint=lambda: "data-2")),
+                                       base, page, "# A\n", "# A\n", 0),
+               secondcore.pipeline_key(site, "another site", page, "# A\n", "# A\n", 0)]
+    assert key not in changed and len(set(changed)) == len(changed)
+    (docs / "c.md").write_text("# C\n", encoding="utf-8")
+    assert secondcore.site_key(files("a.md", "b.md", "c.md")) != base
+    import os
+    import time
+
+    (docs / "b.md").write_text("# B, edited\n", encoding="utf-8")
+    os.utime(docs / "b.md", ns=(time.time_ns(), time.time_ns() + 10**9))  # a new modification time: read again
+    assert secondcore.site_key(files("a.md", "b.md")) != base

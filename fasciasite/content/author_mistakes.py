@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from mkdocs.exceptions import PluginError
@@ -38,6 +38,14 @@ if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.content.author_mistakes")  # under mkdocs.*, so strict builds count it
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+class Examined(NamedTuple):
+    """What the author checks found on one page (AuthorChecks.examine)."""
+
+    markdown: str                                  # the page, missing snippets blanked
+    problems: list[str]                            # 'file:line: what; fix'
+    anchors: list[tuple[str, int, str, str, str]]  # (file, line, link, target's src_uri, anchor): checked in on_env
 
 
 class AuthorChecks:
@@ -118,6 +126,12 @@ class AuthorChecks:
                      f"the entry{hint}")
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self.take(self.examine(markdown, page, config, files), files)
+
+    def examine(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> Examined:
+        """The page's author mistakes, without reporting them: a pure function of the page's
+        text, the site's files and configuration, so the second core can run it
+        (fasciasite.secondcore); `take` then reports them in the build."""
         src, offset = page.file.src_uri, 0
         if page.file.abs_src_path:
             text = pagesource.read(page.file.abs_src_path)[0]
@@ -131,11 +145,23 @@ class AuthorChecks:
         markdown, missing = self._snippets(markdown)
         problems += missing
         problems += _broken_links(markdown, page, files)
-        for line, message in sorted(problems):
-            self._problem(f"{where}:{line + offset}: {message}")
-        self._state["anchors"] += [(where, line + offset, link, target, anchor) for line, link, target, anchor
-                              in _anchor_links(markdown, page, files)]
-        return markdown
+        return Examined(markdown, [f"{where}:{line + offset}: {message}" for line, message in sorted(problems)],
+                        [(where, line + offset, link, target.src_uri, anchor)
+                         for line, link, target, anchor in _anchor_links(markdown, page, files)])
+
+    def take(self, examined: Examined, files: Files) -> str:
+        """Report what `examine` found; keep its anchor links for on_env; the page's Markdown."""
+        for message in examined.problems:
+            self._problem(message)
+        self.keep_anchors(examined.anchors, files)
+        return examined.markdown
+
+    def keep_anchors(self, anchors: list[tuple[str, int, str, str, str]], files: Files) -> None:
+        """Links to a heading of a page, checked in on_env once every page is rendered."""
+        for where, line, link, target_src, anchor in anchors:
+            target = files.get_file_from_path(target_src)
+            if target is not None:
+                self._state["anchors"].append((where, line, link, target, anchor))
 
     def _snippets(self, markdown: str) -> tuple[str, list[tuple[int, str]]]:
         problems: list[tuple[int, str]] = []

@@ -16,6 +16,7 @@ build, with the front matter's lines added so each line is the file's own):
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -89,10 +90,15 @@ def references_heading(text: str) -> list[tuple[int, str]]:
 
 def links(text: str) -> list[Link]:
     """Every inline link and image outside code (HTML <img> too), with its line."""
+    return list(_links(text))
+
+
+@functools.lru_cache(maxsize=64)  # four checks of a page read its links: found once per text
+def _links(text: str) -> tuple[Link, ...]:
     plain = without_code(text)
     found = [Link(_line(plain, m.start()), bool(m["bang"]), m["target"]) for m in LINK.finditer(plain)]
     found += [Link(_line(plain, m.start()), True, m["target"]) for m in HTML_IMG.finditer(plain)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def foreign_images(text: str, site_url: str = "") -> list[tuple[int, str]]:

@@ -152,6 +152,15 @@ class Citations:
                       line_of: Callable[[int], int] | None = None) -> str:
         """line_of: the author's line of each line of `markdown` (fasciasite.shortcodes.LineMap), when
         shortcodes were expanded in it; by default the page's front matter is the only offset."""
+        text, problems = self.prepare(markdown, page, line_of)
+        for problem in problems:
+            self.report(problem)
+        return text
+
+    def prepare(self, markdown: str, page: Page, line_of: Callable[[int], int] | None = None) -> tuple[str, list[str]]:
+        """(the page for mkdocs-bibtex, its citation problems), without reporting them: a pure
+        function of the page and the bibliography's keys, so the second core can run it."""
+        problems: list[str] = []
         src = f"docs/{page.file.src_uri}"
         if line_of is None:
             offset = _front_matter_lines(page.file.abs_src_path) if page.file.abs_src_path else 0
@@ -170,7 +179,7 @@ class Citations:
                 unknown = [c.key for c in f.cites if c.key not in known]
                 for k in unknown:
                     hint = _closest(k, known)
-                    self.report(f"{src}:{line}: unknown citation key '{k}'; add it to references.bib or fix the key{hint}.")
+                    problems.append(f"{src}:{line}: unknown citation key '{k}'; add it to references.bib or fix the key{hint}.")
                 if unknown:
                     out.append(f"**[unknown reference: {', '.join(unknown)}]**")
                     continue
@@ -180,13 +189,13 @@ class Citations:
                 out.append(citesyntax.render(f, original))
             elif f.kind == "badkey":
                 bad = ", ".join(c.key for c in f.cites)
-                self.report(
+                problems.append(
                     f"{src}:{line}: citation key '{bad}' has characters mkdocs-bibtex drops; "
                     "keys may contain only letters, digits, '_' and '-': rename it here and in references.bib."
                 )
                 out.append(original.replace("@", AT))
             elif f.kind == "error":
-                self.report(f"{src}:{line}: {f.message}")
+                problems.append(f"{src}:{line}: {f.message}")
                 out.append(original.replace("@", AT))
             else:
                 out.append(original.replace("@", AT))
@@ -197,7 +206,7 @@ class Citations:
             text = text[:a] + text[a:b].replace("@", AT) + text[b:]
         if cites:
             text = text.rstrip() + "\n\n## References {#references}\n"
-        return text
+        return text, problems
 
     def after_bibtex(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return markdown.replace(AT, "@")
