@@ -134,3 +134,40 @@ def test_step_times_are_written_only_when_asked(tmp_path, monkeypatch):
     times = json.loads(out.read_text(encoding="utf-8"))
     assert times["page_markdown: author checks"]["calls"] == 1  # one page
     assert {"seconds", "cpu_seconds", "calls"} <= set(times["config: bib check"])
+
+
+# ── yamllines: libyaml's parser reads the same data and lines ────────────────
+
+
+def _with_lines(node: object) -> object:
+    """Data and every line yamllines keeps, as plain values to compare."""
+    if isinstance(node, yamllines.LinedDict):
+        return ("map", node.line, sorted(node.key_lines.items()), {str(k): _with_lines(v) for k, v in node.items()})
+    if isinstance(node, yamllines.LinedList):
+        return ("seq", node.line, list(node.item_lines), [_with_lines(v) for v in node])
+    return node
+
+
+def test_the_fast_yaml_parser_reads_every_data_file_as_pyyaml_does():
+    import yaml
+    from conftest import ROOT
+
+    files = sorted([*(ROOT / "includes").glob("*.yml"), *(ROOT / "research").glob("*.yml")])
+    assert len(files) >= 4
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        assert _with_lines(yamllines.parse(text)) == _with_lines(yaml.load(text, Loader=yamllines._Loader)), path
+    assert yamllines._LOADERS[0] is not yamllines._Loader  # libyaml is there (PyYAML's wheels), so it is used
+
+
+def test_a_broken_yaml_file_is_reported_in_pyyamls_words(tmp_path):
+    path = tmp_path / "data.yml"
+    path.write_text("a:\n  b: 1\n c: x: y\n", encoding="utf-8")
+    data, problem = yamllines.load(path, "data.yml")
+    assert data is None and problem is not None and problem.startswith("data.yml:3: is not valid YAML (")
+    import yaml
+
+    try:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        assert str(getattr(exc, "problem", "")) in problem  # PyYAML's own wording, not libyaml's

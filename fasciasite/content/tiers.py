@@ -15,9 +15,8 @@ from typing import Any
 
 import yaml
 
-from fasciasite import fastmatch
+from fasciasite import fastmatch, yamllines
 from fasciasite.config import data_file
-from fasciasite.yamllines import refuse_duplicate_keys
 
 DATA_FILE = "includes/urgent-help.yml"
 SHORTCODE = re.compile(r"^[ \t]*<!--\s*md:urgent-help(?:\s+tier=([\w-]+))?\s*-->[ \t]*$", re.M)
@@ -162,32 +161,8 @@ class Tiers:
 PINS_FILE = "includes/urgent-pins.yml"
 
 
-class _Lined(dict):
-    """A YAML mapping that remembers its line and its keys' lines (for file:line messages)."""
-    line: int = 1
-    key_lines: dict
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML whose mappings know where they are in the file."""
-
-
-def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Lined:
-    refuse_duplicate_keys(node)  # a second `signs:` or `tier:` would silently replace the first
-    loader.flatten_mapping(node)
-    result = _Lined(loader.construct_pairs(node, deep=True))
-    result.line = node.start_mark.line + 1
-    result.key_lines = {k.value: k.start_mark.line + 1 for k, _v in node.value if isinstance(k, yaml.ScalarNode)}
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def _line(node: object, key: str | None = None) -> int:
-    if isinstance(node, _Lined):
-        return node.key_lines.get(key, node.line) if key else node.line
-    return 1
+    return yamllines.line_of(node, key)
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, str]:
@@ -202,7 +177,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, str]:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{shown}:{line}: is not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_LineLoader), text
+        return yamllines.parse(text), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else f"{shown}:1"
