@@ -61,7 +61,7 @@ from fasciasite.publishing.cards import Cards
 from fasciasite.publishing.feed import Feed
 from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
-from fasciasite.publishing.sheet import TakeHomeSheets
+from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg
 from fasciasite.publishing.structured import StructuredData
 from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
@@ -290,8 +290,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         t = self.times
-        with t("post_build: waiting for the second core"):
-            self.second_core.finish()
+        with t("post_build: the second core's QR codes (the missing ones drawn here)"):
+            if self.sheets is not None:
+                self.second_core.finish(self.sheets.addresses(), qr_svg)
+            else:
+                self.second_core.finish()
         for step, cpu in self.second_core.cpu.items():  # its CPU time, beside the main process's
             t.add(f"second core: {step}", cpu, cpu)
         with t("post_build: cards"):

@@ -38,6 +38,7 @@ import logging
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,7 @@ log = logging.getLogger("mkdocs.plugins.fasciasite.secondcore")
 MIN_PAGES = 16      # below this a fork costs more than it saves (tests may lower it)
 WAIT_SECONDS = 600  # the longest finish() waits for the second process before doing the rest itself
 PATIENT = False     # tests: wait for each page's result instead of preparing it in the main process
+STOP = 2**31 - 1    # the shared page counter's value that tells the second process to stop
 
 
 def available() -> bool:
@@ -136,15 +138,26 @@ class SecondCore:
         except (EOFError, OSError):
             self._close()
 
-    def finish(self) -> None:
-        """Wait for the rest (bounded by WAIT_SECONDS), then stop the process."""
-        conn = self._conn
-        try:
-            while conn is not None and conn.poll(WAIT_SECONDS):
-                if self._take(conn.recv()):
+    def finish(self, wanted: list[str] | None = None, draw: Callable[[str], str] | None = None) -> None:
+        """Stop the process once its work is in. wanted, draw: the QR codes the sheets need and
+        how to draw one: the main process draws the missing ones itself, from the end of the
+        list, while the second one goes on from the start, until every one is there (so neither
+        waits for the other); without them, wait for the rest (bounded by WAIT_SECONDS)."""
+        if wanted is not None and draw is not None:
+            for address in reversed(wanted):
+                self.collect()
+                if address not in self.qr:
+                    self.qr[address] = draw(address)
+                if all(a in self.qr for a in wanted):
                     break
-        except (EOFError, OSError):
-            pass
+        else:
+            conn = self._conn
+            try:
+                while conn is not None and conn.poll(WAIT_SECONDS):
+                    if self._take(conn.recv()):
+                        break
+            except (EOFError, OSError):
+                pass
         self._close()
         self._ready.clear()  # results of pages MkDocs did not render (none, in a full build)
 
@@ -166,6 +179,8 @@ class SecondCore:
         return False
 
     def _close(self) -> None:
+        if self._main_at is not None:
+            self._main_at.value = STOP  # the second process stops at its next page or QR code
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -216,13 +231,10 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
             if site.sheets is not None and articles.is_article(page, config):
                 addresses.append(sheet.tagged(page.canonical_url or (config.site_url or "") + page.url))
         checks = time.process_time() - start
-        drawn: dict[str, str] = {}
         for address in addresses:
-            drawn[address] = sheet.qr_svg(address)
-            if len(drawn) == 20:
-                send.send(("qr", drawn))
-                drawn = {}
-        send.send(("qr", drawn))
+            if main_at.value == STOP:  # the main process has all it needs
+                break
+            send.send(("qr", {address: sheet.qr_svg(address)}))
         send.send(("done", {"checks": checks, "qr codes": time.process_time() - start - checks}))
     except BaseException:  # noqa: BLE001 (anything: the main process then does the work)
         send.send(("failed", traceback.format_exc()))

@@ -58,9 +58,9 @@ def build(tmp_path, name: str, faults: dict[str, str], on: bool, monkeypatch) ->
     used = []
     finish = secondcore.SecondCore.finish
 
-    def counted(self):
+    def counted(self, *args):
         used.append(self.used)
-        finish(self)
+        finish(self, *args)
 
     monkeypatch.setattr(secondcore.SecondCore, "finish", counted)
     pagecache.clear()
@@ -81,8 +81,16 @@ def test_checks_done_on_the_second_core_report_the_same_problems_at_the_same_lin
 
 
 @pytest.mark.skipif(not secondcore.available(), reason="needs two cores and fork")
-def test_a_site_built_with_the_second_core_is_the_same_byte_for_byte(tmp_path, monkeypatch):
+@pytest.mark.parametrize("slow_qr", [False, True], ids=["second core draws QR codes", "main process draws most"])
+def test_a_site_built_with_the_second_core_is_the_same_byte_for_byte(tmp_path, monkeypatch, slow_qr):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765000000")
+    if slow_qr:  # the second process (forked with this module state) draws slowly: the main one draws the rest
+        import time
+
+        from fasciasite.publishing import sheet
+
+        draw = sheet.qr_svg
+        monkeypatch.setattr(sheet, "qr_svg", lambda address: (time.sleep(0.3), draw(address))[1])
     ahead, _ = build(tmp_path, "ahead", {}, True, monkeypatch)
     alone, _ = build(tmp_path, "alone", {}, False, monkeypatch)
     assert ahead.returncode == alone.returncode == 0, ahead.stderr[-2000:]

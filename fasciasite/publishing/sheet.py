@@ -162,6 +162,10 @@ class TakeHomeSheets:
         page.meta["sheet_url"] = sheet_path(page.url)
         return context
 
+    def addresses(self) -> list[str]:
+        """The address each sheet's QR code gives, in page order."""
+        return [sheet.qr_url for sheet in self._state["sheets"].values()]
+
     def on_post_build(self, config: MkDocsConfig, drawn: dict[str, str] | None = None) -> None:
         """drawn: QR codes already drawn by address (by the second core, fasciasite.secondcore)."""
         env = self._state.get("env")
