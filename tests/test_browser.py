@@ -130,12 +130,19 @@ def test_citation_preview_on_hover_and_on_keyboard_focus(page, site_url):
     expect(tooltip).to_contain_text(expected)
 
 
+SWITCHING_RULES = """() => [...document.styleSheets].flatMap(s => [...s.cssRules])
+    .filter(r => (r.selectorText || '').includes('[data-md-color-switching]')).length"""
+
+
 def test_palette_toggle_switches_to_dark_and_back(page, site_url):
     page.goto(site_url)
     body = page.locator("body")
     toggle = page.locator("form[data-md-component=palette] label.md-header__button:visible")
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     light_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
+    # Transitions off while the colours change: Material's rule, added on the first change only
+    # (as the page starts, it would restyle every element twice; fasciasite/publishing/theme_css.py).
+    assert page.evaluate(SWITCHING_RULES) == 0, "the colour-switching rule is there before the reader changes colours"
     # The toggle cycles system → light → dark → system; at most three clicks reach each.
     for scheme in ("slate", "default"):
         for _ in range(3):
@@ -143,6 +150,7 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url):
             if body.get_attribute("data-md-color-scheme") == scheme:
                 break
         expect(body).to_have_attribute("data-md-color-scheme", scheme)
+        assert page.evaluate(SWITCHING_RULES) == 1, "the colour-switching rule is not added (once) when the colours change"
         if scheme == "slate":
             assert body.evaluate("b => getComputedStyle(b).backgroundColor") != light_background
 
@@ -331,6 +339,28 @@ def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser
         drawn = page.locator(f"[id='{last}'] ~ .ref-findings strong").first.evaluate(
             "e => e.checkVisibility({contentVisibilityAuto: true})")
         assert drawn, f"the summary of #{last} is not drawn when a link lands on it"
+
+        page.goto(site_url + ARTICLE)  # an article's numbered reference list waits the same way
+        waiting = page.locator(".md-content .footnote li").first.evaluate("e => !e.checkVisibility({contentVisibilityAuto: true})")
+        assert waiting, "an article's reference list is laid out before the reader reaches it"
+
+
+def test_materials_start_never_changes_the_classes_of_html_once_the_page_has_a_body(browser, site_url):
+    """Any change to <html>'s classes restyles every element (issue 24 part 4): the classes
+    Material's bundle adds are given in <head> (overrides/main.html) before there is a body."""
+    with new_context(browser, viewport=PHONE) as context:
+        context.add_init_script("""
+            window.__htmlChanges = [];
+            new MutationObserver(list => list.forEach(m => m.target === document.documentElement && document.body && m.oldValue !== m.target.getAttribute(m.attributeName)
+                && window.__htmlChanges.push(`${m.attributeName}: ${m.oldValue} -> ${m.target.getAttribute(m.attributeName)}`)))
+              .observe(document, {attributes: true, attributeOldValue: true, subtree: true});
+        """)
+        page = context.new_page()
+        page.goto(site_url + ARTICLE, wait_until="load")
+        expect(page.locator(".md-search__input")).to_be_attached()
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.className.split(' ').sort().join(' ')") == "js js-focus-visible"
+        assert page.evaluate("window.__htmlChanges") == []
 
 
 def watch_other_hosts(context, own_host: str = "127.0.0.1") -> list[str]:

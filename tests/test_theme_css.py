@@ -99,7 +99,40 @@ def test_every_class_a_built_page_uses_keeps_every_rule_material_has_for_it(buil
     used = {c for page in built_site.rglob("*.html")
             for value in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf-8")) for c in value.split()}
     needed = selectors(theme_css.trim(original.read_text(encoding="utf-8"),
-                                      lambda s: theme_css._keep_selector(s, frozenset(used))))
+                                      lambda s: theme_css._keep_selector(s, frozenset(used)) and theme_css.SWITCHING not in s))
     missing = needed - selectors(served.read_text(encoding="utf-8"))
     assert not missing, f"{served.relative_to(built_site)}: rules for classes the site uses were dropped: {sorted(missing)[:5]}"
     assert served.stat().st_size < 0.8 * original.stat().st_size
+
+
+def test_the_colour_switching_rule_leaves_the_stylesheets_and_each_page_adds_it_on_the_first_change():
+    """Material's transitions-off rule under [data-md-color-switching] restyles every element each
+    time its palette sets or clears the attribute, which it does as every page starts: it leaves
+    both stylesheets (main and palette), and each page adds it when the reader changes colours."""
+    palette = ("[data-md-color-primary=teal]{--p:1}[data-md-color-switching] *,[data-md-color-switching] :after"
+               "{transition-duration:0s!important}@media screen{[data-md-color-switching] .x,.y{z:0}}")
+    colours = {"primary": {"teal"}, "accent": set()}
+    for name in ("palette", "main"):
+        assert theme_css.trimmed(name, palette, frozenset({"x", "y"}), colours) == \
+            "[data-md-color-primary=teal]{--p:1}@media screen{.y{z:0}}", name
+
+
+def material_switching_rules() -> list[str]:
+    import material
+
+    folder = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    found = []
+    for sheet in sorted(folder.glob("*.min.css")):
+        found += re.findall(r"(?:^|})([^{}]*\[data-md-color-switching\][^{}]*\{[^{}]*\})", sheet.read_text(encoding="utf-8"))
+    return found
+
+
+def test_each_page_adds_back_materials_colour_switching_rule_word_for_word(built_site):
+    rules = material_switching_rules()
+    assert rules, "Material's stylesheets have no [data-md-color-switching] rule: drop theme_css.SWITCHING and the template's copy"
+    for sheet in (built_site / "assets" / "stylesheets").glob("*.css"):
+        assert theme_css.SWITCHING not in sheet.read_text(encoding="utf-8"), f"{sheet.name} still restyles every page as it starts"
+    page = (built_site / "index.html").read_text(encoding="utf-8")
+    added = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', page[page.index("[data-md-color-switching]") - 20:][:400]))
+    for rule in rules:
+        assert rule in added, f"overrides/main.html adds {added!r}, not Material's {rule!r}"

@@ -15,6 +15,11 @@ What is left out, and nothing else:
   with none; @media and @supports blocks are filtered the same way; other at-rules are kept.
 - palette.css: the rules for a colour no palette entry of mkdocs.yml names (Material's
   default, indigo, where an entry names none).
+- both: the rules under `[data-md-color-switching]` (transitions off while the colours
+  change). Material's palette sets that attribute on <body> as every page starts and removes
+  it a moment later, and with such a rule each change restyles every element of the page (a
+  long task of 20 to 90 ms on a phone, longer with the page; issue 24 part 4). overrides/main.html
+  adds the same rule when the reader first changes the colours, the only time it has an effect.
 
 The files keep Material's names, so no page changes: a site that gains a new kind of element
 (a first tabbed block, say) gets its rules in the next build. A reader's browser may keep the
@@ -45,6 +50,7 @@ CLASS = re.compile(r"\.(-?[_A-Za-z][\w-]*)")
 INSIDE_PSEUDO = re.compile(r":(?:not|is|where|has)\((?:[^()]|\([^()]*\))*\)")  # may match nothing: never a reason to drop
 ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 COLOUR = re.compile(r"\[data-md-color-(primary|accent)=([\w-]+)\]")
+SWITCHING = "[data-md-color-switching]"
 STYLESHEETS = ("main", "palette")  # Material's assets/stylesheets/NAME.HASH.min.css
 
 
@@ -161,8 +167,8 @@ def palette_colours(config: MkDocsConfig) -> dict[str, set[str]]:
 
 def trimmed(name: str, css: str, words: frozenset[str], colours: dict[str, set[str]]) -> str:
     if name == "main":
-        return trim(css, lambda s: _keep_selector(s, words))
-    return trim(css, lambda s: _keep_colour(s, colours))
+        return trim(css, lambda s: _keep_selector(s, words) and SWITCHING not in s)
+    return trim(css, lambda s: _keep_colour(s, colours) and SWITCHING not in s)
 
 
 class ThemeCss:
