@@ -351,7 +351,8 @@ def test_materials_start_never_changes_the_classes_of_html_once_the_page_has_a_b
     with new_context(browser, viewport=PHONE) as context:
         context.add_init_script("""
             window.__htmlChanges = [];
-            new MutationObserver(list => list.forEach(m => m.target === document.documentElement && document.body && m.oldValue !== m.target.getAttribute(m.attributeName)
+            const html = m => m.target === document.documentElement && document.body;  // <html>, once there is a body
+            new MutationObserver(list => list.forEach(m => html(m) && m.oldValue !== m.target.getAttribute(m.attributeName)
                 && window.__htmlChanges.push(`${m.attributeName}: ${m.oldValue} -> ${m.target.getAttribute(m.attributeName)}`)))
               .observe(document, {attributes: true, attributeOldValue: true, subtree: true});
         """)
