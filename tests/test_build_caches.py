@@ -171,3 +171,27 @@ def test_a_broken_yaml_file_is_reported_in_pyyamls_words(tmp_path):
         yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         assert str(getattr(exc, "problem", "")) in problem  # PyYAML's own wording, not libyaml's
+
+
+# ── figures: the shortcut for sentences without a figure ─────────────────────
+
+FIGURE_WORDS = ["about", "a", "third", "of", "people", "half", "twice", "doubled", "halved", "one", "in", "every", "ten",
+                "twenty-five", "Forty", "per cent", "%", "weeks", "7", "2.5", "1,200", "often", "tendon", "SF-36", "999",
+                "0 to 10", "a quarter", "two-thirds", "hundred", "Thousand", "fewer", "than", "\\%", "nineteen", "."]
+
+
+def test_the_figures_shortcut_never_changes_what_a_sentence_states(monkeypatch):
+    """figures_in with the shortcut and without it (a pattern that always lets the text through)
+    on random sentences of number words, digits, proportions and look-alikes."""
+    from fasciasite.content import figures
+
+    rng = random.Random(2024)
+    texts = [" ".join(rng.choice(FIGURE_WORDS) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
+    figures._figures_in.cache_clear()
+    fast = [figures.figures_in(t, claims_only=c, words=w) for t in texts for c in (True, False) for w in (True, False)]
+    monkeypatch.setattr(figures, "_MAY_STATE", re.compile(""))
+    figures._figures_in.cache_clear()
+    slow = [figures.figures_in(t, claims_only=c, words=w) for t in texts for c in (True, False) for w in (True, False)]
+    figures._figures_in.cache_clear()
+    assert fast == slow
+    assert any(fast) and not all(fast)  # both kinds of sentence were drawn
