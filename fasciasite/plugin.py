@@ -163,14 +163,16 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t = self.times
+        ahead = self.config.second_core and not self.is_serve  # work done ahead (fasciasite.secondcore)
+        later = self.second_core.later if ahead else None     # whole-site values: on the second core first
         if self.citations is not None:
             with t("files: who cites what"):
-                files = self.citations.on_files(files, config)
+                files = self.citations.on_files(files, config, later)  # read when the References page needs it
         with t("files: article list"):
             files = self.articles.on_files(files, config)
         with t("files: safety blocks' search homes"):
-            files = self.search.on_files(files, config)  # each safety block's home page, from the sources
-        if self.config.second_core and not self.is_serve:  # checks and QR codes ahead (fasciasite.secondcore)
+            files = self.search.on_files(files, config, later)  # each safety block's home page, from the sources
+        if ahead:
             with t("files: second core started"):
                 self.second_core.start(self, config, files)
         return files

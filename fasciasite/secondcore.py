@@ -77,9 +77,25 @@ class SecondCore:
         self._order: dict[str, int] = {}      # page -> its place in the order both processes take
         self._main_at: Any = None             # shared with the second process: the last page the main one reached
         self._arrived: set[str] = set()       # pages whose result has arrived (PATIENT)
+        self._later: dict[str, Callable[[], Any]] = {}  # values about the whole site, computed first (later())
+        self._facts: dict[str, Any] = {}      # those values, as they arrive
         self.qr: dict[str, str] = {}          # address -> QR code SVG, as the second process drew them
         self.cpu: dict[str, float] = {}       # its CPU seconds by step (for the step times)
         self.used = 0                         # pages whose prepared result the main process used
+
+    def later(self, name: str, compute: Callable[[], Any]) -> Callable[[], Any]:
+        """A value about the whole site the build needs later (who cites what, the safety
+        blocks' homes): computed by the second process first thing, if it starts, else in
+        this process when asked. Either way it is computed from the sources as they are when
+        the files are collected, so it is the same value."""
+        self._later[name] = compute
+        return lambda: self._fact(name, compute)
+
+    def _fact(self, name: str, compute: Callable[[], Any]) -> Any:
+        self.collect()
+        while name not in self._facts and self._conn is not None:
+            self._receive_one(WAIT_SECONDS)
+        return self._facts.pop(name) if name in self._facts else compute()
 
     @property
     def running(self) -> bool:
@@ -97,7 +113,8 @@ class SecondCore:
         # would come too late): one shared integer, written by the main process only.
         self._main_at = ctx.Value("i", -1, lock=False)
         receive, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_work, args=(send, site, config, pages, files, self._site, self._main_at), daemon=True,
+        self._proc = ctx.Process(target=_work, args=(send, site, config, pages, files, self._site, self._main_at,
+                                                     dict(self._later)), daemon=True,
                                  name="fasciasite-second-core")
         self._proc.start()
         send.close()  # the child holds the sending end; EOF here when it exits
@@ -109,11 +126,11 @@ class SecondCore:
         if not self._site:
             return None
         src = page.file.src_uri
-        if src in self._order and self._main_at is not None:
-            self._main_at.value = max(self._main_at.value, self._order[src])
         self.collect()
         while PATIENT and src in self._order and src not in self._arrived and self._conn is not None:
             self._receive_one(WAIT_SECONDS)
+        if src in self._order and self._main_at is not None:  # the second process skips the pages behind us
+            self._main_at.value = max(self._main_at.value, self._order[src])
         found = self._ready.pop(pipeline_key(site, self._site, page, markdown, source, offset), None)
         self.used += found is not None
         return found
@@ -164,7 +181,10 @@ class SecondCore:
     def _take(self, message: tuple[str, Any]) -> bool:
         """One message; True when it is the last."""
         kind, body = message
-        if kind == "prepared":
+        if kind == "fact":
+            name, value = body
+            self._facts[name] = value
+        elif kind == "prepared":
             src, key, prepared = body
             self._ready[key] = prepared
             self._arrived.add(src)
@@ -209,7 +229,7 @@ def pipeline_key(site: SitePlugin, site_files: str, page: Page, markdown: str, s
 
 
 def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list, all_files: Files, key: str,
-          main_at: Any) -> None:
+          main_at: Any, later: dict[str, Callable[[], Any]]) -> None:
     """In the forked process: every page's checks, in the order MkDocs renders them, then the QR codes."""
     # Imported here: the sheets module is not loaded by a site without sheets.
     import time
@@ -220,6 +240,8 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
 
     try:
         start = time.process_time()
+        for name, compute in later.items():  # first: the main process waits for these when it needs them
+            send.send(("fact", (name, compute())))
         addresses: list[str] = []
         for i, file in enumerate(files):
             page = Page(None, file, config)

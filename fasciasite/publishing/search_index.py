@@ -59,10 +59,10 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
@@ -145,17 +145,30 @@ class SearchIndex:
                               f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
         return config
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-        self._state["safety_homes"] = safety_homes(sources, self._state.get("safety", {}))
+    def on_files(self, files: Files, config: MkDocsConfig,
+                 later: Callable[[str, Callable[[], Any]], Callable[[], Any]] | None = None) -> Files:
+        """Each safety block's home page is read from the sources when the first page is marked
+        for search. later: how to get it then (fasciasite.secondcore.SecondCore.later: computed ahead)."""
+        treatments = self._state.get("safety", {})
+
+        def homes() -> dict[str, str]:
+            return safety_homes({f.src_uri: f.content_string for f in files.documentation_pages()}, treatments)
+
+        self._state.pop("safety_homes", None)
+        self._state["homes"] = later("safety blocks' search homes", homes) if later else homes
         return files
+
+    def _safety_homes(self) -> dict[str, str]:
+        if "safety_homes" not in self._state:
+            self._state["safety_homes"] = self._state["homes"]() if "homes" in self._state else {}
+        return self._state["safety_homes"]
 
     def mark_for_search(self, html: str, src_uri: str) -> str:
         """The page's HTML with the shared blocks that are indexed elsewhere, and the citation
         markers, marked `data-search-exclude` (Material then leaves them out of the index)."""
         if src_uri != self._state.get("urgent"):
             html = URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
-        homes = self._state.get("safety_homes", {})
+        homes = self._safety_homes()
 
         def safety_block(m: re.Match) -> str:
             home = homes.get(unescape(TAG.sub("", m.group(2))))  # the title may hold a glossary <abbr>

@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from html import escape as escape_html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
@@ -131,22 +131,19 @@ class Citations:
         config.markdown_extensions.append(StashReferences(plugin.registry))
         return config
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
-        treatments = safety.load_for(Path(config.config_file_path).parent)[0]
-        self._state["cited_in"] = defaultdict(list)
-        self._state["titles"] = {}
+    def on_files(self, files: Files, config: MkDocsConfig, later: Later | None = None) -> Files:
+        """Who cites what is read from the sources when the References page first needs it.
+        later: how to get it then (fasciasite.secondcore.SecondCore.later: computed ahead)."""
         self._state["search"] = {}
-        for f in files.documentation_pages():
-            if f.abs_src_path:
-                _, body, meta = pagesource.read(f.abs_src_path)
-            else:  # a page a plugin generated
-                body, meta = get_data(f.content_string)
-            self._state["titles"][f.src_uri] = meta.get("title") or f.src_uri
-            shared = urgent.shortcode_keys(body, urgent_tiers) + safety.shortcode_keys(body, treatments)
-            for key in dict.fromkeys(cited_keys(body) + shared):
-                self._state["cited_in"][key].append(f.src_uri)
+        self._state.pop("cited_in", None)
+        self._state["who"] = (later or _when_asked)("who cites what", lambda: who_cites(files, config))
         return files
+
+    def who_cites(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """({key: the pages that cite it}, {page: its title}), read once per build."""
+        if "cited_in" not in self._state:
+            self._state["cited_in"], self._state["titles"] = self._state["who"]()
+        return self._state["cited_in"], self._state["titles"]
 
     def before_bibtex(self, markdown: str, page: Page, config: MkDocsConfig, files: Files,
                       line_of: Callable[[int], int] | None = None) -> str:
@@ -261,16 +258,17 @@ class Citations:
         """
         registry = _bibtex_plugin(config).registry
         entries = sorted(registry.bib_data.entries.items(), key=lambda kv: _sort_key(kv[1]))
+        cited_in, titles = self.who_cites()
         urls = {}
-        for src in {p for pages in self._state["cited_in"].values() for p in pages} - {page.file.src_uri}:
+        for src in {p for pages in cited_in.values() for p in pages} - {page.file.src_uri}:
             target = files.get_file_from_path(src)
             if target is not None:
                 urls[src] = get_relative_url(target.url, page.url)
         full, for_search = ['<div class="reference-list">', "<ul>"], ['<div class="reference-list">', "<ul>"]
         known = {key for key, _ in entries}
         for key, _entry in entries:
-            links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(self._state["titles"][p]))}</a>'
-                              for p in self._state["cited_in"].get(key, []) if p in urls)
+            links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(titles[p]))}</a>'
+                              for p in cited_in.get(key, []) if p in urls)
             cited = f"Cited in: {links}" if links else "Not cited in an article yet."
             entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
             found = _evidence_html(_entry, known) + _findings_html(_entry)
@@ -300,6 +298,32 @@ def scan(markdown: str, known: set[str] | frozenset[str] = frozenset()) -> list[
     """citesyntax.scan(): every bracket holding an '@' outside code, and (with `known`)
     every '@key' of a known key in prose, as Found(start, end, kind, cites, message)."""
     return citesyntax.scan(markdown, known)
+
+
+def who_cites(files: Files, config: MkDocsConfig) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """({key: the pages that cite it, directly or through a shared block}, {page: its title})."""
+    urgent_tiers = urgent.load_for(Path(config.config_file_path).parent)
+    treatments = safety.load_for(Path(config.config_file_path).parent)[0]
+    cited_in: dict[str, list[str]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for f in files.documentation_pages():
+        if f.abs_src_path:
+            _, body, meta = pagesource.read(f.abs_src_path)
+        else:  # a page a plugin generated
+            body, meta = get_data(f.content_string)
+        titles[f.src_uri] = meta.get("title") or f.src_uri
+        shared = urgent.shortcode_keys(body, urgent_tiers) + safety.shortcode_keys(body, treatments)
+        for key in dict.fromkeys(cited_keys(body) + shared):
+            cited_in[key].append(f.src_uri)
+    return cited_in, titles
+
+
+Later = Callable[[str, Callable[[], Any]], Callable[[], Any]]  # (name, compute) -> a getter of the value
+
+
+def _when_asked(_name: str, compute: Callable[[], Any]) -> Callable[[], Any]:
+    """A value computed in this process when it is first asked for."""
+    return compute
 
 
 def cited_keys(markdown: str) -> list[str]:
