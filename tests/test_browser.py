@@ -262,13 +262,26 @@ def test_keyboard_focus_is_visible_with_enough_contrast(browser, site_url, schem
 # Everything is laid out first: text under `content-visibility: auto` (the References page's
 # summaries, site.css) has no layout until it nears the screen, and axe-core then skips it or
 # reads its colours against the wrong background (axe-core issue 2768), so it is checked as a
-# reader who scrolls to it sees it.
+# reader who scrolls to it sees it. Lighthouse's axe-core does not lay it out, and reads what
+# does not fit in a waiting box in the wrong place (links against the footer's colours, touch
+# targets on top of each other): a waiting box that holds a link or other focusable element
+# must be at least as tall as its content (checked as the page loaded, then laid out).
 AUDIT_PAGE = """async (tags) => {
+    const problems = [];
+    const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]';
+    const waiting = [...document.querySelectorAll('body *')]
+        .filter(box => getComputedStyle(box).contentVisibility === 'auto' && box.querySelector(focusable))
+        .map(box => [box, box.getBoundingClientRect().height]);
     const noMotion = document.createElement('style');
     noMotion.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; ' +
                            'content-visibility: visible !important; }';
     document.head.append(noMotion);
-    const problems = [];
+    for (const [box, height] of waiting) {
+        const content = box.getBoundingClientRect().height;
+        if (content > height + 1) problems.push(`<${box.localName} class="${box.className}"> (content-visibility: auto, ` +
+            `${box.querySelectorAll(focusable).length} links or controls) waits ${Math.round(height)} px tall for ` +
+            `${Math.round(content)} px of content: axe-core (Lighthouse) misreads what does not fit; raise contain-intrinsic-size`);
+    }
     // Without CSS selectors for the results axe runs about a third faster; they are only
     // needed to name the elements of a violation, so a page with one is run again with them.
     const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], selectors: false};
@@ -343,6 +356,7 @@ def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser
         page.goto(site_url + ARTICLE)  # an article's numbered reference list waits the same way
         waiting = page.locator(".md-content .footnote li").first.evaluate("e => !e.checkVisibility({contentVisibilityAuto: true})")
         assert waiting, "an article's reference list is laid out before the reader reaches it"
+
 
 
 def test_materials_start_never_changes_the_classes_of_html_once_the_page_has_a_body(browser, site_url):
