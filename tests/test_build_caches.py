@@ -195,3 +195,33 @@ def test_the_figures_shortcut_never_changes_what_a_sentence_states(monkeypatch):
     figures._figures_in.cache_clear()
     assert fast == slow
     assert any(fast) and not all(fast)  # both kinds of sentence were drawn
+
+
+def test_the_bib_check_kept_between_rebuilds_sees_a_changed_bib_page_or_record(tmp_path):
+    """The bib and data check is kept in the process between serve rebuilds: a broken entry
+    added after a build, a recorded search's sentence reworded on its page, and its page
+    deleted each still fail the next build."""
+    page = HOME + "# Home\n\nText.\n"
+    other = page.replace("Home", "Other") + "\nWe found no trials of the planted thing.\n"
+    config = make_fixture_site(tmp_path, {"index.md": page, "other.md": other})
+    (tmp_path / "research").mkdir(exist_ok=True)
+    (tmp_path / "research" / "searches.yml").write_text(
+        "- page: docs/other.md\n  sentence: We found no trials of the planted thing.\n"
+        "  claim: no trial of a planted thing\n  where: [PubMed]\n  when: 2026-12-07\n"
+        "  terms: planted thing randomised\n  result: none found\n", encoding="utf-8")
+    first = build_in_process(config, tmp_path / "site")
+    assert first.returncode == 0, first.stderr[-2000:]
+    bib_file = tmp_path / "references.bib"
+    good = bib_file.read_text(encoding="utf-8")
+    bib_file.write_text(good + "\n@article{broken2026,\n  author = {Nobody},\n  year = {2026}\n}\n", encoding="utf-8")
+    broken = build_in_process(config, tmp_path / "site")
+    assert broken.returncode == 1 and "broken2026" in broken.stderr, broken.stderr[-2000:]
+    bib_file.write_text(good, encoding="utf-8")
+    assert build_in_process(config, tmp_path / "site").returncode == 0
+    (tmp_path / "docs" / "other.md").write_text(other.replace("We found no trials", "Nobody tested"), encoding="utf-8")
+    reworded = build_in_process(config, tmp_path / "site")  # the recorded sentence is gone from its page
+    assert reworded.returncode == 1 and "research/searches.yml:2" in reworded.stderr, reworded.stderr[-2000:]
+    (tmp_path / "docs" / "other.md").unlink()
+    config.write_text(config.read_text(encoding="utf-8").replace("- other.md\n", ""), encoding="utf-8")
+    deleted = build_in_process(config, tmp_path / "site")
+    assert deleted.returncode == 1 and "research/searches.yml:1" in deleted.stderr, deleted.stderr[-2000:]

@@ -32,6 +32,7 @@ Events:
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import re
@@ -45,7 +46,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from fasciasite import pagesource
+from fasciasite import datacache, pagecache, pagesource
 from fasciasite.content import evidence, safety, urgent
 from fasciasite.references import bib as cb  # the one reader of BibTeX
 from fasciasite.references import (
@@ -102,8 +103,15 @@ class Citations:
         # Structural problems would make mkdocs-bibtex crash with a bare traceback, and an
         # entry that breaks a rule of fasciasite.references.bibcheck (no title, a javascript: url) would
         # be published: stop here with every problem listed, file and line first.
-        problems = bibcheck.build_problems(bib)
-        problems += evidence.build_data_problems(Path(config.config_file_path).parent)  # issue 20's rules, once enforced
+        # Kept in the process for the same bib, data files, pages (a recorded search quotes a
+        # sentence of its page) and day: a serve rebuild after a page is saved that no recorded
+        # search names... still reads every page, but checks again only when one changed. Never
+        # on disk, so a change of the checks' code counts.
+        root = Path(config.config_file_path).parent
+        pages = sorted(Path(config.docs_dir).rglob("*.md"))
+        problems = datacache.cached("bib-check", [bib, *pagecache.data_files(config), *pages],
+                                    lambda: bibcheck.build_problems(bib) + evidence.build_data_problems(root),  # issue 20's rules
+                                    extra=[str(dt.date.today())])
         if problems:
             root = Path(config.config_file_path).parent
             for p in problems:
