@@ -318,7 +318,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     on_post_build = CombinedEvent(_post_build, _post_build_last)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.second_core.finish()
+        self.second_core.stop()
         self.cards.on_build_error(error)
 
 

@@ -93,9 +93,9 @@ class SecondCore:
 
     def _fact(self, name: str, compute: Callable[[], Any]) -> Any:
         self.collect()
-        while name not in self._facts and self._conn is not None:
+        while PATIENT and name not in self._facts and self._conn is not None:
             self._receive_one(WAIT_SECONDS)
-        return self._facts.pop(name) if name in self._facts else compute()
+        return self._facts.pop(name) if name in self._facts else compute()  # not there yet: never wait for it
 
     @property
     def running(self) -> bool:
@@ -178,6 +178,11 @@ class SecondCore:
         self._close()
         self._ready.clear()  # results of pages MkDocs did not render (none, in a full build)
 
+    def stop(self) -> None:
+        """The build failed: stop the second process now, whatever it was doing."""
+        self._close()
+        self._ready.clear()
+
     def _take(self, message: tuple[str, Any]) -> bool:
         """One message; True when it is the last."""
         kind, body = message
@@ -258,7 +263,15 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
                 break
             send.send(("qr", {address: sheet.qr_svg(address)}))
         send.send(("done", {"checks": checks, "qr codes": time.process_time() - start - checks}))
+    except (BrokenPipeError, EOFError):
+        pass  # the main process stopped listening: it has what it needs, or the build failed
     except BaseException:  # noqa: BLE001 (anything: the main process then does the work)
-        send.send(("failed", traceback.format_exc()))
+        try:
+            send.send(("failed", traceback.format_exc()))
+        except OSError:
+            pass
     finally:
-        send.close()
+        try:
+            send.close()
+        except OSError:
+            pass

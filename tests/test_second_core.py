@@ -56,13 +56,13 @@ def build(tmp_path, name: str, faults: dict[str, str], on: bool, monkeypatch) ->
     monkeypatch.setattr(secondcore, "MIN_PAGES", 2 if on else 10**9)
     monkeypatch.setattr(secondcore, "PATIENT", True)  # every page from the second core, however fast the main process is
     used = []
-    finish = secondcore.SecondCore.finish
+    close = secondcore.SecondCore._close
 
-    def counted(self, *args):
+    def counted(self):  # the end of every build: it finished, or stopped on failing
         used.append(self.used)
-        finish(self, *args)
+        close(self)
 
-    monkeypatch.setattr(secondcore.SecondCore, "finish", counted)
+    monkeypatch.setattr(secondcore.SecondCore, "_close", counted)
     pagecache.clear()
     result = build_in_process(config, root / "site")
     return result, max(used, default=0)
