@@ -28,7 +28,7 @@ Why fork (not spawn, not threads): a forked child starts with the build's state 
 (the data loaded, the article list made) in a few milliseconds, where spawning would import
 and load everything again; threads would share one core (the work is pure Python).
 Off in `mkdocs serve` (its server threads make forking unsafe; the page cache already skips
-unchanged pages' checks there), on machines with one core, on platforms without fork, for
+unchanged pages' checks there), on machines with one core, on platforms other than Linux, for
 sites of fewer than MIN_PAGES pages (a fork costs more than it saves), and with
 `second_core: false`.
 """
@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -62,8 +63,9 @@ STOP = 2**31 - 1    # the shared page counter's value that tells the second proc
 
 
 def available() -> bool:
-    """A second core and fork."""
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    """A second core and a safe fork: Linux, where fork is Python's own default (macOS offers
+    fork but warns it may crash a process that has started threads, as this build has)."""
+    return (os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 class SecondCore:
