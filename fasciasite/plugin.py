@@ -297,8 +297,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
                 self.second_core.finish(self.sheets.addresses(), qr_svg)
             else:
                 self.second_core.finish()
-        for step, cpu in self.second_core.cpu.items():  # its CPU time, beside the main process's
-            t.add(f"second core: {step}", cpu, cpu)
+        for step, (cpu, items) in self.second_core.cpu.items():  # its CPU time, beside the main process's
+            t.add(f"second core: {step} ({items})", cpu, cpu)
         with t("post_build: cards"):
             self.cards.on_post_build(config)  # before the feed: its items point at the cards
         with t("post_build: feed"):

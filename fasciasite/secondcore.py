@@ -82,7 +82,7 @@ class SecondCore:
         self._later: dict[str, Callable[[], Any]] = {}  # values about the whole site, computed first (later())
         self._facts: dict[str, Any] = {}      # those values, as they arrive
         self.qr: dict[str, str] = {}          # address -> QR code SVG, as the second process drew them
-        self.cpu: dict[str, float] = {}       # its CPU seconds by step (for the step times)
+        self.cpu: dict[str, tuple[float, int]] = {}  # its CPU seconds and items by step (for the step times)
         self.used = 0                         # pages whose prepared result the main process used
 
     def later(self, name: str, compute: Callable[[], Any]) -> Callable[[], Any]:
@@ -197,8 +197,9 @@ class SecondCore:
             self._arrived.add(src)
         elif kind == "qr":
             self.qr.update(body)
-        elif kind == "done":
+        elif kind == "cpu":
             self.cpu = body
+        elif kind == "done":
             return True
         elif kind == "failed":  # the main process checks and draws everything itself
             log.debug(f"second core failed; the main process does its work:\n{body}")
@@ -247,8 +248,10 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
 
     try:
         start = time.process_time()
-        for name, compute in later.items():  # first: the main process waits for these when it needs them
+        for name, compute in later.items():  # first: the main process needs these before it ends
             send.send(("fact", (name, compute())))
+        facts = time.process_time() - start
+        pages = 0
         addresses: list[str] = []
         for i, file in enumerate(files):
             page = Page(None, file, config)
@@ -257,14 +260,20 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
                 offset = urgent.front_matter_lines(source)
                 prepared = pipeline.prepare(site, markdown, page, config, all_files, source, offset)
                 send.send(("prepared", (file.src_uri, pipeline_key(site, key, page, markdown, source, offset), prepared)))
+                pages += 1
             if site.sheets is not None and articles.is_article(page, config):
                 addresses.append(sheet.tagged(page.canonical_url or (config.site_url or "") + page.url))
-        checks = time.process_time() - start
+        checks = time.process_time() - start - facts
+        cpu = {"whole-site values": (facts, len(later)), "page pipeline": (checks, pages)}
+        send.send(("cpu", cpu))  # its work so far, for the step times (FASCIASITE_STEP_TIMES)
+        drawn = 0
         for address in addresses:
             if main_at.value == STOP:  # the main process has all it needs
                 break
             send.send(("qr", {address: sheet.qr_svg(address)}))
-        send.send(("done", {"checks": checks, "qr codes": time.process_time() - start - checks}))
+            drawn += 1
+            send.send(("cpu", cpu | {"QR codes": (time.process_time() - start - facts - checks, drawn)}))
+        send.send(("done", None))
     except (BrokenPipeError, EOFError):
         pass  # the main process stopped listening: it has what it needs, or the build failed
     except BaseException:  # noqa: BLE001 (anything: the main process then does the work)
