@@ -1,5 +1,6 @@
 """A glossary term inside a heading is not underlined or given a tooltip: the heading names
-the term and the text under it explains it (fasciasite.content.glossary.PlainHeadings)."""
+the term and the text under it explains it (fasciasite.content.glossary.PlainHeadings). The
+faster abbr marking that extension installs writes what Python-Markdown's own does."""
 from __future__ import annotations
 
 import markdown
@@ -54,3 +55,56 @@ def test_no_page_of_the_site_has_a_glossary_tooltip_in_a_heading(built_site):
     assert not marked, "glossary markup inside headings:\n" + "\n".join(marked)
     first = html.fromstring((built_site / html_for("fascia/what-is-fascia.md")).read_bytes())
     assert first.xpath("//article//p//abbr[@title]"), "the text still carries hover definitions"
+
+
+# ── The faster abbr marking (issue 24) writes what Python-Markdown's does ────
+
+
+def _both(text: str, glossary: dict[str, str], extensions: list) -> tuple[str, str]:
+    """(Python-Markdown's abbr marking, ours) of one text, headings plain in both."""
+    from fasciasite.content import glossary as g
+
+    class OnlyHeadings(PlainHeadings):  # the heading rule without the faster marking
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(g._PlainHeadingText(md), "plain-headings", 7.5)
+
+    out = []
+    for ext in (OnlyHeadings(), PlainHeadings()):
+        md = markdown.Markdown(extensions=["abbr", *extensions, ext], extension_configs={"abbr": {"glossary": glossary}})
+        out.append(md.convert(text))
+    return out[0], out[1]
+
+
+def test_the_faster_abbr_marking_writes_the_same_html_on_random_texts():
+    """Terms that start alike ("disc", "disc herniation", "discs"), hold punctuation (A&E,
+    C. diff) or end in one; texts with lists, tables and inline markup around them."""
+    import random
+
+    terms = {"disc": "A pad between bones.", "disc herniation": "A bulging disc.", "discs": "", "A&E": "Accident and emergency.",
+             "TENS": "A small machine.", "TENS machine": "The same machine.", "C. diff": "A germ.", "NHS": "The health service.",
+             "NHS 111": "The phone line.", "back": "The back.", "backache": "Pain in the back.", "Pilates": "Exercise."}
+    words = [*terms, "a", "the", "disc-shaped", "herniation", "*disc*", "`TENS`", "**A&E**", "machine", "111", "backs",
+             "[NHS](https://www.nhs.uk/)", ",", ".", "\n", "\n\n- ", "\n\n| a | b |\n|---|---|\n| ", "\n\n## "]
+    rng = random.Random(21)
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        theirs, ours = _both(text, terms, ["tables", "attr_list", "toc"])
+        assert ours == theirs, text
+
+
+def test_the_faster_abbr_marking_writes_the_same_html_on_every_page():
+    from conftest import ROOT
+
+    from fasciasite.content.glossary import read_terms
+    from fasciasite.pagesource import read
+
+    terms = dict(read_terms(ROOT / "includes" / "glossary.md"))
+    pages = sorted((ROOT / "docs").rglob("*.md"))
+    assert len(pages) >= 30
+    marked = 0
+    for path in pages:
+        body = read(str(path))[1]
+        theirs, ours = _both(body, terms, ["tables", "attr_list", "toc", "admonition", "footnotes", "md_in_html", "def_list"])
+        assert ours == theirs, path
+        marked += "<abbr" in ours
+    assert marked >= 20  # most pages use a glossary term
