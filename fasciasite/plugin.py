@@ -292,13 +292,12 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         t = self.times
+        self.second_core.ask_search()  # Material's index is written: the lay words on the second core
         with t("post_build: the second core's QR codes (the missing ones drawn here)"):
             if self.sheets is not None:
                 self.second_core.finish(self.sheets.addresses(), qr_svg)
             else:
                 self.second_core.finish()
-        for step, (cpu, items) in self.second_core.cpu.items():  # its CPU time, beside the main process's
-            t.add(f"second core: {step} ({items})", cpu, cpu)
         with t("post_build: cards"):
             self.cards.on_post_build(config)  # before the feed: its items point at the cards
         with t("post_build: feed"):
@@ -312,7 +311,10 @@ class SitePlugin(BasePlugin[SiteConfig]):
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:
         with self.times("post_build: search"):
-            self.search.on_post_build(config)
+            if not self.second_core.searched():  # done on the second core, else here
+                self.search.on_post_build(config)
+        for step, (cpu, items) in self.second_core.cpu.items():  # its CPU time, beside the main process's
+            self.times.add(f"second core: {step} ({items})", cpu, cpu)
         self.times.write()  # only when asked (FASCIASITE_STEP_TIMES)
 
     on_post_build = CombinedEvent(_post_build, _post_build_last)

@@ -60,6 +60,7 @@ MIN_PAGES = 16      # below this a fork costs more than it saves (tests may lowe
 WAIT_SECONDS = 600  # the longest finish() waits for the second process before doing the rest itself
 PATIENT = False     # tests: wait for each page's result instead of preparing it in the main process
 STOP = 2**31 - 1    # the shared page counter's value that tells the second process to stop
+ASKED, SEARCHED = 1, 2  # the shared search flag: the main process asks, the second one answers
 
 
 def available() -> bool:
@@ -81,6 +82,8 @@ class SecondCore:
         self._arrived: set[str] = set()       # pages whose result has arrived (PATIENT)
         self._later: dict[str, Callable[[], Any]] = {}  # values about the whole site, computed first (later())
         self._facts: dict[str, Any] = {}      # those values, as they arrive
+        self._search: Any = None              # shared with the second process: the search step asked / done
+        self._search_asked = False
         self.qr: dict[str, str] = {}          # address -> QR code SVG, as the second process drew them
         self.cpu: dict[str, tuple[float, int]] = {}  # its CPU seconds and items by step (for the step times)
         self.used = 0                         # pages whose prepared result the main process used
@@ -114,9 +117,10 @@ class SecondCore:
         # The second process skips the pages the main one has already reached (their result
         # would come too late): one shared integer, written by the main process only.
         self._main_at = ctx.Value("i", -1, lock=False)
+        self._search = ctx.Value("i", 0, lock=False)
         receive, send = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_work, args=(send, site, config, pages, files, self._site, self._main_at,
-                                                     dict(self._later)), daemon=True,
+                                                     dict(self._later), self._search), daemon=True,
                                  name="fasciasite-second-core")
         self._proc.start()
         send.close()  # the child holds the sending end; EOF here when it exits
@@ -177,8 +181,31 @@ class SecondCore:
                         break
             except (EOFError, OSError):
                 pass
-        self._close()
+        if not self._search_asked:
+            self._close()
         self._ready.clear()  # results of pages MkDocs did not render (none, in a full build)
+
+    def ask_search(self) -> None:
+        """The search index is written (Material's search plugin ran before us): the second
+        process adds the lay words to it (fasciasite.publishing.search_index) while this one
+        draws QR codes and writes the sheets and cards. The same function on the same file
+        and data, so the same bytes; searched() says whether it did."""
+        if self._conn is not None and self._search is not None:
+            self._search.value = ASKED
+            self._search_asked = True
+
+    def searched(self) -> bool:
+        """Wait for the asked search step (bounded by WAIT_SECONDS), then stop the process.
+        False when it did not run there (not asked, or the second process failed): the
+        main process runs it then."""
+        done = False
+        if self._search_asked:
+            while self._conn is not None and "searched" not in self._facts:
+                self._receive_one(WAIT_SECONDS)
+            done = self._facts.pop("searched", False) is True
+        self._search_asked = False
+        self._close()
+        return done
 
     def stop(self) -> None:
         """The build failed: stop the second process now, whatever it was doing."""
@@ -188,7 +215,9 @@ class SecondCore:
     def _take(self, message: tuple[str, Any]) -> bool:
         """One message; True when it is the last."""
         kind, body = message
-        if kind == "fact":
+        if kind == "searched":
+            self._facts["searched"] = True
+        elif kind == "fact":
             name, value = body
             self._facts[name] = value
         elif kind == "prepared":
@@ -237,7 +266,7 @@ def pipeline_key(site: SitePlugin, site_files: str, page: Page, markdown: str, s
 
 
 def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list, all_files: Files, key: str,
-          main_at: Any, later: dict[str, Callable[[], Any]]) -> None:
+          main_at: Any, later: dict[str, Callable[[], Any]], search: Any) -> None:
     """In the forked process: every page's checks, in the order MkDocs renders them, then the QR codes."""
     # Imported here: the sheets module is not loaded by a site without sheets.
     import time
@@ -267,12 +296,31 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
         cpu = {"whole-site values": (facts, len(later)), "page pipeline": (checks, pages)}
         send.send(("cpu", cpu))  # its work so far, for the step times (FASCIASITE_STEP_TIMES)
         drawn = 0
+
+        def search_step() -> None:  # when asked: the main process then draws the QR codes left
+            searching = time.process_time()
+            site.search.on_post_build(config)
+            search.value = SEARCHED
+            cpu["search lay words"] = (time.process_time() - searching, 1)
+            send.send(("cpu", dict(cpu)))
+            send.send(("searched", None))
+
         for address in addresses:
             if main_at.value == STOP:  # the main process has all it needs
                 break
+            if search.value == ASKED:
+                search_step()
+            drawn_at = time.process_time()
             send.send(("qr", {address: sheet.qr_svg(address)}))
             drawn += 1
-            send.send(("cpu", cpu | {"QR codes": (time.process_time() - start - facts - checks, drawn)}))
+            qr_cpu = cpu.get("QR codes", (0.0, 0))[0] + time.process_time() - drawn_at
+            cpu["QR codes"] = (qr_cpu, drawn)
+            send.send(("cpu", dict(cpu)))
+        while main_at.value != STOP and search.value != SEARCHED:  # idle until asked (or told to stop)
+            if search.value == ASKED:
+                search_step()
+            else:
+                time.sleep(0.005)
         send.send(("done", None))
     except (BrokenPipeError, EOFError):
         pass  # the main process stopped listening: it has what it needs, or the build failed

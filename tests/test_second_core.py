@@ -154,3 +154,27 @@ def test_a_result_is_keyed_by_everything_the_pipeline_reads(tmp_path):
     (docs / "b.md").write_text("# B, edited\n", encoding="utf-8")
     os.utime(docs / "b.md", ns=(time.time_ns(), time.time_ns() + 10**9))  # a new modification time: read again
     assert secondcore.site_key(files("a.md", "b.md")) != base
+
+
+@pytest.mark.skipif(not secondcore.available(), reason="needs two cores and fork")
+def test_when_the_second_process_fails_at_the_search_step_the_main_one_writes_the_lay_words(tmp_path, monkeypatch):
+    import json
+    import os
+
+    from fasciasite.publishing.search_index import SearchIndex
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765000000")
+    alone, _ = build(tmp_path, "alone", {}, False, monkeypatch)
+    main_pid, on_post_build = os.getpid(), SearchIndex.on_post_build
+
+    def only_here(self, config):
+        if os.getpid() != main_pid:
+            raise RuntimeError("planted failure of the search step in the second process")
+        on_post_build(self, config)
+
+    monkeypatch.setattr(SearchIndex, "on_post_build", only_here)
+    ahead, _ = build(tmp_path, "ahead", {}, True, monkeypatch)
+    assert ahead.returncode == alone.returncode == 0, ahead.stderr[-2000:]
+    index = (tmp_path / "ahead" / "site" / "search" / "search_index.json").read_bytes()
+    assert index == (tmp_path / "alone" / "site" / "search" / "search_index.json").read_bytes()
+    assert "urgent" in json.loads(index)["config"]  # the search step ran (it writes the urgent signs there)
