@@ -33,9 +33,10 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
 | on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
-| on_post_build    | [search, rss P0] → P0 the second core's results, cards written, feed items,|
-|                  | take-home sheets written (its QR codes),                                   |
-|                  | Material's stylesheets trimmed → P-100 search lay words                    |
+| on_post_build    | [search, rss P0] → P0 the second core asked for the search lay words, its  |
+|                  | QR codes (the rest drawn here), cards written, feed items, take-home       |
+|                  | sheets written, Material's stylesheets trimmed → P-100 search lay words    |
+|                  | (done there, or here if it could not), the second core stopped             |
 """
 from __future__ import annotations
 
