@@ -164,7 +164,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def _files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t = self.times
-        ahead = self.config.second_core and not self.is_serve  # work done ahead (fasciasite.secondcore)
+        # Work done ahead (fasciasite.secondcore); not for a --dirty build, which renders only the changed pages.
+        ahead = self.config.second_core and not self.is_serve and not self.is_dirty
         later = self.second_core.later if ahead else None     # whole-site values: on the second core first
         if self.citations is not None:
             with t("files: who cites what"):

@@ -28,9 +28,9 @@ Why fork (not spawn, not threads): a forked child starts with the build's state 
 (the data loaded, the article list made) in a few milliseconds, where spawning would import
 and load everything again; threads would share one core (the work is pure Python).
 Off in `mkdocs serve` (its server threads make forking unsafe; the page cache already skips
-unchanged pages' checks there), on machines with one core, on platforms other than Linux, for
-sites of fewer than MIN_PAGES pages (a fork costs more than it saves), and with
-`second_core: false`.
+unchanged pages' checks there), in a `--dirty` build (it renders only the changed pages),
+on machines with one core, on platforms other than Linux, for sites of fewer than MIN_PAGES
+pages (a fork costs more than it saves), and with `second_core: false`.
 """
 from __future__ import annotations
 
@@ -191,6 +191,8 @@ class SecondCore:
         draws QR codes and writes the sheets and cards. The same function on the same file
         and data, so the same bytes; searched() says whether it did."""
         if self._conn is not None and self._search is not None:
+            if self._main_at is not None:  # every page is rendered: the second process skips any left
+                self._main_at.value = max(self._main_at.value, len(self._order))
             self._search.value = ASKED
             self._search_asked = True
 
