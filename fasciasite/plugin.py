@@ -317,6 +317,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
                 self.search.on_post_build(config)
         for step, (cpu, items) in self.second_core.cpu.items():  # its CPU time, beside the main process's
             self.times.add(f"second core: {step} ({items})", cpu, cpu)
+        for step, spent in self.second_core.steps.items():  # each pipeline step it ran
+            self.times.add(f"second core: {step}", float(spent["seconds"]), float(spent["cpu_seconds"]), int(spent["calls"]))
         self.times.write()  # only when asked (FASCIASITE_STEP_TIMES)
 
     on_post_build = CombinedEvent(_post_build, _post_build_last)

@@ -86,6 +86,7 @@ class SecondCore:
         self._search_asked = False
         self.qr: dict[str, str] = {}          # address -> QR code SVG, as the second process drew them
         self.cpu: dict[str, tuple[float, int]] = {}  # its CPU seconds and items by step (for the step times)
+        self.steps: dict[str, dict[str, float | int]] = {}  # its pipeline's step times, when they are asked for
         self.used = 0                         # pages whose prepared result the main process used
 
     def later(self, name: str, compute: Callable[[], Any]) -> Callable[[], Any]:
@@ -230,6 +231,8 @@ class SecondCore:
             self.qr.update(body)
         elif kind == "cpu":
             self.cpu = body
+        elif kind == "steps":
+            self.steps = body
         elif kind == "done":
             return True
         elif kind == "failed":  # the main process checks and draws everything itself
@@ -267,6 +270,16 @@ def pipeline_key(site: SitePlugin, site_files: str, page: Page, markdown: str, s
     return pagecache.key("prepared", site.urgent.fingerprint(), site_files, page.file.src_uri, str(offset), source, markdown)
 
 
+def _since(before: dict[str, dict[str, float | int]], now: dict[str, dict[str, float | int]]) -> dict[str, dict[str, float | int]]:
+    """The step times added since `before`."""
+    out: dict[str, dict[str, float | int]] = {}
+    for step, spent in now.items():
+        was = before.get(step, {"seconds": 0.0, "cpu_seconds": 0.0, "calls": 0})
+        if spent["calls"] != was["calls"]:
+            out[step] = {k: spent[k] - was[k] for k in ("seconds", "cpu_seconds", "calls")}
+    return out
+
+
 def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list, all_files: Files, key: str,
           main_at: Any, later: dict[str, Callable[[], Any]], search: Any) -> None:
     """In the forked process: every page's checks, in the order MkDocs renders them, then the QR codes."""
@@ -279,6 +292,7 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
 
     try:
         start = time.process_time()
+        inherited = site.times.as_dict()  # the main process's step times up to the fork
         for name, compute in later.items():  # first: the main process needs these before it ends
             send.send(("fact", (name, compute())))
         facts = time.process_time() - start
@@ -297,6 +311,8 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
         checks = time.process_time() - start - facts
         cpu = {"whole-site values": (facts, len(later)), "page pipeline": (checks, pages)}
         send.send(("cpu", cpu))  # its work so far, for the step times (FASCIASITE_STEP_TIMES)
+        if site.times.on:  # and each step of the pipeline it ran, as the main process times its own
+            send.send(("steps", _since(inherited, site.times.as_dict())))
         drawn = 0
 
         def search_step() -> None:  # when asked: the main process then draws the QR codes left

@@ -55,10 +55,10 @@ class StepTimes:
     def __call__(self, name: str) -> AbstractContextManager[None]:
         return _Timed(self, name) if self.out is not None else _OFF
 
-    def add(self, name: str, seconds: float, cpu_seconds: float = 0.0) -> None:
+    def add(self, name: str, seconds: float, cpu_seconds: float = 0.0, calls: int = 1) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + cpu_seconds
-        self.calls[name] = self.calls.get(name, 0) + 1
+        self.calls[name] = self.calls.get(name, 0) + calls
 
     def as_dict(self) -> dict[str, dict[str, float | int]]:
         """step -> {seconds (wall), cpu_seconds, calls}, slowest (CPU) first."""
