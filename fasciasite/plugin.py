@@ -62,7 +62,7 @@ from fasciasite.publishing.cards import Cards
 from fasciasite.publishing.feed import Feed
 from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
-from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg
+from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg, qr_table
 from fasciasite.publishing.structured import StructuredData
 from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
@@ -296,8 +296,9 @@ class SitePlugin(BasePlugin[SiteConfig]):
         t = self.times
         self.second_core.ask_search()  # Material's index is written: the lay words on the second core
         with t("post_build: the second core's QR codes (the missing ones drawn here)"):
-            if self.sheets is not None:
-                self.second_core.finish(self.sheets.addresses(), qr_svg)
+            if self.sheets is not None:  # (the codes an earlier build drew are read back by the sheets step)
+                known = qr_table(config)
+                self.second_core.finish([a for a in self.sheets.addresses() if a not in known], qr_svg)
             else:
                 self.second_core.finish()
         with t("post_build: cards"):

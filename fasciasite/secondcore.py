@@ -308,6 +308,8 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
                 pages += 1
             if site.sheets is not None and articles.is_article(page, config):
                 addresses.append(sheet.tagged(page.canonical_url or (config.site_url or "") + page.url))
+        known = sheet.qr_table(config) if addresses else {}  # drawn by an earlier build: read back, not drawn
+        addresses = [a for a in addresses if a not in known]
         checks = time.process_time() - start - facts
         cpu = {"whole-site values": (facts, len(later)), "page pipeline": (checks, pages)}
         send.send(("cpu", cpu))  # its work so far, for the step times (FASCIASITE_STEP_TIMES)

@@ -178,3 +178,30 @@ def test_when_the_second_process_fails_at_the_search_step_the_main_one_writes_th
     index = (tmp_path / "ahead" / "site" / "search" / "search_index.json").read_bytes()
     assert index == (tmp_path / "alone" / "site" / "search" / "search_index.json").read_bytes()
     assert "urgent" in json.loads(index)["config"]  # the search step ran (it writes the urgent signs there)
+
+
+@pytest.mark.parametrize("on", [True, False], ids=["with the second core", "one process (as make serve)"])
+def test_a_second_build_reads_the_qr_codes_back_instead_of_drawing_them(tmp_path, monkeypatch, on):
+    """QR codes are kept in .cache/data by address: a rebuild (a serve rebuild, or a build of a
+    checkout that keeps .cache/) draws none again and writes the same sheets."""
+    from fasciasite import plugin
+    from fasciasite.publishing import sheet
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765000000")
+    monkeypatch.setattr(secondcore, "MIN_PAGES", 2 if on else 10**9)
+    config = make_fixture_site(tmp_path, pages({}))
+    assert build_in_process(config, tmp_path / "site").returncode == 0
+    first = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "site").rglob("take-home/index.html")}
+    drawn = []
+    draw = sheet.qr_svg
+
+    def counted(address):
+        drawn.append(address)
+        return draw(address)
+
+    monkeypatch.setattr(sheet, "qr_svg", counted)
+    monkeypatch.setattr(plugin, "qr_svg", counted)
+    assert build_in_process(config, tmp_path / "site").returncode == 0
+    assert drawn == []
+    assert first == {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "site").rglob("take-home/index.html")}
+    assert len(first) == 8

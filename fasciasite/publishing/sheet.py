@@ -172,17 +172,27 @@ class TakeHomeSheets:
         if env is None:
             return
         site_dir = Path(config.site_dir)
-        # Each QR code is a pure function of its address: drawn once, then read back from
-        # .cache/data/ (fasciasite.datacache) while this module and segno are unchanged.
-        disk, code, extra = datacache.project_disk(Path(config.config_file_path).parent), (__name__,), [segno.__version__]
-        qr = datacache.load_table("qr", disk, code, extra)
+        qr = qr_table(config)
         known = len(qr)
         qr.update(drawn or {})
         for sheet in self._state["sheets"].values():
             write(sheet, site_dir, env, config, qr)
         if len(qr) != known:
+            disk, code, extra = _qr_cache(config)
             datacache.save_table("qr", disk, qr, code, extra)
         log.debug(f"take-home sheets written for {len(self._state['sheets'])} articles")
+
+
+def _qr_cache(config: MkDocsConfig) -> tuple[Path | None, tuple[str, ...], list[str]]:
+    return datacache.project_disk(Path(config.config_file_path).parent), (__name__,), [segno.__version__]
+
+
+def qr_table(config: MkDocsConfig) -> dict[str, str]:
+    """The QR codes drawn by earlier builds, by address. Each is a pure function of its address:
+    drawn once, then read back from .cache/data/ (fasciasite.datacache) while this module and
+    segno are unchanged (a serve rebuild, or a build of a checkout that keeps .cache/)."""
+    disk, code, extra = _qr_cache(config)
+    return datacache.load_table("qr", disk, code, extra)
 
 
 
