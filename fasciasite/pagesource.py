@@ -24,6 +24,19 @@ def utf8_problem(raw: bytes, rel: str) -> str | None:
     return None
 
 
+def utf8_problem_of(path: str, rel: str) -> str | None:
+    """utf8_problem of the file at `path`; read again only when the file changes (a serve
+    rebuild checks every page, and all but one are as they were)."""
+    stat = os.stat(path)
+    return _utf8_problem_of(path, stat.st_mtime_ns, stat.st_size, rel)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utf8_problem_of(path: str, mtime_ns: int, size: int, rel: str) -> str | None:
+    with open(path, "rb") as f:
+        return utf8_problem(f.read(), rel)
+
+
 def read(path: str) -> tuple[str, str, dict]:
     """(text, body without front matter, front matter) of the Markdown file at `path`.
     Re-read when the file changes (mkdocs serve)."""

@@ -79,7 +79,7 @@ class AuthorChecks:
                          f"page's address (…/{f.url}); rename it to {self._rel(config, better)} (a-z, 0-9 and hyphens) "
                          "and update the nav and links")
             if f.is_documentation_page() and f.abs_src_path:
-                problem = pagesource.utf8_problem(Path(f.abs_src_path).read_bytes(), self._rel(config, f.src_uri))
+                problem = pagesource.utf8_problem_of(f.abs_src_path, self._rel(config, f.src_uri))
                 if problem:
                     undecodable.append(problem)
         if undecodable:

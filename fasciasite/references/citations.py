@@ -108,10 +108,10 @@ class Citations:
         # search names... still reads every page, but checks again only when one changed. Never
         # on disk, so a change of the checks' code counts.
         root = Path(config.config_file_path).parent
-        pages = sorted(Path(config.docs_dir).rglob("*.md"))
-        problems = datacache.cached("bib-check", [bib, *pagecache.data_files(config), *pages],
-                                    lambda: bibcheck.build_problems(bib) + evidence.build_data_problems(root),  # issue 20's rules
-                                    extra=[str(dt.date.today())])
+        pages = [(p.as_posix(), (st := p.stat()).st_mtime_ns, st.st_size) for p in sorted(Path(config.docs_dir).rglob("*.md"))]
+        problems = datacache.cached("bib-check", [bib, *pagecache.data_files(config)],  # the pages: by time and size,
+                                    lambda: bibcheck.build_problems(bib) + evidence.build_data_problems(root),  # as pagesource
+                                    extra=[str(dt.date.today()), pages])
         if problems:
             root = Path(config.config_file_path).parent
             for p in problems:
