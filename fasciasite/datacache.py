@@ -35,7 +35,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 DISK_DIR = Path(".cache") / "data"  # under a project's root (beside mkdocs.yml)
-KEPT = 16  # results kept in the process (a serve session sees a few versions of each file)
+KEPT = 64  # results kept in the process: every kind a build caches (about 20), a few versions each in a serve session
 
 _memo: OrderedDict[str, bytes] = OrderedDict()
 stats = {"hits": 0, "disk_hits": 0, "misses": 0}  # read by the tests
