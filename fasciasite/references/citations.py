@@ -46,7 +46,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from fasciasite import datacache, pagecache, pagesource
+from fasciasite import datacache, pagecache, pagesource, yamllines
 from fasciasite.content import evidence, safety, urgent
 from fasciasite.references import bib as cb  # the one reader of BibTeX
 from fasciasite.references import (
@@ -103,15 +103,14 @@ class Citations:
         # Structural problems would make mkdocs-bibtex crash with a bare traceback, and an
         # entry that breaks a rule of fasciasite.references.bibcheck (no title, a javascript: url) would
         # be published: stop here with every problem listed, file and line first.
-        # Kept in the process for the same bib, data files, pages (a recorded search quotes a
-        # sentence of its page) and day: a serve rebuild after a page is saved that no recorded
-        # search names... still reads every page, but checks again only when one changed. Never
-        # on disk, so a change of the checks' code counts.
+        # Kept in the process for the same bib, data files, the pages research/searches.yml
+        # names (a recorded search's sentence must be on its page) and day: a serve rebuild
+        # after a page is saved checks again only when one of those changed. Never on disk,
+        # so a change of the checks' code counts.
         root = Path(config.config_file_path).parent
-        pages = [(p.as_posix(), (st := p.stat()).st_mtime_ns, st.st_size) for p in sorted(Path(config.docs_dir).rglob("*.md"))]
-        problems = datacache.cached("bib-check", [bib, *pagecache.data_files(config)],  # the pages: by time and size,
-                                    lambda: bibcheck.build_problems(bib) + evidence.build_data_problems(root),  # as pagesource
-                                    extra=[str(dt.date.today()), pages])
+        problems = datacache.cached("bib-check", [bib, *pagecache.data_files(config), *_searched_pages(root)],
+                                    lambda: bibcheck.build_problems(bib) + evidence.build_data_problems(root),  # issue 20's rules
+                                    extra=[str(dt.date.today())])
         if problems:
             root = Path(config.config_file_path).parent
             for p in problems:
@@ -306,6 +305,16 @@ def scan(markdown: str, known: set[str] | frozenset[str] = frozenset()) -> list[
     """citesyntax.scan(): every bracket holding an '@' outside code, and (with `known`)
     every '@key' of a known key in prose, as Found(start, end, kind, cites, message)."""
     return citesyntax.scan(markdown, known)
+
+
+def _searched_pages(root: Path) -> list[Path]:
+    """The pages research/searches.yml names: the data check reads them (a recorded search's
+    sentence must be on its page); a missing one is part of the key as missing."""
+    from fasciasite.config import data_file
+
+    data, _error = yamllines.load(root / data_file(root, "searches"), data_file(root, "searches"))
+    named = {str(e.get("page")) for e in data if isinstance(e, dict) and e.get("page")} if isinstance(data, list) else set()
+    return [root / page for page in sorted(named)]
 
 
 def who_cites(files: Files, config: MkDocsConfig) -> tuple[dict[str, list[str]], dict[str, str]]:
