@@ -67,6 +67,12 @@ BAD = [
     ("empty mailto", '<a href="mailto:">Email us</a>', "mailto: link 'mailto:' has no valid e-mail address"),
     ("mailto with no domain", '<a href="mailto:bookings@">Email us</a>', "has no valid e-mail address"),
     ("http to own domain", f'<a href="{SITE_URL.replace("https", "http")}book/">Book</a>', "over plain http://"),
+    ("inline colour", '<p style="color: #c00">Warning</p>', "inline CSS in an article"),
+    ("a colour beside the site's own declaration", '<div style="--reference-list-height: 8rem; color: red">x</div>',
+     "inline CSS in an article"),
+    ("the site's declaration with another value", '<div style="--reference-list-height: url(x.png)">x</div>',
+     "inline CSS in an article"),
+    ("another custom property", '<div style="--accent: red">x</div>', "inline CSS in an article"),
 ]
 
 
@@ -86,6 +92,8 @@ GOOD = [
     ("https link to our own domain", f'<a href="{SITE_URL}book/">Book</a>'),
     ("an SVG namespace is not a request", '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>'),
     ("JSON-LD data naming schema.org", '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article"}</script>'),
+    ("the declarations the site writes itself", '<table><tr><td style="text-align: center">1</td></tr></table>'
+     '<div class="footnote" style="--reference-list-height: 56rem"><ol><li>A</li></ol></div>'),
 ]
 
 

@@ -262,10 +262,17 @@ def _needle(value: str) -> str:
     return _URL_JUNK.split(value or "", 1)[0][:30] or (value or "")[:30]
 
 
+# Inline declarations the site itself writes, which set no colour and no visible layout: a
+# table column's alignment (Markdown's |:--|), and the height a reference list holds while it
+# waits to be laid out (overrides/main.html, content-visibility in docs/stylesheets/site.css).
+SITE_STYLES = {"text-align": re.compile(r"(left|right|center)"), "--reference-list-height": re.compile(r"\d+(\.\d+)?rem")}
+
+
 def _own_style(style: str | None) -> bool:
-    """An author's inline style; a table column's alignment (Markdown's |:--|) is not one."""
-    rules = [r.split(":", 1)[0].strip().lower() for r in (style or "").split(";") if r.strip()]
-    return any(r != "text-align" for r in rules)
+    """An author's inline style, not one the site writes (SITE_STYLES)."""
+    rules = [r.split(":", 1) for r in (style or "").split(";") if r.strip()]
+    return any(len(r) != 2 or (rx := SITE_STYLES.get(r[0].strip().lower())) is None or not rx.fullmatch(r[1].strip())
+               for r in rules)
 
 
 def _link_rules(href: str, add: Callable[[str | None, str], None], s: Settings) -> list[Problem]:
