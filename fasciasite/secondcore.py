@@ -39,6 +39,7 @@ import multiprocessing
 import os
 import sys
 import traceback
+from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -168,12 +169,13 @@ class SecondCore:
         list, while the second one goes on from the start, until every one is there (so neither
         waits for the other); without them, wait for the rest (bounded by WAIT_SECONDS)."""
         if wanted is not None and draw is not None:
-            for address in reversed(wanted):
+            missing = deque(a for a in wanted if a not in self.qr)
+            while missing:
                 self.collect()
-                if address not in self.qr:
+                while missing and missing[0] in self.qr:  # the second process's, from the start
+                    missing.popleft()
+                if missing and (address := missing.pop()) not in self.qr:  # ours, from the end
                     self.qr[address] = draw(address)
-                if all(a in self.qr for a in wanted):
-                    break
         else:
             conn = self._conn
             try:
