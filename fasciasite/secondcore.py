@@ -104,10 +104,6 @@ class SecondCore:
             self._receive_one(WAIT_SECONDS)
         return self._facts.pop(name) if name in self._facts else compute()  # not there yet: never wait for it
 
-    @property
-    def running(self) -> bool:
-        return self._conn is not None
-
     def start(self, site: SitePlugin, config: MkDocsConfig, files: Files) -> None:
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         if not available() or len(pages) < MIN_PAGES:

@@ -125,13 +125,10 @@ class AuthorChecks:
             self._problem(f"{config_file.name}:{line}: nav entry '{path}' is not a file in docs/; create docs/{path} or fix "
                      f"the entry{hint}")
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self.take(self.examine(markdown, page, config, files), files)
-
     def examine(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> Examined:
         """The page's author mistakes, without reporting them: a pure function of the page's
         text, the site's files and configuration, so the second core can run it
-        (fasciasite.secondcore); `take` then reports them in the build."""
+        (fasciasite.secondcore); the page pipeline reports them (fasciasite.pipeline)."""
         src, offset = page.file.src_uri, 0
         if page.file.abs_src_path:
             text = pagesource.read(page.file.abs_src_path)[0]
@@ -148,13 +145,6 @@ class AuthorChecks:
         return Examined(markdown, [f"{where}:{line + offset}: {message}" for line, message in sorted(problems)],
                         [(where, line + offset, link, target.src_uri, anchor)
                          for line, link, target, anchor in _anchor_links(markdown, page, files)])
-
-    def take(self, examined: Examined, files: Files) -> str:
-        """Report what `examine` found; keep its anchor links for on_env; the page's Markdown."""
-        for message in examined.problems:
-            self._problem(message)
-        self.keep_anchors(examined.anchors, files)
-        return examined.markdown
 
     def keep_anchors(self, anchors: list[tuple[str, int, str, str, str]], files: Files) -> None:
         """Links to a heading of a page, checked in on_env once every page is rendered."""

@@ -152,15 +152,6 @@ class Citations:
             self._state["cited_in"], self._state["titles"] = self._state["who"]()
         return self._state["cited_in"], self._state["titles"]
 
-    def before_bibtex(self, markdown: str, page: Page, config: MkDocsConfig, files: Files,
-                      line_of: Callable[[int], int] | None = None) -> str:
-        """line_of: the author's line of each line of `markdown` (fasciasite.shortcodes.LineMap), when
-        shortcodes were expanded in it; by default the page's front matter is the only offset."""
-        text, problems = self.prepare(markdown, page, line_of)
-        for problem in problems:
-            self.report(problem)
-        return text
-
     def prepare(self, markdown: str, page: Page, line_of: Callable[[int], int] | None = None) -> tuple[str, list[str]]:
         """(the page for mkdocs-bibtex, its citation problems), without reporting them: a pure
         function of the page and the bibliography's keys, so the second core can run it."""
@@ -375,7 +366,7 @@ def _closest(key: str, known: Iterable[str]) -> str:
 
 # ── Search ───────────────────────────────────────────────────────────────────
 
-REFERENCES_HEADING = '<h2 id="references">'  # what before_bibtex's heading becomes
+REFERENCES_HEADING = '<h2 id="references">'  # what prepare's heading becomes
 FOOTNOTE_ID = re.compile(r'<(?:sup|li) id="(fn[^"]*)"')  # a citation marker's or reference's anchor
 
 
