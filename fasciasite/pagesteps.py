@@ -31,7 +31,8 @@ class UrgentHelp:
             self.tiers = urgent.load_for(root)
         except urgent.DataError as exc:
             raise PluginError(str(exc)) from None
-        self.project = evidence.Project(root)  # safety blocks, and issue 20's page rules once enforced
+        # safety blocks, and issue 20's page rules once enforced; the sections as this build read them
+        self.project = evidence.Project(root, sections=tuple(config.extra.get("article_sections") or ()))
         self._config = config
         self._fingerprint: str | None = None
 

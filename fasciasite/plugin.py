@@ -64,6 +64,7 @@ from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
 from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg, qr_table
 from fasciasite.publishing.structured import StructuredData
+from fasciasite.publishing.templatecache import use_compiled_templates
 from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
 from fasciasite.secondcore import SecondCore
@@ -78,6 +79,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.is_dirty = False  # a --dirty build renders only changed pages (make serve-fast)
+        self.builds = 0  # builds of this process (mkdocs serve: the first, then its rebuilds)
         self._fresh()
 
     def _fresh(self) -> None:
@@ -92,7 +94,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         self.articles = Articles()
         self.cards = Cards()
         self.sidebar = Sidebar()
-        self.feed = Feed()
+        self.feed = Feed(dirty_rebuild=self.is_serve and self.is_dirty and self.builds > 1)
         self.search = SearchIndex()
         self.structured = StructuredData()
         self.theme_css = ThemeCss(dirty=self.is_dirty)
@@ -104,11 +106,13 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
         self.is_dirty = dirty
+        self.builds = 0
 
     # ── Configuration ────────────────────────────────────────────────────────
 
     @event_priority(100)  # before mkdocs-bibtex reads references.bib: our file:line errors, not its traceback
     def _config_first(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.builds += 1
         self._fresh()
         if self.config.citations:
             self.citations = Citations(self.problems.reporter("citations"))
@@ -263,6 +267,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     @event_priority(50)  # anchors first, so their problems are in the one list the build fails with
     def _env_first(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env = use_compiled_templates(env, config.config_file_path)  # before any template is loaded
         with self.times("env: anchors"):
             return self.authoring.on_env(env, config, files)
 

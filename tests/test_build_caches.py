@@ -225,3 +225,32 @@ def test_the_bib_check_kept_between_rebuilds_sees_a_changed_bib_page_or_record(t
     config.write_text(config.read_text(encoding="utf-8").replace("- other.md\n", ""), encoding="utf-8")
     deleted = build_in_process(config, tmp_path / "site")
     assert deleted.returncode == 1 and "research/searches.yml:1" in deleted.stderr, deleted.stderr[-2000:]
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(tmp_path):
+    """The theme's templates compiled once (.cache/jinja, fasciasite.publishing.templatecache):
+    a build with the cache writes the same bytes as one without it; a template changed since
+    the last build shows its change; a damaged cache file is compiled again, never an error."""
+    page = HOME + "# Home\n\nGentle movement helps most back pain.\n"
+    config = make_fixture_site(tmp_path, {"index.md": page})
+    cache = tmp_path / ".cache" / "jinja"
+    first = build_in_process(config, tmp_path / "site1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    kept = sorted(cache.iterdir())
+    assert kept, "no compiled template kept"
+    second = build_in_process(config, tmp_path / "site2")
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert (tmp_path / "site1" / "index.html").read_bytes() == (tmp_path / "site2" / "index.html").read_bytes()
+    main = tmp_path / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in text  # in the site_meta block: a change there shows on every page
+    main.write_text(text.replace('<meta charset="utf-8">', '<meta charset="utf-8"><!-- changed since the last build -->', 1),
+                    encoding="utf-8")
+    for i, f in enumerate(kept):  # damaged: half written, or cut inside Jinja's header
+        f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 2] if i % 2 else f.read_bytes()[:8])
+    from fasciasite.publishing.templatecache import CompiledTemplates
+
+    CompiledTemplates.kept.clear()  # as a new process: the damaged files are all there is
+    third = build_in_process(config, tmp_path / "site3")
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert "changed since the last build" in (tmp_path / "site3" / "index.html").read_text(encoding="utf-8")

@@ -15,6 +15,8 @@ from lxml import html
 from PIL import Image
 from test_site_build import doc_pages, html_for
 
+from fasciasite.publishing.feed import FEEDS
+
 NEWSLETTER = ["-m", "fasciasite.cli", "newsletter"]  # the fasciasite command, in this checkout
 
 
@@ -216,3 +218,102 @@ def test_a_feed_item_gets_the_card_the_page_recorded(tmp_path):
     assert [(e.get("url"), e.get("length")) for e in item.iter("enclosure")] == [("https://example.org/assets/cards/a.png", "100")]
     (content,) = item.iter(f"{{{MEDIA}}}content")
     assert (content.get("fileSize"), content.get("type"), content.get("width")) == ("100", "image/png", "1200")
+
+
+def serve_builds(config_file, site_dir, dirty: bool, edits: list[tuple[str, str]]):
+    """Build as `mkdocs serve` does (plugin instances kept, on_startup once), once and then once
+    per edit (a page's source, its new text); yields after each build."""
+    import os
+
+    from conftest import build_env, fresh_plugins
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    old_env = {k: os.environ.get(k) for k in build_env()}
+    os.environ.update(build_env())
+    cwd = os.getcwd()
+    os.chdir(config_file.parent)
+    fresh_plugins()
+    try:
+        for n, edit in enumerate([None, *edits]):
+            if edit is not None:
+                (config_file.parent / "docs" / edit[0]).write_text(edit[1], encoding="utf-8")
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
+            if n == 0:
+                config.plugins.on_startup(command="serve", dirty=dirty)
+            build(config, dirty=dirty)
+            yield
+    finally:
+        fresh_plugins()  # the next test's builds start as a new process does
+        os.chdir(cwd)
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+FEED_HOME = "---\ntitle: Home\ndescription: The home page of the feed fixture site, long enough to pass the rule.\n---\n\n# Home\n\nText.\n"
+FEED_ARTICLE = ("---\ntitle: Article {n}\ndescription: A feed fixture article, number {n}, long enough for the "
+                "description rule of the site.\nauthor: editorial-team\nreviewer: \"\"\npublished: 2026-11-2{n}\n"
+                "last_reviewed: 2026-11-2{n}\nnext_review: 2027-11-1{n}\ntags: [fascia, anatomy]\n---\n\n# Article {n}\n\n{body}\n")
+
+
+def feed_site(tmp_path):
+    """A fixture site with the real rss plugin's settings and three articles."""
+    import yaml
+    from conftest import make_fixture_site
+
+    from fasciasite.config import load_mkdocs_yml
+
+    pages = {"index.md": FEED_HOME, **{f"fascia/a{n}.md": FEED_ARTICLE.format(n=n, body="Gentle movement helps.")
+                                       for n in range(3)}}
+    config_file = make_fixture_site(tmp_path, pages)
+    config = load_mkdocs_yml(config_file.parent)
+    real = load_mkdocs_yml(ROOT)
+    rss = next(p for p in real["plugins"] if isinstance(p, dict) and "rss" in p)
+    config["plugins"].insert(config["plugins"].index("fasciasite"), rss)  # before ours, as in mkdocs.yml
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def feed_links(site_dir, name="feed_rss_created.xml"):
+    return [e.link for e in feedparser.parse((site_dir / name).read_bytes()).entries]
+
+
+def test_every_serve_rebuild_writes_each_article_once_in_the_feeds(tmp_path):
+    """mkdocs-rss-plugin keeps its list of pages for the whole `mkdocs serve`: without our reset
+    a rebuild listed every article twice. Each rebuild of `make serve` writes each article once,
+    with the saved page's new title."""
+    config_file = feed_site(tmp_path)
+    site = tmp_path / "site"
+    edited = FEED_ARTICLE.format(n=1, body="Gentle movement helps.").replace("title: Article 1", "title: Article one, renamed")
+    for n, _ in enumerate(serve_builds(config_file, site, dirty=False, edits=[("fascia/a2.md", FEED_ARTICLE.format(
+            n=2, body="Saved again.")), ("fascia/a1.md", edited)])):
+        for name in FEEDS:
+            links = feed_links(site, name)
+            assert len(links) == 3 and len(set(links)) == 3, (n, name, links)
+    titles = [e.title for e in feedparser.parse((site / "feed_rss_created.xml").read_bytes()).entries]
+    assert "Article one, renamed" in titles, titles
+
+
+def test_a_serve_fast_rebuild_leaves_the_feeds_and_a_full_build_writes_them(tmp_path):
+    """`make serve-fast` (serve --dirty) renders only the saved page; like the other whole-site
+    lists, the feeds stay as the session's first build wrote them. The next full build writes them."""
+    config_file = feed_site(tmp_path)
+    site = tmp_path / "site"
+    edited = FEED_ARTICLE.format(n=1, body="Gentle movement helps.").replace("title: Article 1", "title: Article one, renamed")
+    written = {}
+    for n, _ in enumerate(serve_builds(config_file, site, dirty=True, edits=[("fascia/a1.md", edited)])):
+        if n == 0:
+            written = {name: (site / name).read_bytes() for name in FEEDS}
+            assert all(len(set(feed_links(site, name))) == 3 for name in FEEDS)
+        else:
+            assert {name: (site / name).read_bytes() for name in FEEDS} == written
+            assert "Article one, renamed" in (site / "fascia" / "a1" / "index.html").read_text(encoding="utf-8")
+    from conftest import build_in_process
+
+    full = build_in_process(config_file, tmp_path / "site-full")
+    assert full.returncode == 0, full.stderr[-2000:]
+    titles = [e.title for e in feedparser.parse((tmp_path / "site-full" / "feed_rss_created.xml").read_bytes()).entries]
+    assert "Article one, renamed" in titles and len(titles) == 3, titles

@@ -325,3 +325,38 @@ def test_titled_and_common_words_answer_as_their_definitions():
         for share in (search.COMMON, search.GENERIC):
             plain_common = {w for w in set().union(*own.values()) if sum(w in v for v in own.values()) >= share * len(own)}
             assert search.common_words(own, share) == plain_common
+
+
+def test_pages_scored_at_once_choose_as_each_term_scored_alone():
+    """score_pages() keeps every page's scores for all terms (remembered by page text, for
+    serve rebuilds); choose() must then pick exactly the pages it picks scoring each term on
+    each page afresh: random pages and terms, including a term scored on no page, a page
+    changed between two scorings and a term that score_pages() was not given."""
+    import random
+
+    rng = random.Random(2412)
+    vocab = ["fascia", "fasciae", "back pain", "backs", "disc", "discs", "foam roller", "roll", "a&amp;e", "x-ray", "the"]
+    terms = [{"fascia"}, {"back pain", "backache"}, {"disc", "slipped disc"}, {"foam roller"}, {"a&amp;e"}, {"sciatica"}]
+    for _ in range(150):
+        docs = []
+        for i in range(rng.randint(1, 7)):
+            text = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 30)))
+            docs.append({"location": f"fascia/p{i}/", "title": rng.choice(vocab), "text": text})
+            docs += [{"location": f"fascia/p{i}/#h{j}", "title": rng.choice(vocab), "text": rng.choice(vocab)}
+                     for j in range(rng.randint(0, 3))]
+        fresh = search.pages_of(docs, ("fascia",))
+        scored = search.pages_of(docs, ("fascia",))
+        given = rng.sample(terms, rng.randint(0, len(terms)))
+        search.score_pages(scored, given)
+        for forms in terms:
+            assert search.choose(scored, forms) == search.choose(fresh, forms), (docs, forms)
+            for page, plain in zip(scored.values(), fresh.values(), strict=True):
+                assert search.discussion(page, forms) == search._discussion.__wrapped__(
+                    plain["title"], plain["headings"], plain["text"], plain["all"], frozenset(forms))
+        docs[0]["text"] += " fascia fascia disc"  # a saved page: scored again, never read from before
+        rescored = search.pages_of(docs, ("fascia",))
+        search.score_pages(rescored, terms)
+        first = next(iter(rescored))
+        assert search.discussion(rescored[first], {"fascia"}) == search._discussion.__wrapped__(
+            rescored[first]["title"], rescored[first]["headings"], rescored[first]["text"], rescored[first]["all"],
+            frozenset({"fascia"}))

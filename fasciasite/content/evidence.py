@@ -50,7 +50,9 @@ def enforced() -> frozenset[str]:
 class Project:
     """The data the rules read, loaded once: references.bib, the allow-list, safety.yml, searches."""
 
-    def __init__(self, root: Path, today: dt.date | None = None, bib_file: str = "references.bib"):
+    def __init__(self, root: Path, today: dt.date | None = None, bib_file: str = "references.bib",
+                 sections: tuple[str, ...] | None = None):
+        """sections: extra.article_sections when the caller has read mkdocs.yml already (the build)."""
         self.root = Path(root)
         self.today = today or dt.date.today()
         self.bib_file = bib_file
@@ -58,7 +60,7 @@ class Project:
         self.hosts, self.hosts_problems = sources.load_for(self.root)
         self.safety, self.safety_problems = safety.load_for(self.root, set(self.entries))
         self.searches, self.searches_problems = ratings.load_searches(self.root, self.today)
-        self.sections = _article_sections(self.root)
+        self.sections = _article_sections(self.root) if sections is None else sections
 
     # Problems of the data files (rule -> problems)
     def data_problems(self) -> dict[str, list[Problem]]:

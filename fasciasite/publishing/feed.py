@@ -5,6 +5,15 @@ theme.language ("custom" here, our en-GB strings), writes <image><url>None</url>
 image is set (and wants a file or a network request to size one), and puts the author's
 key (editorial-team) where readers should see a name.
 
+Two things of the plugin's behaviour under `mkdocs serve`, set right here (it has no option
+for them): it makes its list of pages once per `mkdocs serve` (in on_startup) and every build
+adds the site's pages to it, so from the first rebuild of `make serve` its feeds held each page
+twice and, with `length` items, only half the articles; the list is emptied at the start of
+each build. And a `make serve-fast` rebuild (`--dirty`, which renders only the saved page)
+leaves the feeds as the session's first build wrote them, like the other whole-site lists
+(the plugin's own `enabled` switch, off for that rebuild): writing 1,000 items again took
+about half of that rebuild at 1,000 articles. `make serve` and every build write them whole.
+
 Events:
   on_config      the feed keeps every article: the rss plugin's `length` (default 20) must be
                  at least the number of articles, or the build fails naming mkdocs.yml's line;
@@ -61,13 +70,24 @@ def feed_length_problem(config_file: Path, length: int, articles: int) -> str | 
 class Feed:
     """The feed of one build: each page's card address, added to its feed item after the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, dirty_rebuild: bool = False) -> None:
+        """dirty_rebuild: a rebuild of `mkdocs serve --dirty` (make serve-fast), not its first build."""
         self._cards: dict[str, str] = {}  # page address -> its card's address (this build)
+        self._dirty_rebuild = dirty_rebuild
+        self._on = True  # the feeds are written by this build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._cards.clear()
         plugin = config.plugins.get("rss")
+        self._on = plugin is not None and bool(plugin.config.enabled)
         if plugin is None:
+            return config
+        if hasattr(plugin, "pages_to_filter"):  # its pages of this build only (the module docstring)
+            plugin.pages_to_filter = []
+        if self._dirty_rebuild:  # a serve-fast rebuild: the feeds stay as the first build wrote them
+            plugin.config.enabled = False
+            self._on = False
+            log.debug("serve --dirty rebuild: the RSS feeds are left as the first build wrote them")
             return config
         docs = Path(config.docs_dir)
         sections = config.extra.get("article_sections") or []
@@ -84,6 +104,8 @@ class Feed:
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self._on:
+            return
         language = config.extra.get("locale", "en_GB").replace("_", "-")
         authors = {key: a.get("name", key) for key, a in config.extra.get("authors", {}).items()}
         for name in FEEDS:

@@ -198,11 +198,12 @@ class SearchIndex:
             return  # search is off
         index = json.loads(path.read_text(encoding="utf-8"))
         chosen: dict[frozenset[str], list[str]] = {}  # the pages each term's forms choose, asked twice below
+        pages = pages_of(index["docs"], self._state["sections"])  # read once for both questions
         count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"],
-                              chosen)
+                              chosen, pages)
         index["config"][URGENT_KEY] = urgent_signs(index["docs"], self._state["lay"], self._state["forms"], self._state["sections"],
                                          location(self._state["urgent"], config.use_directory_urls), self._state["tiers"],
-                                         chosen)
+                                         chosen, pages)
         path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
         log.debug(f"lay words added to the search entries of {count} pages")
 
@@ -261,17 +262,17 @@ def words(text: str, separator: str | re.Pattern[str] = SEPARATOR) -> list[str]:
 def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
     """Article pages from the index: {location: {"title", "headings", "text"}} (plain, lower case)."""
     pages: dict[str, dict] = {}
+    prefixes = tuple(f"{s}/" for s in sections)
     for doc in docs:
         path = doc["location"].split("#")[0]
-        if not path.startswith(tuple(f"{s}/" for s in sections)):
+        if not path.startswith(prefixes):
             continue
-        plain = lambda s: TAG.sub(" ", s).casefold()  # noqa: E731 (escapes kept: "A&amp;E" is not "a&e" there)
         page = pages.setdefault(path, {"title": "", "headings": [], "text": []})
         if "#" in doc["location"]:
-            page["headings"].append(plain(doc["title"]))
+            page["headings"].append(_plain(doc["title"]))
         else:
-            page["title"] = plain(doc["title"])
-        page["text"].append(plain(doc["text"]))
+            page["title"] = _plain(doc["title"])
+        page["text"].append(_plain(doc["text"]))
     for page in pages.values():
         page["text"] = " ".join(page["text"])
         page["headings"] = tuple(page["headings"])  # hashable: discussion() and own_words() remember by page
@@ -281,9 +282,36 @@ def pages_of(docs: list[dict], sections: tuple[str, ...]) -> dict[str, dict]:
     return pages
 
 
+@functools.lru_cache(maxsize=65536)
+def _plain(html: str) -> str:
+    """An index entry's text without tags, lower case (escapes kept: "A&amp;E" is not "a&e"
+    there). Remembered by the text: a serve rebuild reads the whole index again."""
+    return TAG.sub(" ", html).casefold()
+
+
 def discussion(page: dict, forms: Collection[str]) -> int:
     """How much a page discusses a term: 10 for its title, 3 per heading, 1 per mention."""
-    return _discussion(page["title"], page["headings"], page["text"], page["all"], frozenset(forms))
+    key = frozenset(forms)
+    scored = page.get("scores")
+    if scored is not None and key in scored:
+        return scored[key]
+    return _discussion(page["title"], page["headings"], page["text"], page["all"], key)
+
+
+def score_pages(pages: dict[str, dict], terms_forms: Sequence[Collection[str]]) -> None:
+    """Score every page for every term at once (discussion() then reads page["scores"]): one
+    remembered answer per page, so a serve rebuild after one saved page scores that page
+    again and looks the others up once each, not once per term (43,000 look-ups at 1,000 pages)."""
+    keys = tuple(dict.fromkeys(frozenset(f) for f in terms_forms))
+    for page in pages.values():
+        scores = _page_scores(page["title"], page["headings"], page["text"], page["all"], keys)
+        page["scores"] = dict(zip(keys, scores, strict=True))
+
+
+@functools.lru_cache(maxsize=8192)
+def _page_scores(title: str, headings: tuple[str, ...], text: str, everything: str,
+                 keys: tuple[frozenset[str], ...]) -> tuple[int, ...]:
+    return tuple(_discussion(title, headings, text, everything, k) for k in keys)
 
 
 # Remembered by the page's words: a `mkdocs serve` rebuild after one saved page scores only
@@ -345,7 +373,7 @@ def choose(pages: dict[str, dict], forms: Collection[str], chosen: dict[frozense
     key = frozenset(forms)
     if chosen is not None and key in chosen:
         return chosen[key]
-    scores = sorted(((discussion(p, forms), path) for path, p in pages.items()), key=lambda s: -s[0])
+    scores = sorted(((discussion(p, key), path) for path, p in pages.items()), key=lambda s: -s[0])
     if not scores or scores[0][0] < MIN_SCORE:
         best_pages: list[str] = []
     else:
@@ -423,16 +451,25 @@ def _own_words(title: str, headings: tuple[str, ...], text: str, separator: str 
 
 def common_words(own: dict[str, frozenset[str]], share: float = COMMON) -> set[str]:
     """The words that at least `share` of the articles have ("back", "pain")."""
-    pages_with = Counter(w for v in own.values() for w in v)  # in how many pages each word is
+    pages_with = _pages_with(tuple(own.values()))
     return {w for w, n in pages_with.items() if n >= share * len(own)}
+
+
+@functools.lru_cache(maxsize=4)
+def _pages_with(own: tuple[frozenset[str], ...]) -> Counter[str]:
+    """In how many pages each word is: counted once for the three questions of a build."""
+    return Counter(w for v in own for w in v)
 
 
 def lay_words_by_page(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
                       separator: str | re.Pattern[str] = SEPARATOR,
-                      chosen: dict[frozenset[str], list[str]] | None = None) -> dict[str, list[str]]:
+                      chosen: dict[frozenset[str], list[str]] | None = None,
+                      pages: dict[str, dict] | None = None) -> dict[str, list[str]]:
     """{page location: [lay word tokens]} for the glossary terms with lay words.
-    chosen: choose()'s answers, shared with urgent_signs() for the same docs."""
-    pages = pages_of(docs, sections)
+    chosen: choose()'s answers, shared with urgent_signs() for the same docs;
+    pages: pages_of(docs, sections), when the caller made it already."""
+    pages = pages_of(docs, sections) if pages is None else pages
+    score_pages(pages, [term_forms(t, forms) for t in terms if not t.urgent_with])
     own = own_words(pages, separator)
     common = common_words(own)
     # Material adds a wildcard to every query word, so "back" also matches a hidden "backache":
@@ -468,13 +505,15 @@ def location(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def urgent_signs(docs: list[dict], terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
-                 urgent: str, urgent_tiers: tiers.Tiers | None, chosen: dict[frozenset[str], list[str]] | None = None) -> dict:
+                 urgent: str, urgent_tiers: tiers.Tiers | None, chosen: dict[frozenset[str], list[str]] | None = None,
+                 pages: dict[str, dict] | None = None) -> dict:
     """What the search worker needs to put the urgent page first: {"location": the urgent
     page's location, "phrases": the lay phrases (as written in the glossary) of the terms
     whose best page is the urgent page, "patterns": the regular expressions (Python syntax
     that JavaScript reads the same: \\b, groups, classes) of the signs of every tier more
     urgent than a GP appointment}. The worker decides what counts as naming a sign."""
-    pages = pages_of(docs, sections)
+    pages = pages_of(docs, sections) if pages is None else pages
+    score_pages(pages, [term_forms(t, forms) for t in terms if not t.urgent_with])
     phrases: list[str] = []
     combined: list[dict[str, list[str]]] = []
     for term in terms:
@@ -513,9 +552,10 @@ def other_phrases(terms: list[glossary.Term], phrases: list[str], combined: list
 
 
 def add_lay_words(index: dict, terms: list[glossary.Term], forms: dict[str, set[str]], sections: tuple[str, ...],
-                  separator: str | re.Pattern[str] = SEPARATOR, chosen: dict[frozenset[str], list[str]] | None = None) -> int:
+                  separator: str | re.Pattern[str] = SEPARATOR, chosen: dict[frozenset[str], list[str]] | None = None,
+                  pages: dict[str, dict] | None = None) -> int:
     """Add the lay words to the page entries of `index` (search_index.json as data); count pages."""
-    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator, chosen)
+    by_page = lay_words_by_page(index["docs"], terms, forms, sections, separator, chosen, pages)
     for doc in index["docs"]:
         if doc["location"] in by_page:
             doc[FIELD] = " ".join(by_page[doc["location"]])
