@@ -326,16 +326,19 @@ SKIPPED_SUMMARIES = """() => {
 }"""
 
 
-def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser, site_url):
-    """Issue 24 part 4: the References page's 400 KB of text is laid out as the reader reaches it
+def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser, built_site, site_url):
+    """Issue 24 part 4: a References page's text is laid out as the reader reaches it
     (content-visibility in site.css), not all before the first paint; a link to an entry far
     down still lands on it with its summary drawn, and no list item loses its bullet (the
-    containment that comes with content-visibility clips a list marker)."""
+    containment that comes with content-visibility clips a list marker). On the largest part
+    (the list is split by letter: fasciasite/references/parts.py)."""
+    largest = max(built_site.glob("references/*/index.html"), key=lambda p: p.read_text(encoding="utf-8").count('<li id="ref-'))
+    part = largest.parent.relative_to(built_site).as_posix() + "/"
     with new_context(browser, viewport=PHONE) as context:
         page = context.new_page()
-        page.goto(site_url + "references/")
+        page.goto(site_url + part)
         summaries, skipped = page.evaluate(SKIPPED_SUMMARIES)
-        assert summaries > 100, f"only {summaries} summaries of findings on the References page"
+        assert summaries > 30, f"only {summaries} summaries of findings on {part}"
         assert skipped >= summaries - 10, f"{summaries - skipped} of {summaries} summaries laid out before the reader scrolls"
         clipped = page.evaluate("""() => [...document.querySelectorAll('.md-content li')].filter(li => {
             const style = getComputedStyle(li);
@@ -344,12 +347,12 @@ def test_the_references_page_lays_out_only_the_summaries_near_the_screen(browser
         }).length""")
         assert clipped == 0, f"{clipped} list items clip their own bullet (containment on the <li>)"
 
-        last = page.locator(".reference-list li > span[id]").last.get_attribute("id")
-        page.goto(site_url + f"references/?entry#{last}")
+        last = page.locator(".reference-list li[id]").last.get_attribute("id")
+        page.goto(site_url + f"{part}?entry#{last}")
         page.wait_for_timeout(300)
         top = page.locator(f"[id='{last}']").evaluate("e => e.getBoundingClientRect().top")
         assert 0 <= top < PHONE["height"] / 2, f"a link to #{last} left the entry at y={top:.0f}"
-        drawn = page.locator(f"[id='{last}'] ~ .ref-findings strong").first.evaluate(
+        drawn = page.locator(f"[id='{last}'] .ref-findings strong").first.evaluate(
             "e => e.checkVisibility({contentVisibilityAuto: true})")
         assert drawn, f"the summary of #{last} is not drawn when a link lands on it"
 

@@ -176,6 +176,15 @@ class AuthorChecks:
                 continue
             near = difflib.get_close_matches(anchor, sorted(ids), n=1)
             hint = f"did you mean #{near[0]}?" if near else "ids there: " + ", ".join(sorted(i for i in ids if not i.startswith("fn"))[:12])
+            # The id on another page (an entry of references.bib is on the References part of its
+            # letter, not on the hub or another part): the link to use.
+            docs = self._rel(config, "").rstrip("/") + "/"
+            src = where[len(docs):] if where.startswith(docs) else where
+            elsewhere = [f.src_uri for f in files.documentation_pages()
+                         if f is not target and f.page is not None and anchor in (getattr(f.page, "present_anchor_ids", None) or ())]
+            if elsewhere:
+                hint = "it is on " + " and ".join(f"{o}: link {posixpath.relpath(o, posixpath.dirname(src) or '.')}#{anchor}"
+                                                  for o in elsewhere[:3])
             self._problem(f"{where}:{line}: link {link}: {target.src_uri} has no heading or id '{anchor}'; {hint}")
         return env
 

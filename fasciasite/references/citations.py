@@ -53,10 +53,10 @@ from fasciasite.references import (
     bibcheck,  # citesyntax: pandoc's syntax, defined once
     bibfields,
     citesyntax,
+    parts,
 )
 from fasciasite.references.citation_format import (
     AT,
-    REFERENCES_MARKER,
     FormatOnceRegistry,
     StashReferences,
     cache_file,
@@ -144,7 +144,22 @@ class Citations:
         self._state["search"] = {}
         self._state.pop("cited_in", None)
         self._state["who"] = (later or _when_asked)("who cites what", lambda: who_cites(files, config))
+        self._state.pop("layout", None)  # which References page lists which letters (fasciasite.references.parts)
+        self._state["listings"] = (later or _when_asked)("reference listings", lambda: parts.find(files))
         return files
+
+    def layout(self, config: MkDocsConfig) -> parts.Layout:
+        """The References pages of this build; their problems (a gap, an overlap, a malformed
+        range) are reported once, when the first References page is made."""
+        if "layout" not in self._state:
+            counts: dict[str, int] = defaultdict(int)
+            for entry in _bibtex_plugin(config).registry.bib_data.entries.values():
+                counts[parts.letter(_sort_key(entry)[0])] += 1
+            found = self._state["listings"]() if "listings" in self._state else []
+            self._state["layout"] = parts.layout(found, counts)
+            for problem in self._state["layout"].problems:
+                self.report(str(problem))
+        return self._state["layout"]
 
     def who_cites(self) -> tuple[dict[str, list[str]], dict[str, str]]:
         """({key: the pages that cite it}, {page: its title}), read once per build."""
@@ -217,15 +232,22 @@ class Citations:
             ids = getattr(page, "present_anchor_ids", None)
             if isinstance(ids, set):
                 ids.update(FOOTNOTE_ID.findall(html))
-        if REFERENCES_MARKER not in html:
+        marker = parts.IN_HTML.search(html)
+        if marker is None:
             return html
-        full, for_search, anchors = self._references_page(page, config, files)
+        layout = self.layout(config)
+        listing = layout.on(page.file.src_uri)
+        before, after = html[:marker.start()], parts.IN_HTML.sub("", html[marker.end():])  # one listing a page
+        if listing is None or listing.kind == "parts":
+            hub = self._parts_list(page, files, layout, config) if listing is not None else ""
+            return before + hub + after
+        full, for_search, anchors = self._references_page(page, config, files, listing, layout)
         # Pages are all read before any is written out: keep this until the search plugin runs.
-        self._state["search"][page.file.src_uri] = html.replace(REFERENCES_MARKER, for_search)
+        self._state["search"][page.file.src_uri] = before + for_search + after
         ids = getattr(page, "present_anchor_ids", None)
         if isinstance(ids, set):
-            ids |= anchors  # so links to references.md#ref-KEY are validated
-        return html.replace(REFERENCES_MARKER, full)
+            ids |= anchors  # so links to references/x.md#ref-KEY are validated, on the part that lists KEY
+        return before + full + after
 
     def hide_references_from_search(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         search = self._state["search"].pop(page.file.src_uri, None)
@@ -246,8 +268,30 @@ class Citations:
             page.content = held[1]
         return context
 
-    def _references_page(self, page: Page, config: MkDocsConfig, files: Files) -> tuple[str, str, set[str]]:
-        """Every entry once, alphabetically, each with links to the pages that cite it, as
+    def _entries(self, config: MkDocsConfig) -> list[tuple[str, PybtexEntry, str]]:
+        """[(key, entry, its letter)] of references.bib, in alphabetical order."""
+        registry = _bibtex_plugin(config).registry
+        keyed = sorted(((_sort_key(e), k, e) for k, e in registry.bib_data.entries.items()), key=lambda t: t[0])
+        return [(k, e, parts.letter(sk[0])) for sk, k, e in keyed]
+
+    def _parts_list(self, page: Page, files: Files, layout: parts.Layout, config: MkDocsConfig) -> str:
+        """The hub's list of the parts: each part's letters, its link and its number of sources."""
+        per_letter: dict[str, int] = defaultdict(int)
+        for _key, _entry, letter in self._entries(config):
+            per_letter[letter] += 1
+        items = []
+        for x in (x for x in layout.lists if x.kind == "range"):
+            target = files.get_file_from_path(x.src)
+            if target is None:
+                continue
+            n = sum(per_letter[c] for c in x.letters)
+            items.append(f'<li><a href="{get_relative_url(target.url, page.url)}">{x.label()}</a>: '
+                         f'{n} source{"" if n == 1 else "s"}</li>')
+        return '<ul class="reference-parts">\n' + "\n".join(items) + "\n</ul>"
+
+    def _references_page(self, page: Page, config: MkDocsConfig, files: Files, listing: parts.Listing,
+                         layout: parts.Layout) -> tuple[str, str, set[str]]:
+        """The listing's entries once, alphabetically, each with links to the pages that cite it, as
         (HTML, the same without "Cited in" for the search index, the entries' anchor ids).
 
         The links come from MkDocs' own file URLs (the built site's links are checked by
@@ -255,7 +299,8 @@ class Citations:
         article's title does not also list this page.
         """
         registry = _bibtex_plugin(config).registry
-        entries = sorted(registry.bib_data.entries.items(), key=lambda kv: _sort_key(kv[1]))
+        every = self._entries(config)
+        entries = [(k, e) for k, e, letter in every if listing.kind == "all" or letter in listing.letters]
         cited_in, titles = self.who_cites()
         urls = {}
         for src in {p for pages in cited_in.values() for p in pages} - {page.file.src_uri}:
@@ -263,17 +308,30 @@ class Citations:
             if target is not None:
                 urls[src] = get_relative_url(target.url, page.url)
         full, for_search = ['<div class="reference-list">', "<ul>"], ['<div class="reference-list">', "<ul>"]
-        known = {key for key, _ in entries}
+        where = {k: letter for k, _e, letter in every}  # a newer version may be on another part
         for key, _entry in entries:
             links = ", ".join(f'<a href="{urls[p]}">{escape_html(str(titles[p]))}</a>'
                               for p in cited_in.get(key, []) if p in urls)
             cited = f"Cited in: {links}" if links else "Not cited in an article yet."
-            entry = f'<li><span id="ref-{key}"></span>{registry.html[key]}'
-            found = _evidence_html(_entry, known) + _findings_html(_entry)
-            full.append(f'{entry}{found}<br />\n<span class="cited-in">{cited}</span></li>')
+            # The <li> holds the anchor (no empty <span id>), and "Cited in" is a block of its own in
+            # site.css (no <br />): fewer elements for the browser to style and lay out.
+            entry = f'<li id="ref-{key}">{registry.html[key]}'
+            found = _evidence_html(_entry, lambda k: self._entry_href(k, where, layout, page, files)) + _findings_html(_entry)
+            full.append(f'{entry}{found}\n<span class="cited-in">{cited}</span></li>')
             for_search.append(f"{entry}</li>")
         end = ["</ul>", "</div>"]
         return "\n".join(full + end), "\n".join(for_search + end), {f"ref-{key}" for key, _ in entries}
+
+    @staticmethod
+    def _entry_href(key: str, where: dict[str, str], layout: parts.Layout, page: Page, files: Files) -> str | None:
+        """The link from this References page to the entry KEY, on whichever part lists it (None: on no page)."""
+        if key not in where:
+            return None
+        holder = layout.page_of(where[key])
+        if holder is None or holder.src == page.file.src_uri:
+            return f"#ref-{key}" if holder is not None else None
+        target = files.get_file_from_path(holder.src)
+        return f"{get_relative_url(target.url, page.url)}#ref-{key}" if target is not None else None
 
 
 
@@ -373,9 +431,7 @@ FOOTNOTE_ID = re.compile(r'<(?:sup|li) id="(fn[^"]*)"')  # a citation marker's o
 
 
 def _sort_key(entry: PybtexEntry) -> tuple[str, str]:
-    persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    first = " ".join(persons[0].last_names) if persons else str(entry.fields.get("organization", entry.fields.get("title", "")))
-    return (re.sub(r"[{}\\]", "", first).casefold(), str(entry.fields.get("year", "")))
+    return parts.sort_key(entry)  # one definition: the order of the list is the order of its parts
 
 
 LATEX_ESCAPE = re.compile(r"\\([%&$#_])")
@@ -390,13 +446,15 @@ def _findings_html(entry: PybtexEntry) -> str:
     return f'\n<p class="ref-findings"><strong>What it found:</strong> {escape_html(text)}</p>'
 
 
-def _evidence_html(entry: PybtexEntry, known: set[str]) -> str:
+def _evidence_html(entry: PybtexEntry, href: Callable[[str], str | None]) -> str:
     """What kind of source it is, how sure it says it is, and its dates (fasciasite.references.bibfields);
-    a newer version links to its entry. The `checked` field (provenance) is never shown."""
+    a newer version links to its entry (href: the link to a key's entry, None when it is on no page).
+    The `checked` field (provenance) is never shown."""
     text = escape_html(bibfields.describe(entry.fields))
     newer = str(entry.fields.get("supersededby", "")).strip()
-    if newer in known:
-        text += ("; " if text else "") + f'a newer version: <a href="#ref-{escape_html(newer)}">see it here</a>'
+    link = href(newer) if newer else None
+    if link is not None:
+        text += ("; " if text else "") + f'a newer version: <a href="{escape_html(link)}">see it here</a>'
     return f'\n<p class="ref-evidence">{text}</p>' if text else ""
 
 
