@@ -27,9 +27,10 @@ The order, event by event (P = priority; other plugins run at 0):
 |                  | metadata, glossary, cards → P-100 the '@' hidden from bibtex restored       |
 | on_page_content  | P0 References page list, first glossary use only, JSON-LD                  |
 | on_page_context  | P100 reference lists hidden → P50 shared blocks and citation markers marked |
-|                  | out of search → [Material search P0 indexes] → P0 feed card                |
-|                  | → P-100 restored → P-110 the exclusion marks removed → P-200 the           |
-|                  | take-home sheet read from the finished page                                |
+|                  | out of search (empty stand-ins while Material reads) → [Material search P0 |
+|                  | indexes] → P0 feed card → P-50 stand-ins out → P-100 references restored   |
+|                  | → P-110 the exclusion marks removed → P-200 the take-home sheet read       |
+|                  | from the finished page                                                     |
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
 | on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
@@ -238,6 +239,12 @@ class SitePlugin(BasePlugin[SiteConfig]):
         with self.times("page_context: feed"):
             return self.feed.on_page_context(context, page, config, nav)
 
+    @event_priority(-50)  # after Material indexed the stand-ins: the marked page again
+    def _page_context_restored(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                               nav: Navigation) -> TemplateContext:
+        with self.times("page_context: search stand-ins taken out"):
+            return self.search.restore(context, page, config, nav)
+
     @event_priority(-100)  # after Material indexed it: the page is written out whole
     def _page_context_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                                    nav: Navigation) -> TemplateContext:
@@ -260,8 +267,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
                 context = self.sheets.on_page_context(context, page, config, nav)
         return context
 
-    on_page_context = CombinedEvent(_page_context_first, _page_context_mark, _page_context, _page_context_after_search,
-                                    _page_context_last, _page_context_sheet)
+    on_page_context = CombinedEvent(_page_context_first, _page_context_mark, _page_context, _page_context_restored,
+                                    _page_context_after_search, _page_context_last, _page_context_sheet)
 
     # ── After every page is rendered ─────────────────────────────────────────
 

@@ -63,6 +63,44 @@ def test_the_red_flag_lint_finds_the_same_signs_with_the_shortcut(tmp_path):
         assert problems and "sends" in problems[0].message, (text, problems)
 
 
+
+def test_a_pages_sign_words_find_in_each_sentence_what_all_the_words_find():
+    """The lints narrow the signs' words to those a page has, then test each sentence against
+    those (Tiers.words_in, safety._words_in): random pages of sign phrases, service words and
+    filler, cut into sentences (and sentences joined back into paragraphs, as the paragraph rule
+    reads them), give the same signs with the page's words as with every word."""
+    from pathlib import Path
+
+    from fasciasite.content import safety, tiers
+
+    root = Path(__file__).resolve().parent.parent
+    data = tiers.load_for(root)
+    care, _ = safety.load_for(root)
+    phrases = [sign.text for t in data.tiers for sign in t.signs]
+    phrases += [item.text for t in care.treatments.values() for item in t.urgent]
+    phrases += ["numb", "bowel", "BLADDER", "chest", "swollen calf", "call 999", "A&E", "your GP", "rest it", "foam roll"]
+    filler = ["back", "pain", "and", "the", "after", "rolling", "massage", "legs", "your", "\u017fore", ",", "-"]
+    rng = random.Random(2413)
+    scope = list(care.treatments.values())
+    full = safety._sign_index(scope)
+    named = {"tiers": 0, "safety": 0}  # the test means something only if signs are found
+    for _ in range(300):
+        sentences = ["".join(rng.choice([rng.choice(phrases), rng.choice(filler)]) + rng.choice([" ", "", "-"])
+                             for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 6))]
+        paragraphs = [" ".join(sentences[i:i + 2]) for i in range(len(sentences) - 1)]
+        words = data.words_in("\n".join(sentences + paragraphs))
+        narrowed = safety._words_in("\n".join(sentences), full)
+        for text in sentences + paragraphs:
+            found = data.signs_in(text)
+            assert data.signs_in(text, words) == found, text
+            named["tiers"] += bool(found)
+        for text in sentences:
+            found_safety = safety._signs_named(text, scope, full)
+            assert safety._signs_named(text, scope, narrowed) == found_safety, text
+            named["safety"] += bool(found_safety)
+    assert min(named.values()) >= 30, named
+
+
 # ── datacache ────────────────────────────────────────────────────────────────
 
 ENTRY = "@article{a2020,\n  author = {A, B},\n  title = {T},\n  journal = {J},\n  year = {2020},\n  volume = {1},\n  pages = {1--2}\n}\n"

@@ -364,3 +364,42 @@ def test_pages_scored_at_once_choose_as_each_term_scored_alone():
         assert search.discussion(rescored[first], {"fascia"}) == search._discussion.__wrapped__(
             rescored[first]["title"], rescored[first]["headings"], rescored[first]["text"], rescored[first]["all"],
             frozenset({"fascia"}))
+
+
+def test_material_indexes_a_page_with_stand_ins_as_it_indexes_the_marked_page():
+    """stand_ins() swaps each excluded element for an empty <i></i> while Material's parser
+    reads the page: the entries (titles, texts, ids) must be the same as Material makes from the
+    marked page, for random pages of paragraphs, lists, headings, whitespace, excluded blocks
+    (nested, with markers inside; with a heading or a div inside: kept whole) and markers."""
+    import random
+
+    from material.plugins.search.plugin import Parser
+
+    def entries(html):
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data if not s.is_excluded()]
+
+    mark = search.MARK
+    marker = f'<sup{mark} id="fnref:k{{n}}"><a class="footnote-ref" href="#fn:k{{n}}">{{n}}</a></sup>'
+    sep = f'<sup{mark} class="cite-sep">, </sup>'
+    pieces = [
+        "Rest and gentle movement help.", "word", " ", "\n", "\n\n  ", "<p>", "</p>", "<ul>\n<li>", "</li>\n</ul>",
+        "<strong>bold</strong>", "A&amp;E", "<h2 id=\"s{n}\">Heading {n}</h2>", "<h3>No id</h3>",
+        marker, marker + sep + marker, f'<a{mark} href="https://doi.org/10.1/x">https://doi.org/10.1/x</a>',
+        f'<div{mark} class="admonition urgent-help"><p class="admonition-title">Get help</p>\n<p>Call 999{marker}.</p>\n'
+        f'<div class="inner"><ul>\n<li>numb</li>\n</ul></div>\n</div>',  # a div inside: kept whole (Material's parser)
+        f'<div{mark} class="admonition urgent-help"><p class="admonition-title">Get help</p>\n<ul>\n<li>numb</li>\n</ul>\n</div>',
+        f'<div{mark} class="admonition safety"><p>Safety</p><h3 id="kept{{n}}">Inside</h3><p>text</p></div>',
+        "<pre><code>code  with\n spaces</code></pre>", "<div>\n</div>",
+    ]
+    rng = random.Random(2414)
+    changed = whole = 0
+    for _ in range(1500):
+        html = "".join(rng.choice(pieces).replace("{n}", str(i)) for i in range(rng.randint(0, 14)))
+        shown = search.stand_ins(html)
+        changed += shown != html
+        assert entries(shown) == entries(html), html
+        whole += shown.count(f"<div{mark}")
+    assert changed > 1000 and whole > 500  # stand-ins used, and blocks kept whole where they must be

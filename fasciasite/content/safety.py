@@ -484,6 +484,15 @@ def _sign_index(scope: list[Treatment]) -> SignIndex:
     return tuple((w, frozenset(items)) for w, items in by_word.items()), frozenset(always)
 
 
+def _words_in(text: str, index: SignIndex) -> SignIndex:
+    """The index with only the words `text` (a page's sentences, joined) has: a word a sentence
+    has is in its page, so the sentences of the page are tested against these few (an exact
+    shortcut, as fasciasite.content.tiers.Tiers.words_in)."""
+    folded = fastmatch.fold(text)
+    by_word, always = index
+    return tuple((w, items) for w, items in by_word if w in folded), always
+
+
 def _signs_named(text: str, scope: list[Treatment], index: SignIndex) -> Found:
     """Every urgent item whose sign the text names, outside quotes of the block's own words.
     Only the items one of whose signs' literal words is in the text are searched (an exact
@@ -525,7 +534,9 @@ def rewordings(markdown: str, safety: Safety, file: str, *, offset: int = 0,
     index = safety.indexes.get(key) or safety.indexes.setdefault(key, _sign_index(scope))
     lead = ""  # the sentence that leads into the current list ("If you notice these after rolling, rest it:")
     before: tuple[int, Found] = (0, [])  # the paragraph's last sentence, when it named a sign and gave no advice
-    for line, text, context, list_id in units(_ends_lists(markdown)):
+    page_units = units(_ends_lists(markdown))
+    index = _words_in("\n".join(u[1] for u in page_units), index)  # each sentence is in the page: its words only
+    for line, text, context, list_id in page_units:
         if not list_id:
             lead = text.strip() if text.strip().endswith(":") else ""
         found = _signs_named(text, scope, index)

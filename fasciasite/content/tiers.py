@@ -142,18 +142,30 @@ class Tiers:
             self._index.append((tuple((w, frozenset(s)) for w, s in by_word.items()), frozenset(always)))
         return self._index[0]
 
-    def signs_in(self, text: str) -> list[tuple[Tier, Sign]]:
+    def words_in(self, text: str) -> tuple[tuple[str, frozenset[tuple[int, int]]], ...]:
+        """The index's words that `text` has: for a page, the text of every sentence and
+        paragraph signs_in() will be asked about, joined. A word a sentence has is in the page
+        it comes from, so signs_in(sentence, words) then tests only these (a page names a few
+        of the ~200 words; each sentence was tested against all of them)."""
+        folded = fastmatch.fold(text)
+        return tuple((w, signs) for w, signs in self._sign_index()[0] if w in folded)
+
+    def signs_in(self, text: str, words: tuple[tuple[str, frozenset[tuple[int, int]]], ...] | None = None
+                 ) -> list[tuple[Tier, Sign]]:
         """(tier, sign) for every sign the text names, in the data file's order. Only the signs
         one of whose patterns' literal words is in the text are searched (an exact shortcut:
-        fasciasite.fastmatch); most sentences name none."""
+        fasciasite.fastmatch); most sentences name none. words: words_in() of a text that holds
+        this one (its page), when known."""
         folded = fastmatch.fold(text)
         by_word, always = self._sign_index()
         maybe = set(always)
-        for word, signs in by_word:
+        for word, signs in by_word if words is None else words:
             if word in folded:
                 maybe |= signs
-        return [(tier, sign) for ti, tier in enumerate(self.tiers) for si, sign in enumerate(tier.signs)
-                if (ti, si) in maybe and sign.found_in(text, folded)]
+        if not maybe:
+            return []
+        return [(self.tiers[ti], self.tiers[ti].signs[si]) for ti, si in sorted(maybe)
+                if self.tiers[ti].signs[si].found_in(text, folded)]
 
 
 # ── Reading the data file ────────────────────────────────────────────────────

@@ -137,8 +137,17 @@ DEFER = re.compile(r"(?<!not )(?<!n't )(?<!never )\bwait\b(?! for (the|an?) (amb
                    r"coach|pharmacist)\b|\bnothing to worry\b|\bnormal after\b", re.I)
 
 
-def _signs_in(text: str, tiers: Tiers) -> list[tuple[Tier, Sign]]:
-    return tiers.signs_in(text)  # with an exact shortcut: only signs whose literal words are there are searched
+def _signs_in(text: str, tiers: Tiers, words: tuple | None = None) -> list[tuple[Tier, Sign]]:
+    return tiers.signs_in(text, words)  # with an exact shortcut: only signs whose literal words are there are searched
+
+
+def _paragraphs(units: list[tuple[int, str, int, int]]) -> dict[int, str]:
+    """{first line: the paragraph's sentences joined} for paragraphs of two sentences or more."""
+    paragraphs: dict[int, list[str]] = {}
+    for line, text, _context, list_id in units:
+        if not list_id:
+            paragraphs.setdefault(line, []).append(text)
+    return {line: " ".join(sentences) for line, sentences in paragraphs.items() if len(sentences) >= 2}
 
 
 def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article: bool = False) -> list[Problem]:
@@ -148,10 +157,15 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
            f"they are written once, in {tiers.path}) or link to the red-flags page")
     lists: dict[int, list[tuple[int, Tier, Sign]]] = {}
     list_level: dict[int, int] = {}
-    for line, text, context, list_id in _units(markdown):
+    units = _units(markdown)
+    paragraphs = _paragraphs(units)
+    # The signs' words the page has, from every text asked about below (each one is in it): each
+    # sentence is then tested against those few words only (an exact shortcut, tests/test_urgent_help.py).
+    words = tiers.words_in("\n".join([*(u[1] for u in units), *paragraphs.values()]))
+    for line, text, context, list_id in units:
         own = _level(text)
         level = max(own, context)
-        found = _signs_in(text, tiers)
+        found = _signs_in(text, tiers, words)
         for tier, sign in found:
             if level and level < tier.level:
                 problems.append(Problem(file, line + offset, (
@@ -170,7 +184,7 @@ def lint(markdown: str, tiers: Tiers, file: str, *, offset: int = 0, is_article:
         if list_id and context:
             lists.setdefault(list_id, []).extend((line, t, s) for t, s in found if t.id != "gp")
             list_level[list_id] = context
-    problems += _paragraph_level(markdown, tiers, file, offset, fix, {p.line for p in problems})
+    problems += _paragraph_level(paragraphs, tiers, file, offset, fix, {p.line for p in problems}, words)
     for items in lists.values():
         distinct = {s.text for _, _, s in items}
         if len(distinct) >= 2 and not any(p.line == items[0][0] + offset for p in problems):
@@ -210,20 +224,17 @@ def _box_colour(text: str, found: list[tuple[Tier, Sign]], tiers: Tiers, file: s
     return problems
 
 
-def _paragraph_level(markdown: str, tiers: Tiers, file: str, offset: int, fix: str, seen: set[int]) -> list[Problem]:
+def _paragraph_level(paragraphs: dict[int, str], tiers: Tiers, file: str, offset: int, fix: str, seen: set[int],
+                     words: tuple | None = None) -> list[Problem]:
     """A paragraph that names a sign in one sentence and a less urgent service in another
-    ("your foot starts to drag ... Ask your GP practice for an urgent appointment")."""
-    paragraphs: dict[int, list[str]] = {}
-    for line, text, _context, list_id in _units(markdown):
-        if not list_id:
-            paragraphs.setdefault(line, []).append(text)
+    ("your foot starts to drag ... Ask your GP practice for an urgent appointment").
+    paragraphs: _paragraphs() of the page's units."""
     problems = []
-    for line, sentences in paragraphs.items():
-        if len(sentences) < 2 or line + offset in seen:
+    for line, whole in paragraphs.items():
+        if line + offset in seen:
             continue
-        whole = " ".join(sentences)
         level = _level(whole)
-        for tier, sign in _signs_in(whole, tiers):
+        for tier, sign in _signs_in(whole, tiers, words):
             if level and level < tier.level:
                 problems.append(Problem(file, line + offset, (
                     f"this paragraph names '{sign.text}' and sends readers to {SERVICE_NAMES[level]}, but it is a "

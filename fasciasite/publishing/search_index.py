@@ -140,6 +140,7 @@ class SearchIndex:
         self._state["separator"] = re.compile(getattr(search, "config", {}).get("separator") or SEPARATOR) if search else SEPARATOR
         if search is None:  # no search index, so no lay words to add to it
             self._state["lay"] = []
+        self._state["indexed"] = search is not None and getattr(search, "config", {}).get("enabled", True) is not False
         if self._state["lay"] and FIELD not in fields:
             raise PluginError(f"mkdocs.yml: the search plugin has no '{FIELD}' field, so the glossary's lay words "
                               f"would not be searched; add `fields: {{{FIELD}: {{boost: 500}}}}` under `- search:`")
@@ -179,9 +180,23 @@ class SearchIndex:
         return CITE_MARKER.sub(f"<sup{MARK} ", html)
 
     def mark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
-        """Before Material indexes the page (and after the citations step cut the reference list)."""
+        """Before Material indexes the page (and after the citations step cut the reference list).
+        Material then reads the page with each marked part as an empty stand-in (stand_ins()),
+        and after it the page is the marked one again (restore())."""
         if page.content:
-            page.content = self.mark_for_search(page.content, page.file.src_uri)
+            marked = self.mark_for_search(page.content, page.file.src_uri)
+            shown = stand_ins(marked) if self._state.get("indexed") else marked
+            if shown is not marked:
+                self._state["held"] = (page, marked)
+            page.content = shown
+        return context
+
+    def restore(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """After Material indexed the page: the marked page, as Material leaves a page it read
+        (its on_page_context takes every data-search-* attribute out: MATERIAL_ATTRIBUTES)."""
+        held = self._state.pop("held", None)
+        if held is not None and held[0] is page:
+            page.content = MATERIAL_ATTRIBUTES.sub("", held[1])
         return context
 
     def unmark(self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
@@ -207,6 +222,54 @@ class SearchIndex:
         path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
         log.debug(f"lay words added to the search entries of {count} pages")
 
+
+
+# Material's search plugin, after it indexed a page: `re.sub(r"\s?data-search-\w+=\"[^\"]+\"", "", page.content)`
+# (material/plugins/search/plugin.py, on_page_context), applied again here to the marked page.
+MATERIAL_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+# An element this step marked, from its opening tag: <div ...> to its matching </div>, <sup ...>
+# or <a ...> to the next </sup> or </a> (neither holds another); its heading, if any, keeps it whole.
+_MARKED = re.compile(r"<(div|sup|a)" + re.escape(MARK) + r"[ >]")
+_DIV_TAG = re.compile(r"<div[\s>]|</div>")
+_HEADING_TAG = re.compile(r"<h[1-6][\s>]")
+STAND_IN = "<i></i>"
+
+
+def stand_ins(html: str) -> str:
+    """`html` with each element marked data-search-exclude replaced by an empty <i></i>, for
+    Material's search plugin to read (the same html when there is none). Why: Material's parser
+    reads every tag of an excluded element only to skip it: the urgent-help block on every
+    article, the safety blocks indexed elsewhere, each citation marker (a sixth of a cited
+    article's tags). Material's index is the same, entry for entry: an empty element that its
+    parser neither keeps nor skips splits the text around it where the skipped element did,
+    and adds nothing (tests/test_search_index.py compares its entries both ways). An element
+    with a heading inside stays whole (Material makes a section of a heading even there), and so
+    does one with an element of its own tag inside: Material's parser compares elements by tag,
+    so the inner one's end also ends the skipping, and what follows it is indexed."""
+    out: list[str] = []
+    last = 0
+    for m in _MARKED.finditer(html):
+        if m.start() < last:
+            continue  # inside an element already replaced
+        tag = m.group(1)
+        if tag == "div":
+            depth, end = 0, -1
+            for t in _DIV_TAG.finditer(html, m.start()):
+                depth += -1 if t.group(0) == "</div>" else 1
+                if depth == 0:
+                    end = t.end()
+                    break
+        else:
+            close = html.find(f"</{tag}>", m.end())
+            end = close + len(tag) + 3 if close != -1 else -1
+        if end == -1 or _HEADING_TAG.search(html, m.start(), end) or f"<{tag}" in html[m.end():end]:
+            continue
+        out += [html[last:m.start()], STAND_IN]
+        last = end
+    if not out:
+        return html
+    out.append(html[last:])
+    return "".join(out)
 
 
 def discusses(markdown: str, names: list[re.Pattern]) -> int:

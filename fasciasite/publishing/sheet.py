@@ -37,6 +37,7 @@ import segno
 from lxml import html as lxml_html
 
 from fasciasite import datacache
+from fasciasite.references.citations import REFERENCES_HEADING
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -154,7 +155,10 @@ class TakeHomeSheets:
                         nav: Navigation) -> TemplateContext:
         if not (page.meta or {}).get("is_article") or not page.content:
             return context
-        key_points, supported, urgent = parts(page.content)
+        # The article's reference list ends the page (fasciasite.references.citations) and holds
+        # none of the three parts: it is left out of the parse (a fifth of a cited article's HTML).
+        cut = page.content.rfind(REFERENCES_HEADING)
+        key_points, supported, urgent = parts(page.content if cut == -1 else page.content[:cut])
         self._state["sheets"][page.file.src_uri] = Sheet(
             src=page.file.src_uri, dest=page.url, title=str(page.meta.get("title") or page.title),
             url=page.canonical_url or (config.site_url or "") + page.url,
