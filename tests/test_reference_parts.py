@@ -86,8 +86,8 @@ def test_each_sort_name_is_filed_under_one_letter_whatever_it_starts_with():
     cases = {r"M{\"u}ller": "m", "Ødegaard": "o", "Élodie": "e", r"{\L}ukasz": "l", "3D Health": "a",
              "(Anon.)": "a", "": "a", "Ελληνική": "z", "Zhang": "z"}
     assert {name: parts.letter(parts.sort_name(name)) for name in cases} == cases
-    names = ["Moore", r"M{\"u}ller", "Mylonas", "Martin"]
-    assert sorted(names, key=parts.sort_name) == ["Martin", "Moore", r"M{\"u}ller", "Mylonas"]
+    names = ["Moore", r"M{\"u}ller", "Muir", "Mylonas", "Mühlbauer", "Martin"]  # ü sorts as u: Mühlbauer before Muir
+    assert sorted(names, key=parts.sort_name) == ["Martin", "Moore", "Mühlbauer", "Muir", r"M{\"u}ller", "Mylonas"]
 
 
 # ── A site split into parts ────────────────────────────────────────────────────
