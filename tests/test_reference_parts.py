@@ -80,6 +80,16 @@ def test_listings_are_read_from_the_whole_file_with_its_lines_and_not_from_code(
     assert parts.listings_in(text, "references/a.md") == [parts.Listing("references/a.md", 9, "range", "a", "c")]
 
 
+def test_a_parts_title_must_end_with_the_letters_it_lists():
+    text = "---\ntitle: References A to D\n---\n\n<!-- md:references from=a to=c -->\n"
+    [listing, stale] = parts.listings_in(text, "references/a.md", "References A to D")
+    assert isinstance(stale, Problem) and (stale.file, stale.line) == ("docs/references/a.md", 5)
+    assert "does not end with the letters this page lists (A to C)" in stale.message
+    assert parts.listings_in(text, "references/a.md", "References: A to C") == [listing]
+    assert parts.listings_in(text.replace("to=c", "to=a"), "references/a.md", "References: A")[1:] == []
+    assert len(parts.listings_in(text.replace("to=c", "to=a"), "references/a.md", "References: AA")) == 2
+
+
 def test_each_sort_name_is_filed_under_one_letter_whatever_it_starts_with():
     # Accents (as letters or as LaTeX) are filed and sorted under their base letter; a digit or
     # symbol sorts before A, so it goes with A; another alphabet sorts after Z, so it goes with Z.
@@ -129,7 +139,7 @@ def pages(extra_body: str = "") -> dict[str, str]:
     out = {"index.md": page("Home", cites + extra_body),
            "references/index.md": page("References", "The parts:\n\n<!-- md:references parts -->")}
     for name, (first, last) in PARTS.items():
-        out[f"references/{name}.md"] = page(f"References: {first} to {last}", f"<!-- md:references from={first} to={last} -->")
+        out[f"references/{name}.md"] = page(f"References: {first.upper()} to {last.upper()}", f"<!-- md:references from={first} to={last} -->")
     return out
 
 

@@ -94,20 +94,27 @@ def parse(args: str, src: str, line: int) -> Listing | Problem:
     return Listing(src, line, "range", first, last)
 
 
-def listings_in(text: str, src: str) -> list[Listing | Problem]:
-    """The md:references shortcodes of one page's whole file (front matter included, so lines are the file's)."""
+def listings_in(text: str, src: str, title: str = "") -> list[Listing | Problem]:
+    """The md:references shortcodes of one page's whole file (front matter included, so lines are
+    the file's). title: the page's title, which must name a range's letters (the nav and the
+    browser show it, and it is typed: it would go stale when a range changes)."""
     if "md:" + NAME not in text:  # most pages: no parse
         return []
-    return [parse(m.group(2), src, text.count("\n", 0, m.start()) + 1)
-            for m in shortcodes.find(text) if m.group(1) == NAME]
+    found = [parse(m.group(2), src, text.count("\n", 0, m.start()) + 1)
+             for m in shortcodes.find(text) if m.group(1) == NAME]
+    for x in list(found):
+        if title and isinstance(x, Listing) and x.kind == "range" and not re.search(rf"\b{re.escape(x.label())}$", title):
+            found.append(Problem(x.where, x.line, f"the title '{title}' does not end with the letters this page lists "
+                                 f"({x.label()})", f"end the title with them, as 'References: {x.label()}'"))
+    return found
 
 
 def find(files: Files) -> list[Listing | Problem]:
     """Every md:references shortcode of the site, in the order of the files."""
     found: list[Listing | Problem] = []
     for f in files.documentation_pages():
-        text = pagesource.read(f.abs_src_path)[0] if f.abs_src_path else f.content_string
-        found += listings_in(text, f.src_uri)
+        text, _body, meta = pagesource.read(f.abs_src_path) if f.abs_src_path else (f.content_string, "", {})
+        found += listings_in(text, f.src_uri, str(meta.get("title") or ""))
     return found
 
 
