@@ -7,6 +7,7 @@ plant a fault without touching the real docs.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -115,6 +116,28 @@ def fresh_plugins() -> None:
     MkDocsConfig.__dict__["plugins"].plugin_cache.clear()
 
 
+@contextlib.contextmanager
+def in_project(project: Path):
+    """Run builds in this process as in a new `mkdocs` process started in `project`: the build
+    environment, the project as the current folder, no plugin instances kept from another build;
+    everything as it was afterwards."""
+    old = {k: os.environ.get(k) for k in build_env()}
+    os.environ.update(build_env())
+    cwd = os.getcwd()
+    try:
+        os.chdir(project)
+        fresh_plugins()
+        yield
+    finally:
+        fresh_plugins()
+        os.chdir(cwd)
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
     """A strict build in this process (no interpreter start, no plugin import: about 1 s less than
     mkdocs_build), as `mkdocs build --strict` runs it; returns what it logged and 0 or 1."""
@@ -132,18 +155,14 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     level, logger.level = logger.level, logging.INFO  # as the command line shows it
-    old = {k: os.environ.get(k) for k in build_env()}
-    os.environ.update(build_env())
-    cwd = os.getcwd()
     try:
-        os.chdir(config_file.parent)
-        fresh_plugins()
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does around build()
-        try:
-            build(config)  # Material's templates compiled once per test process: fasciasite.publishing.templatecache
-        finally:
-            config.plugins.on_shutdown()
+        with in_project(config_file.parent):
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does around build()
+            try:
+                build(config)  # Material's templates compiled once per test process: fasciasite.publishing.templatecache
+            finally:
+                config.plugins.on_shutdown()
         code = 0
     except (MkDocsException, SystemExit) as exc:
         stream.write(f"ERROR   -  {exc}\n")
@@ -152,15 +171,8 @@ def build_in_process(config_file: Path, site_dir: Path) -> InProcessBuild:
         stream.write(traceback.format_exc())
         code = 1
     finally:
-        fresh_plugins()
-        os.chdir(cwd)
         logger.removeHandler(handler)
         logger.setLevel(level)
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return InProcessBuild(code, stream.getvalue())
 
 

@@ -223,18 +223,11 @@ def test_a_feed_item_gets_the_card_the_page_recorded(tmp_path):
 def serve_builds(config_file, site_dir, dirty: bool, edits: list[tuple[str, str]]):
     """Build as `mkdocs serve` does (plugin instances kept, on_startup once), once and then once
     per edit (a page's source, its new text); yields after each build."""
-    import os
-
-    from conftest import build_env, fresh_plugins
+    from conftest import in_project
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    old_env = {k: os.environ.get(k) for k in build_env()}
-    os.environ.update(build_env())
-    cwd = os.getcwd()
-    os.chdir(config_file.parent)
-    fresh_plugins()
-    try:
+    with in_project(config_file.parent):
         for n, edit in enumerate([None, *edits]):
             if edit is not None:
                 (config_file.parent / "docs" / edit[0]).write_text(edit[1], encoding="utf-8")
@@ -243,14 +236,6 @@ def serve_builds(config_file, site_dir, dirty: bool, edits: list[tuple[str, str]
                 config.plugins.on_startup(command="serve", dirty=dirty)
             build(config, dirty=dirty)
             yield
-    finally:
-        fresh_plugins()  # the next test's builds start as a new process does
-        os.chdir(cwd)
-        for k, v in old_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 FEED_HOME = "---\ntitle: Home\ndescription: The home page of the feed fixture site, long enough to pass the rule.\n---\n\n# Home\n\nText.\n"
