@@ -145,6 +145,7 @@ class Citations:
         self._state.pop("cited_in", None)
         self._state["who"] = (later or _when_asked)("who cites what", lambda: who_cites(files, config))
         self._state.pop("layout", None)  # which References page lists which letters (fasciasite.references.parts)
+        self._state.pop("entries", None)
         self._state["listings"] = (later or _when_asked)("reference listings", lambda: parts.find(files))
         return files
 
@@ -153,8 +154,8 @@ class Citations:
         range) are reported once, when the first References page is made."""
         if "layout" not in self._state:
             counts: dict[str, int] = defaultdict(int)
-            for entry in _bibtex_plugin(config).registry.bib_data.entries.values():
-                counts[parts.letter(_sort_key(entry)[0])] += 1
+            for _key, _entry, letter in self._entries(config):
+                counts[letter] += 1
             found = self._state["listings"]() if "listings" in self._state else []
             self._state["layout"] = parts.layout(found, counts)
             for problem in self._state["layout"].problems:
@@ -269,10 +270,12 @@ class Citations:
         return context
 
     def _entries(self, config: MkDocsConfig) -> list[tuple[str, PybtexEntry, str]]:
-        """[(key, entry, its letter)] of references.bib, in alphabetical order."""
-        registry = _bibtex_plugin(config).registry
-        keyed = sorted(((_sort_key(e), k, e) for k, e in registry.bib_data.entries.items()), key=lambda t: t[0])
-        return [(k, e, parts.letter(sk[0])) for sk, k, e in keyed]
+        """[(key, entry, its letter)] of references.bib, in alphabetical order (once per build)."""
+        if "entries" not in self._state:
+            registry = _bibtex_plugin(config).registry
+            keyed = sorted(((_sort_key(e), k, e) for k, e in registry.bib_data.entries.items()), key=lambda t: t[0])
+            self._state["entries"] = [(k, e, parts.letter(sk[0])) for sk, k, e in keyed]
+        return self._state["entries"]
 
     def _parts_list(self, page: Page, files: Files, layout: parts.Layout, config: MkDocsConfig) -> str:
         """The hub's list of the parts: each part's letters, its link and its number of sources."""
