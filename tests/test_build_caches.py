@@ -227,12 +227,26 @@ def test_the_figures_shortcut_never_changes_what_a_sentence_states(monkeypatch):
     texts = [" ".join(rng.choice(FIGURE_WORDS) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
     figures._figures_in.cache_clear()
     fast = [figures.figures_in(t, claims_only=c, words=w) for t in texts for c in (True, False) for w in (True, False)]
-    monkeypatch.setattr(figures, "_MAY_STATE", re.compile(""))
+    monkeypatch.setattr(figures, "_may_state", lambda text: True)
     figures._figures_in.cache_clear()
     slow = [figures.figures_in(t, claims_only=c, words=w) for t in texts for c in (True, False) for w in (True, False)]
     figures._figures_in.cache_clear()
     assert fast == slow
     assert any(fast) and not all(fast)  # both kinds of sentence were drawn
+
+
+def test_the_figures_shortcut_answers_as_its_case_insensitive_definition():
+    """_may_state (digits, then the words on the folded text) against _MAY_STATE (one
+    re.IGNORECASE pattern): random texts of number words in any case, with the non-ASCII letters
+    IGNORECASE matches to ASCII ones (\u0130 \u0131 \u017f \u212a), word joints and digits."""
+    from fasciasite.content import figures
+
+    rng = random.Random(2415)
+    pieces = FIGURE_WORDS + ["FIFTY", "Seven", "nIne", "\u0130", "\u0131", "\u017fix", "\u212aey", "fif\u0131",
+                             "f\u0131ve", "\u212aILO", "x", "_", "-", "twentyfive", "halves", "Thirds", "DOUBLING", "\u00e9", "\u00df", "\u0130n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "", "-", "_"]) for _ in range(rng.randint(0, 6)))
+        assert figures._may_state(text) == bool(figures._MAY_STATE.search(text)), text
 
 
 def test_the_bib_check_kept_between_rebuilds_sees_a_changed_bib_page_or_record(tmp_path):
