@@ -1,7 +1,7 @@
 # One entry point for every chore. Authors, CI and pre-commit run the same targets.
 #   make serve      preview the site at http://127.0.0.1:8000 (creates .venv on first run)
 #   make serve-fast the same, rebuilding only the page you saved (for big sites; other
-#                   pages' lists and links catch up on the next full build, not strict)
+#                   pages' lists and links, and the RSS feeds, catch up on the next full build, not strict)
 #   make test       run the whole test suite (what CI runs)
 #   make test-fast  everything but the browser tests and the tests marked slow (target: under a minute)
 #   make build      strict build into site/, then the raw-citation guard (ENGINE=properdocs to switch)
