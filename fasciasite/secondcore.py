@@ -38,6 +38,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -61,6 +62,8 @@ MIN_PAGES = 16      # below this a fork costs more than it saves (tests may lowe
 WAIT_SECONDS = 600  # the longest finish() waits for the second process before doing the rest itself
 PATIENT = False     # tests: wait for each page's result instead of preparing it in the main process
 STOP = 2**31 - 1    # the shared page counter's value that tells the second process to stop
+QR_DONE = STOP - 1  # ... and the value that tells it to draw no more QR codes (the search step may be asked still)
+DRAIN_SECONDS = 5   # the longest _close() reads what the second process still sends, so that it can exit
 ASKED, SEARCHED = 1, 2  # the shared search flag: the main process asks, the second one answers
 
 
@@ -182,6 +185,10 @@ class SecondCore:
                 pass
         if not self._search_asked:
             self._close()
+        elif self._main_at is not None:
+            # Every code is here: no more. (It went on drawing codes this process already had, and
+            # once the pipe was full it waited to send one until _close(): 5 s of every build.)
+            self._main_at.value = max(self._main_at.value, QR_DONE)
         self._ready.clear()  # results of pages MkDocs did not render (none, in a full build)
 
     def ask_search(self) -> None:
@@ -242,6 +249,16 @@ class SecondCore:
         if self._main_at is not None:
             self._main_at.value = STOP  # the second process stops at its next page or QR code
         if self._conn is not None:
+            # What it is still sending is read (and dropped) until it exits: a process waiting to
+            # send on a full pipe would never see STOP (another process forked from this one, the
+            # card worker, may hold the pipe open, so closing it here does not end the wait).
+            deadline = time.monotonic() + DRAIN_SECONDS
+            try:
+                while time.monotonic() < deadline and self._conn.poll(max(0.0, deadline - time.monotonic())):
+                    if self._conn.recv()[0] == "done":
+                        break
+            except (EOFError, OSError):
+                pass
             self._conn.close()
             self._conn = None
         if self._proc is not None:
@@ -324,7 +341,7 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
             send.send(("searched", None))
 
         for address in addresses:
-            if main_at.value == STOP:  # the main process has all it needs
+            if main_at.value >= QR_DONE:  # the main process has every code (or all it needs)
                 break
             if search.value == ASKED:
                 search_step()

@@ -205,3 +205,47 @@ def test_a_second_build_reads_the_qr_codes_back_instead_of_drawing_them(tmp_path
     assert drawn == []
     assert first == {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "site").rglob("take-home/index.html")}
     assert len(first) == 8
+
+
+
+def _flooding(send, main_at):
+    """A second process that sends QR codes until it is told to stop, as the real one drew
+    codes the main process already had: once the pipe is full it waits inside send()."""
+    while main_at.value != secondcore.STOP:
+        send.send(("qr", {"https://example.org/": "<svg>" + "x" * 8192 + "</svg>"}))
+    send.send(("done", None))
+
+
+@pytest.mark.skipif(not secondcore.available(), reason="needs two cores and fork")
+def test_a_second_process_waiting_to_send_ends_by_itself_when_told_to_stop():
+    """The build ended by waiting 5 s for the second process and then killing it: it was
+    waiting to send on a full pipe, so it never saw STOP (its own copy of the reading end kept
+    the pipe open). _close() reads what it still sends until it ends: exit code 0, not killed."""
+    import multiprocessing
+    import time
+
+    ctx = multiprocessing.get_context("fork")
+    core = secondcore.SecondCore()
+    core._main_at = ctx.Value("i", -1, lock=False)
+    receive, send = ctx.Pipe(duplex=False)
+    core._proc = ctx.Process(target=_flooding, args=(send, core._main_at), daemon=True)
+    core._proc.start()
+    send.close()
+    core._conn = receive
+    time.sleep(0.5)  # long enough to fill the pipe: it now waits inside send()
+    proc = core._proc
+    core._close()
+    assert proc.exitcode == 0, proc.exitcode  # -9: killed after the join timed out
+
+
+def test_the_second_process_is_told_to_draw_no_more_qr_codes_once_the_main_one_has_them():
+    """finish() with the search step asked leaves the process running (it adds the lay words)
+    but tells it every QR code is here (QR_DONE), so it stops drawing and sending them."""
+    import multiprocessing
+
+    core = secondcore.SecondCore()
+    core._main_at = multiprocessing.get_context("fork").Value("i", 5, lock=False)
+    core._search_asked = True
+    core.finish(["https://example.org/a", "https://example.org/b"], lambda address: f"<svg>{address}</svg>")
+    assert core._main_at.value == secondcore.QR_DONE
+    assert set(core.qr) == {"https://example.org/a", "https://example.org/b"}
