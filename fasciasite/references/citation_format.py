@@ -45,7 +45,6 @@ if TYPE_CHECKING:  # mkdocs-bibtex's types, for the type checker only (it is rea
 
 log = logging.getLogger("mkdocs.plugins.fasciasite.references.citations")
 
-REFERENCES_MARKER = "<!-- md:references -->"  # where the References page lists every entry
 AT = "\ue000"  # stands in for '@' where mkdocs-bibtex must not see it
 REF_OPEN, REF_CLOSE = "\ue001", "\ue002"  # around a key: "the formatted reference goes here"
 REF_STANDIN = re.compile(REF_OPEN + r"([\w-]+)" + REF_CLOSE)
