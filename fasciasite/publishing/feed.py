@@ -8,8 +8,8 @@ key (editorial-team) where readers should see a name.
 Two things of the plugin's behaviour under `mkdocs serve`, set right here (it has no option
 for them): it makes its list of pages once per `mkdocs serve` (in on_startup) and every build
 adds the site's pages to it, so from the first rebuild of `make serve` its feeds held each page
-twice and, with `length` items, only half the articles; the list is emptied at the start of
-each build. And a `make serve-fast` rebuild (`--dirty`, which renders only the saved page)
+twice (and, once a site has more than half `length` articles, dropped the rest); the list is
+emptied at the start of each build. And a `make serve-fast` rebuild (`--dirty`, which renders only the saved page)
 leaves the feeds as the session's first build wrote them, like the other whole-site lists
 (the plugin's own `enabled` switch, off for that rebuild): writing 1,000 items again took
 about half of that rebuild at 1,000 articles. `make serve` and every build write them whole.
