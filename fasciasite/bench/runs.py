@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 from fasciasite.bench.common import (
@@ -170,10 +171,16 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
     proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, env=project_env(project))
     lines: queue.Queue[str] = queue.Queue()
+    recent: deque[str] = deque(maxlen=12)  # the log's last lines, for a failure's message
 
     def read_log() -> None:
         for line in proc.stderr or ():  # started with stderr=PIPE: always there
             lines.put(line)
+            recent.append(line.rstrip())
+
+    def failed(what: str) -> dict:
+        status = "running" if proc.poll() is None else f"exited with {proc.returncode}"
+        return {"error": f"{what} (mkdocs serve {status}; its last lines: {' | '.join(recent)})"}
 
     threading.Thread(target=read_log, daemon=True).start()
 
@@ -196,20 +203,23 @@ def serve_rebuild(project: Path, page: Path, fast: bool = False) -> dict:
             return {"error": "mkdocs serve did not start"}
         # A rebuild takes about as long as the first build; allow plenty more.
         timeout = max(60.0, 3 * (time.perf_counter() - started))
-        for _attempt in range(5):
-            time.sleep(1)  # let the file watcher settle
-            start = time.perf_counter()
-            edit(page)
-            # A save the watcher missed (it happens on a loaded machine) is made again.
-            if wait_for("Detected file changes", timeout=WATCH_TIMEOUT):
+        for _round in range(2):  # a rebuild that never reports (seen once in a loaded CI run) is asked for once more
+            for _attempt in range(5):
+                time.sleep(1)  # let the file watcher settle
+                start = time.perf_counter()
+                edit(page)
+                # A save the watcher missed (it happens on a loaded machine) is made again.
+                if wait_for("Detected file changes", timeout=WATCH_TIMEOUT):
+                    break
+            else:
+                return failed(f"mkdocs serve did not notice {WATCH_TIMEOUT} s x 5 saves of {page.name}")
+            built = wait_for("Documentation built in", "Aborted", "error happened", timeout=timeout)
+            if built is not None or proc.poll() is not None:
                 break
-        else:
-            return {"error": f"mkdocs serve did not notice {WATCH_TIMEOUT} s x 5 saves of {page.name}"}
-        built = wait_for("Documentation built in", "Aborted", "error happened", timeout=timeout)
         done = (wait_for("Reloading browsers", "error happened", timeout=timeout)
                 if built and "built in" in built else None)
         if not built or not done or "Reloading" not in done:
-            return {"error": f"rebuild failed: {(built or done or 'timed out').strip()}"}
+            return failed(f"rebuild failed: {(built or done or 'timed out').strip()}")
         took = re.search(r"built in ([\d.]+)", built)
         if took is None:
             return {"error": f"no build time in mkdocs' line: {built.strip()}"}
