@@ -20,6 +20,9 @@ import re
 import re._constants as C
 import re._parser as sre_parse
 from functools import cache
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # The non-ASCII letters re.IGNORECASE matches to ASCII ones (Python docs, re: "İ ı ſ K").
 _SPECIAL = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
@@ -126,3 +129,12 @@ def union(patterns: tuple[re.Pattern[str], ...]) -> tuple[str, ...] | None:
         out += found
     return tuple(dict.fromkeys(out))
 
+
+
+def words_in(text: str, by_word: tuple[tuple[str, T], ...]) -> tuple[tuple[str, T], ...]:
+    """The entries of a word index (word -> what needs it) whose word `text` has, folded: for a
+    page, the text of every sentence the lints will ask about, joined. A word a sentence has is
+    in the page it comes from, so each sentence is then tested against these few words only
+    (the urgent-help tiers and the safety blocks index their signs this way)."""
+    folded = fold(text)
+    return tuple((w, needing) for w, needing in by_word if w in folded)

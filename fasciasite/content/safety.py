@@ -488,9 +488,8 @@ def _words_in(text: str, index: SignIndex) -> SignIndex:
     """The index with only the words `text` (a page's sentences, joined) has: a word a sentence
     has is in its page, so the sentences of the page are tested against these few (an exact
     shortcut, as fasciasite.content.tiers.Tiers.words_in)."""
-    folded = fastmatch.fold(text)
     by_word, always = index
-    return tuple((w, items) for w, items in by_word if w in folded), always
+    return fastmatch.words_in(text, by_word), always
 
 
 def _signs_named(text: str, scope: list[Treatment], index: SignIndex) -> Found:

@@ -147,8 +147,7 @@ class Tiers:
         paragraph signs_in() will be asked about, joined. A word a sentence has is in the page
         it comes from, so signs_in(sentence, words) then tests only these (a page names a few
         of the ~200 words; each sentence was tested against all of them)."""
-        folded = fastmatch.fold(text)
-        return tuple((w, signs) for w, signs in self._sign_index()[0] if w in folded)
+        return fastmatch.words_in(text, self._sign_index()[0])
 
     def signs_in(self, text: str, words: tuple[tuple[str, frozenset[tuple[int, int]]], ...] | None = None
                  ) -> list[tuple[Tier, Sign]]:
