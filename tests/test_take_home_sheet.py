@@ -79,13 +79,48 @@ def test_the_qr_address_follows_the_newsletter_utm_convention_for_print():
     assert sheet.tagged(url).startswith(url + "?")
 
 
-def test_the_qr_code_encodes_the_tagged_article_address():
-    import segno
-    url = sheet.tagged("https://example.org/a/")
-    svg = sheet.qr_svg(url)
-    assert 'role="img"' in svg and "aria-label=" in svg
-    expected = segno.make(url, error="m", micro=False).svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=True)
-    assert re.search(r'd="[^"]+"', svg).group(0) == re.search(r'd="[^"]+"', expected).group(0)
+def scanned(svg: str) -> str | None:
+    """What a phone's camera would read from a QR code as the sheet draws it: the SVG's path (strokes
+    one module wide along each row's middle: M x y, m dx dy, h width) painted at 6 pixels a module
+    on white paper, then read by zxing-cpp's reader (None: no code found)."""
+    import zxingcpp
+    from PIL import Image, ImageDraw
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    scale, paper = 6, 4  # paper: extra quiet zone, in modules
+    image = Image.new("L", ((side + 2 * paper) * scale,) * 2, 255)
+    draw = ImageDraw.Draw(image)
+    x = y = 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", re.search(r'stroke="#000" d="([^"]+)"', svg).group(1)):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            top = (y - 0.5 + paper) * scale
+            draw.rectangle([(x + paper) * scale, top, (x + float(a) + paper) * scale - 1, top + scale - 1], fill=0)
+            x += float(a)
+    found = zxingcpp.read_barcode(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    return found.text if found else None
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/a/",
+    "https://fasciaandback.example/back-pain/why-back-pain-can-last/",
+    "https://example.org/fascia/what-is-fascia/?x=%C3%A9&y=1#top",  # escapes, a query and a fragment
+    "https://example.org/" + "long-path/" * 20,                      # a larger code (version 8)
+])
+def test_the_qr_code_scans_as_the_tagged_article_address(url):
+    svg = sheet.qr_svg(sheet.tagged(url))
+    assert svg.startswith('<svg role="img" aria-label=') and "<?xml" not in svg
+    assert scanned(svg) == sheet.tagged(url)
+
+
+def test_a_qr_drawing_without_its_top_finder_patterns_does_not_scan():
+    """The reader above is not lenient: with the rows of the two top finder patterns gone (rows 0-6
+    of the code, drawn at y 2-8 inside the border), nothing is read."""
+    svg = sheet.qr_svg(sheet.tagged("https://example.org/a/"))
+    assert scanned(svg) is not None
+    assert scanned(re.sub(r"M\d+ [2-8]\.5[^M]*", "", svg)) is None
 
 
 # ── The built site ───────────────────────────────────────────────────────────
@@ -133,6 +168,18 @@ def test_each_sheet_shows_the_page_own_key_points_and_urgent_tiers_word_for_word
             problems.append(f"{path}: urgent-help tiers differ from the page's")
         if not page.xpath("//svg[@role='img']"):
             problems.append(f"{path}: no QR code")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_sheet_qr_code_scans_as_its_article_address_with_the_print_tags(built_site, mkdocs_config):
+    site_url = mkdocs_config["site_url"]
+    problems = []
+    for path in articles(built_site, mkdocs_config):
+        page = (built_site / sheet.sheet_path(path) / "index.html").read_text(encoding="utf-8")
+        svg = re.search(r'<svg role="img".*?</svg>', page, re.S)
+        read = scanned(svg.group(0)) if svg else None
+        if read != sheet.tagged(site_url + path):
+            problems.append(f"{path}: the QR code reads {read!r}")
     assert not problems, "\n".join(problems)
 
 
