@@ -240,6 +240,97 @@ def test_citation_markers_and_addresses_are_left_out_of_the_index(built_site):
         assert references["text"].count("<li>") == html.count('<li id="ref-') > 0, location  # every entry is still searched
 
 
+def test_the_urgent_help_footer_is_indexed_on_the_red_flags_page_only(built_site):
+    # the footer of the urgent-help block (includes/urgent-help.yml) is shown on every article
+    sentence = "Not sure which applies to you?"
+    found = {d["location"].split("#")[0] for d in index(built_site)["docs"] if sentence in d["text"]}
+    assert found == {"back-pain/red-flags/"}
+    page = (built_site / "treatments" / "foam-rolling" / "index.html").read_text(encoding="utf-8")
+    assert sentence in page and "data-search-exclude" not in page  # readers still see it
+
+
+def evidence_cells(built_site):
+    """(claim, why) of every row of every evidence table of the built site, as plain text."""
+    import re
+    from html import unescape
+    def plain(cell):
+        return unescape(re.sub(r"<[^>]+>", "", re.sub(r"<sup.*?</sup>", "", cell))).strip()
+
+    rows = []
+    for page in built_site.rglob("index.html"):
+        for table in re.finditer(r"<table>\s*<thead>(.*?)</thead>(.*?)</table>", page.read_text(encoding="utf-8"), re.S):
+            names = [plain(c).casefold() for c in re.findall(r"<th[^>]*>(.*?)</th>", table.group(1), re.S)]
+            if "why" not in names or "rating" not in names:
+                continue
+            for row in re.findall(r"<tr>(.*?)</tr>", table.group(2), re.S):
+                cells = [plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                rows.append((cells[names.index("claim")], cells[names.index("why")]))
+    return rows
+
+
+def test_the_evidence_tables_why_column_is_left_out_and_claims_and_ratings_stay(built_site):
+    import re
+    from html import unescape
+    rows = evidence_cells(built_site)
+    assert len(rows) > 100, "the site's evidence tables were not found"
+    text = unescape(re.sub(r"<[^>]+>", " ", " ".join(d["text"] for d in index(built_site)["docs"])))
+    text = " ".join(text.split())
+    indexed_why = [why for _claim, why in rows if " ".join(why.split()) in text]
+    assert not indexed_why, f"{len(indexed_why)} 'Why' cells are indexed, e.g. {indexed_why[0]!r}"
+    missing = [claim for claim, _why in rows if " ".join(claim.split()) not in text]
+    assert not missing, f"claims no longer indexed: {missing[:3]}"
+    assert "Evidence against" in text and "Moderate" in text  # the ratings stay
+
+
+def test_a_why_column_is_marked_only_in_a_table_with_a_rating():
+    mark = search.MARK
+    table = ("<table>\n<thead>\n<tr>\n<th>Claim</th>\n<th>Rating</th>\n<th>Why</th>\n</tr>\n</thead>\n<tbody>\n"
+             "<tr>\n<td>Rest helps</td>\n<td><strong>Limited</strong></td>\n<td>One small trial</td>\n</tr>\n</tbody>\n</table>")
+    marked = search.mark_why_column(table)
+    assert f"<th{mark}>Why</th>" in marked and f"<td{mark}>One small trial</td>" in marked
+    assert marked.count(mark) == 2
+    other = table.replace("<th>Rating</th>", "<th>Dose</th>")
+    assert search.mark_why_column(other) == other  # not an evidence table: searched whole
+
+
+def test_references_are_searched_by_first_author_title_journal_and_year(built_site):
+    import re
+    docs = [d for d in index(built_site)["docs"] if d["location"].startswith("references/") and d["location"] != "references/"]
+    assert docs
+    text = " ".join(d["text"] for d in docs)
+    assert not re.search(r"Accessed [A-Z][a-z]+ \d{1,2}, \d{4}", text), "access dates are indexed"
+    assert not re.search(r"\b(?:19|20)\d\d;", text), "volumes, issues and pages are indexed"
+    # Wilke J, Müller AL, Giesche F, Power G, Ahmedi H, Behm DG. Acute effects of foam rolling ...
+    assert "Wilke J. Acute effects of foam rolling on range of motion in healthy adults" in text
+    assert "Sports Medicine" in text and "2020" in text
+    shown = " ".join(p.read_text(encoding="utf-8") for p in built_site.glob("references/*/index.html"))
+    assert "Giesche F" in shown  # the page keeps every author
+    assert "Giesche" not in text, "co-authors are indexed"
+
+
+def test_a_references_entry_keeps_its_first_author_title_journal_and_year():
+    trim = search.searched_entry
+    assert trim("Wilke J, Müller AL, Behm DG. Acute effects of foam rolling. <em>Sports Medicine</em>. "
+                "2020;50(2):387-402. doi:<i></i>") == "Wilke J. Acute effects of foam rolling. <em>Sports Medicine</em>. 2020. doi:<i></i>"
+    assert trim("Peul WC, Houwelingen HC van, Hout WB van den, et al. Surgery for sciatica. <em>NEJM</em>. 2007;356(22):2245-2256.") \
+        == "Peul WC. Surgery for sciatica. <em>NEJM</em>. 2007."
+    assert trim("Bagg MK et al. Graded sensory motor retraining. <em>JAMA</em>. 2022;328(5):430.") \
+        == "Bagg MK. Graded sensory motor retraining. <em>JAMA</em>. 2022."
+    assert trim("NHS. Sciatica. Accessed December 7, 2026. <i></i>") == "NHS. Sciatica. <i></i>"
+    # an organisation, or a group among the authors: left whole rather than cut wrongly
+    org = "Department of Health, Social Services and Public Safety. Back pain. 2019."
+    assert trim(org) == org
+    group = "Qaseem A, Wilt TJ, Clinical Guidelines Committee of the American College of Physicians. Noninvasive treatments."
+    assert trim(group) == group
+
+
+def test_section_entries_carry_no_tags_and_page_entries_keep_them(built_site):
+    docs = index(built_site)["docs"]
+    tagged = [d["location"] for d in docs if "#" in d["location"] and "tags" in d]
+    assert not tagged, f"sections with their page's tags: {tagged[:3]}"
+    assert entry(built_site, "treatments/foam-rolling/")["tags"]
+
+
 def test_the_index_stays_within_5_kb_gzip_per_article(built_site):
     # issue 24 part 5: the reader's phone downloads the whole index when they search
     from fasciasite.authoring import search_queries as searchqueries
@@ -393,6 +484,8 @@ def test_material_indexes_a_page_with_stand_ins_as_it_indexes_the_marked_page():
         f'<div{mark} class="admonition urgent-help"><p class="admonition-title">Get help</p>\n<ul>\n<li>numb</li>\n</ul>\n</div>',
         f'<div{mark} class="admonition safety"><p>Safety</p><h3 id="kept{{n}}">Inside</h3><p>text</p></div>',
         "<pre><code>code  with\n spaces</code></pre>", "<div>\n</div>",
+        f"<p{mark}>Not sure which applies? Call 111.</p>", f"<p{mark}>Footer{marker}</p>",
+        f"<table>\n<tr>\n<th>Claim</th>\n<th{mark}>Why</th>\n</tr>\n<tr>\n<td>Rest</td>\n<td{mark}>One trial{marker}</td>\n</tr>\n</table>",
     ]
     rng = random.Random(2414)
     changed = whole = 0
@@ -403,3 +496,6 @@ def test_material_indexes_a_page_with_stand_ins_as_it_indexes_the_marked_page():
         assert entries(shown) == entries(html), html
         whole += shown.count(f"<div{mark}")
     assert changed > 1000 and whole > 500  # stand-ins used, and blocks kept whole where they must be
+    # the urgent-help footer and the evidence tables' Why cells are read as stand-ins too
+    assert search.stand_ins(f"<p>a</p><p{mark}>Not sure?</p>") == "<p>a</p>" + search.STAND_IN
+    assert search.stand_ins(f"<tr><td>Rest</td><td{mark}>One trial</td></tr>") == f"<tr><td>Rest</td>{search.STAND_IN}</tr>"

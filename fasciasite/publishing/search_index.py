@@ -29,6 +29,18 @@ after it, changes what is indexed, never what a page shows:
    the index: a reader never searches for "27" or a DOI.
    With 3 and 4 the index went from 5.7 to 4.9 KB gzip per article (7 Dec 2026, 28 articles;
    the budget is 5 KB: tests/test_search_index.py; issue 24 part 5).
+   Then, for headroom under that budget (issue 24 part 5, second pass), what no reader searches for:
+   - the urgent-help block's footer ("Not sure which applies to you? Call NHS 111 ..."), which
+     follows the tiers on every article: indexed once, with the tiers, on the urgent page;
+   - the "Why" column of each "How strong is the evidence?" table (the reasons for a rating:
+     study counts, designs, certainty); the claim and its rating stay, and the findings the
+     reasons sum up are in the article's own text;
+   - on the References pages (their search copy, fasciasite.references.citations), the parts of
+     an entry nobody types: the co-authors after the first author, the volume, issue and pages
+     after the year, and "Accessed <date>". The first author, title, journal or publisher and
+     year stay: that is how a reader names a source ("Langevin 2011", "Cochrane").
+   - the page's tags on each of its section entries (Material copies them onto every section):
+     they stay on the page's own entry, which is the result a tag's word finds.
 5. Urgent signs. A query that names an urgent sign must show the urgent page first, whatever
    else ranks (a worried relative types "mum is 80 fell down the stairs now bad back pain",
    and "mum", "bad", "back", "pain" ranked two other pages above it). The worker learns the
@@ -47,10 +59,12 @@ only by `data-search-exclude` or front matter), hence this code.
 Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_config      read the lay words and the safety data; check the keywords field and the urgent page exist.
   on_files       choose each safety block's home page, from the Markdown sources.
-  on_page_context  (before Material indexes the page) mark the urgent-help block (other pages),
-                 the safety blocks (pages that are not their home), citation markers and
-                 address links excluded from search; (after it) take the marks out again.
-  on_post_build  (late, after Material wrote the index) add the lay words.
+  on_page_context  (before Material indexes the page) mark the urgent-help block and its footer
+                 (other pages), the safety blocks (pages that are not their home), citation
+                 markers, address links and the evidence tables' "Why" column excluded from
+                 search, and trim the References entries in the copy Material reads; (after
+                 it) take the marks out again.
+  on_post_build  (late, after Material wrote the index) take the tags off section entries, add the lay words.
 """
 from __future__ import annotations
 
@@ -60,7 +74,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +109,21 @@ SAFETY_BLOCK = re.compile(r'<div (class="admonition (?=[^"]*\bsafety\b)[^"]*">\s
 # searches for one, and they hardly compress
 ADDRESS_LINK = re.compile(r'<a (?=href="[^"]*"[^>]*>\s*(?:https?://|10\.\d{4,9}/)[^<]*</a>)')
 CITE_MARKER = re.compile(r'<sup (?=id="fnref|class="cite-sep")')  # footnote numbers and the commas between
+# A table of the "How strong is the evidence?" boxes (fasciasite.content.ratings): a header row with
+# a Rating and a Why column. The Why cells give the reasons for a rating; nobody searches for them.
+TABLE = re.compile(r"<table>\s*<thead>\s*<tr>(.*?)</tr>(.*?)</table>", re.S)
+ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+CELL = re.compile(r"<t[dh](?=[\s>])")
+HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+WHY, RATING = "why", "rating"
+# A References entry as the search copy of a References page holds it (<li id="ref-KEY">, the
+# formatted AMA citation, fasciasite.references.citations), and the parts of it nobody types.
+REFERENCE_ENTRY = re.compile(r'(<li id="ref-[^"]*">)(.*?)(?=</li>)', re.S)
+# "Wilke J", "Abdel Shaheed C", "Burg LRA van der": a name as AMA writes it, last name then initials
+PERSON = re.compile(r"[^\s,.<][^,.<]* [A-Z]{1,4}(?: [a-z]+){0,2}")
+AUTHORS = re.compile(r"([^,.<]+?)((?:, | et al)[^.<]*)(?=\. )")  # the first author, the others
+VOLUME = re.compile(r"(?<=\b\d{4});[^<]*?\.(?=\s|<|$)")  # 2016;176(7):958-968. after the year
+ACCESSED = re.compile(r"\s*Accessed [A-Z][a-z]+ \d{1,2}, \d{4}\.")
 HEADING = re.compile(r"^#{1,6}[ \t].*$", re.M)
 TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
 TAG = re.compile(r"<[^>]+>")
@@ -133,6 +162,7 @@ class SearchIndex:
             self._state["tiers"] = tiers.load_for(Path(config.config_file_path).parent)
         except (tiers.DataError, OSError):
             self._state["tiers"] = None
+        self._state["footer"] = footer_paragraph(self._state["tiers"].footer if self._state["tiers"] else "")
         # problems in the data file are reported by the evidence rules; here only the titles matter
         self._state["safety"] = safety.load_for(Path(config.config_file_path).parent)[0].treatments
         search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
@@ -169,6 +199,10 @@ class SearchIndex:
         markers, marked `data-search-exclude` (Material then leaves them out of the index)."""
         if src_uri != self._state.get("urgent"):
             html = URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
+            footer = self._state.get("footer")
+            if footer is not None:
+                html = footer.sub(f"<p{MARK}>", html)
+        html = mark_why_column(html)
         homes = self._safety_homes()
 
         def safety_block(m: re.Match) -> str:
@@ -185,7 +219,7 @@ class SearchIndex:
         and after it the page is the marked one again (restore())."""
         if page.content:
             marked = self.mark_for_search(page.content, page.file.src_uri)
-            shown = stand_ins(marked) if self._state.get("indexed") else marked
+            shown = searched_references(stand_ins(marked)) if self._state.get("indexed") else marked
             if shown is not marked:
                 self._state["held"] = (page, marked)
             page.content = shown
@@ -206,12 +240,15 @@ class SearchIndex:
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self._state.get("lay"):
-            return
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file():
             return  # search is off
         index = json.loads(path.read_text(encoding="utf-8"))
+        untagged = untag_sections(index["docs"])
+        if not self._state.get("lay"):
+            if untagged:
+                path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+            return
         chosen: dict[frozenset[str], list[str]] = {}  # the pages each term's forms choose, asked twice below
         pages = pages_of(index["docs"], self._state["sections"])  # read once for both questions
         count = add_lay_words(index, self._state["lay"], self._state["forms"], self._state["sections"], self._state["separator"],
@@ -227,9 +264,10 @@ class SearchIndex:
 # Material's search plugin, after it indexed a page: `re.sub(r"\s?data-search-\w+=\"[^\"]+\"", "", page.content)`
 # (material/plugins/search/plugin.py, on_page_context), applied again here to the marked page.
 MATERIAL_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
-# An element this step marked, from its opening tag: <div ...> to its matching </div>, <sup ...>
-# or <a ...> to the next </sup> or </a> (neither holds another); its heading, if any, keeps it whole.
-_MARKED = re.compile(r"<(div|sup|a)" + re.escape(MARK) + r"[ >]")
+# An element this step marked, from its opening tag: <div ...> to its matching </div>, <sup ...>,
+# <a ...>, <p ...>, <td ...> or <th ...> to the next closing tag of its kind (none holds another);
+# its heading, if any, keeps it whole.
+_MARKED = re.compile(r"<(div|sup|a|p|td|th)" + re.escape(MARK) + r"[ >]")
 _DIV_TAG = re.compile(r"<div[\s>]|</div>")
 _HEADING_TAG = re.compile(r"<h[1-6][\s>]")
 STAND_IN = "<i></i>"
@@ -270,6 +308,73 @@ def stand_ins(html: str) -> str:
         return html
     out.append(html[last:])
     return "".join(out)
+
+
+def footer_paragraph(footer: str) -> re.Pattern[str] | None:
+    """The opening of the paragraph that shows the urgent-help footer (includes/urgent-help.yml's
+    `footer`, Markdown), matched by its first sentence (up to any link or markup, which the
+    glossary step may add to); None without one."""
+    words = re.split(r"[\[<*_`]", footer, maxsplit=1)[0]
+    words = re.split(r"(?<=[.?!])\s", words, maxsplit=1)[0].strip()  # its first sentence ("Not sure which applies to you?")
+    if len(words) < 12:  # too little to tell the footer from an author's paragraph
+        return None
+    return re.compile(r"<p>(?=" + re.escape(escape(words, quote=False)) + ")")
+
+
+def mark_why_column(html: str) -> str:
+    """`html` with each cell of the Why column of every table with a Rating and a Why column
+    marked data-search-exclude (the claim and its rating are still searched)."""
+    if "<table>" not in html:
+        return html
+
+    def table(m: re.Match) -> str:
+        names = [unescape(TAG.sub("", c)).strip(" *").casefold() for c in HEADER_CELL.findall(m.group(1))]
+        if WHY not in names or RATING not in names:
+            return m.group(0)
+        col = names.index(WHY)
+
+        def row(r: re.Match) -> str:
+            cells = list(CELL.finditer(r.group(0)))
+            if len(cells) <= col:
+                return r.group(0)
+            at = cells[col].end()
+            return r.group(0)[:at] + MARK + r.group(0)[at:]
+
+        return ROW.sub(row, m.group(0))
+
+    return TABLE.sub(table, html)
+
+
+def searched_references(html: str) -> str:
+    """The References entries of `html` as search reads them: the first author, title, journal
+    or publisher and year, without the co-authors, the volume, issue and pages, and "Accessed
+    <date>". Why code: the formatted citation is one run of text (no element to mark
+    data-search-exclude), and this is the copy only Material's search reads (the page keeps
+    every part)."""
+    if '<li id="ref-' not in html:
+        return html
+    return REFERENCE_ENTRY.sub(lambda m: m.group(1) + searched_entry(m.group(2)), html)
+
+
+def searched_entry(text: str) -> str:
+    """One formatted entry, trimmed as searched_references() says."""
+    m = AUTHORS.match(text)
+    if m and PERSON.fullmatch(m.group(1)) and all(
+            p == "et al" or PERSON.fullmatch(p) for p in re.split(r", | et al$|,? et al$", m.group(2).strip(" ,")) if p):
+        text = m.group(1) + text[m.end():]
+    return ACCESSED.sub("", VOLUME.sub(".", text))
+
+
+def untag_sections(docs: list[dict]) -> bool:
+    """Take the page's tags off each of its section entries (Material's search plugin copies
+    them onto every section); the page's own entry keeps them, and that is the result a tag's
+    word finds. Material has no setting for this. True when any entry changed."""
+    changed = False
+    for doc in docs:
+        if "#" in doc["location"] and "tags" in doc:
+            del doc["tags"]
+            changed = True
+    return changed
 
 
 def discusses(markdown: str, names: list[re.Pattern]) -> int:
