@@ -324,6 +324,31 @@ def test_a_references_entry_keeps_its_first_author_title_journal_and_year():
     assert trim(group) == group
 
 
+def test_the_home_pages_article_list_is_left_out_and_its_own_text_stays(built_site):
+    import re
+    home = [d for d in index(built_site)["docs"] if d["location"].split("#")[0] == ""]
+    text = " ".join(d["text"] for d in home)
+    page = (built_site / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<li><a href="fascia/what-is-fascia/">What fascia is</a>: ([^<]{20,60})', page)
+    assert listed, "the home page no longer lists the articles: this test needs the list"
+    assert listed[0] not in text, "the article list (titles and descriptions) is indexed on the home page"
+    assert "Back pain is common, and most of it gets better" in text  # the home page's own words stay
+    assert "I have back pain now" in text  # and its "Start here" guide
+    page = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "data-search-exclude" not in page
+
+
+def test_only_a_list_of_articles_with_descriptions_is_marked():
+    mark, sections = search.MARK, ("fascia", "back-pain")
+    articles = ('<ul>\n<li><a href="fascia/what-is-fascia/">What fascia is</a>: A plain guide.</li>\n'
+                '<li><a href="../back-pain/sciatica/">Sciatica</a>: What it is.</li>\n</ul>')
+    assert search.mark_article_lists(articles, sections) == f"<ul{mark}>" + articles[len("<ul>"):]
+    about = articles.replace("back-pain/sciatica/", "about/privacy/")  # an item that is not an article
+    assert search.mark_article_lists(about, sections) == about
+    prose = "<ul>\n<li>Rest: a day or two at most.</li>\n</ul>"
+    assert search.mark_article_lists(prose, sections) == prose
+
+
 def test_section_entries_carry_no_tags_and_page_entries_keep_them(built_site):
     docs = index(built_site)["docs"]
     tagged = [d["location"] for d in docs if "#" in d["location"] and "tags" in d]
@@ -485,6 +510,7 @@ def test_material_indexes_a_page_with_stand_ins_as_it_indexes_the_marked_page():
         f'<div{mark} class="admonition safety"><p>Safety</p><h3 id="kept{{n}}">Inside</h3><p>text</p></div>',
         "<pre><code>code  with\n spaces</code></pre>", "<div>\n</div>",
         f"<p{mark}>Not sure which applies? Call 111.</p>", f"<p{mark}>Footer{marker}</p>",
+        f"<ul{mark}>\n<li><a href=\"x/\">X</a>: about x{marker}</li>\n</ul>",
         f"<table>\n<tr>\n<th>Claim</th>\n<th{mark}>Why</th>\n</tr>\n<tr>\n<td>Rest</td>\n<td{mark}>One trial{marker}</td>\n</tr>\n</table>",
     ]
     rng = random.Random(2414)
@@ -499,3 +525,4 @@ def test_material_indexes_a_page_with_stand_ins_as_it_indexes_the_marked_page():
     # the urgent-help footer and the evidence tables' Why cells are read as stand-ins too
     assert search.stand_ins(f"<p>a</p><p{mark}>Not sure?</p>") == "<p>a</p>" + search.STAND_IN
     assert search.stand_ins(f"<tr><td>Rest</td><td{mark}>One trial</td></tr>") == f"<tr><td>Rest</td>{search.STAND_IN}</tr>"
+    assert search.stand_ins(f"<ul{mark}>\n<li>a</li>\n</ul>") == search.STAND_IN

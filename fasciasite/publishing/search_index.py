@@ -40,7 +40,9 @@ after it, changes what is indexed, never what a page shows:
      after the year, and "Accessed <date>". The first author, title, journal or publisher and
      year stay: that is how a reader names a source ("Langevin 2011", "Cochrane").
    - the page's tags on each of its section entries (Material copies them onto every section):
-     they stay on the page's own entry, which is the result a tag's word finds.
+     they stay on the page's own entry, which is the result a tag's word finds;
+   - the home page's list of every article with its description (<!-- md:article-list -->):
+     each article is found by its own title and text, and a result there led to the list.
 5. Urgent signs. A query that names an urgent sign must show the urgent page first, whatever
    else ranks (a worried relative types "mum is 80 fell down the stairs now bad back pain",
    and "mum", "bad", "back", "pain" ranked two other pages above it). The worker learns the
@@ -61,8 +63,8 @@ Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_files       choose each safety block's home page, from the Markdown sources.
   on_page_context  (before Material indexes the page) mark the urgent-help block and its footer
                  (other pages), the safety blocks (pages that are not their home), citation
-                 markers, address links and the evidence tables' "Why" column excluded from
-                 search, and trim the References entries in the copy Material reads; (after
+                 markers, address links, the evidence tables' "Why" column and the article
+                 list excluded from search, and trim the References entries in the copy Material reads; (after
                  it) take the marks out again.
   on_post_build  (late, after Material wrote the index) take the tags off section entries, add the lay words.
 """
@@ -116,6 +118,10 @@ ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 CELL = re.compile(r"<t[dh](?=[\s>])")
 HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
 WHY, RATING = "why", "rating"
+# The home page's list of every article (<!-- md:article-list -->, fasciasite.content.articles): a
+# list whose every item is a link to an article and its description, one per line.
+LIST = re.compile(r"<ul>\n((?:<li><a href=\"[^\"]*\">.*?</a>: [^\n]*</li>\n)+)</ul>")
+LISTED = re.compile(r'<li><a href="(?:\.\./)*([^"/]*)/')
 # A References entry as the search copy of a References page holds it (<li id="ref-KEY">, the
 # formatted AMA citation, fasciasite.references.citations), and the parts of it nobody types.
 REFERENCE_ENTRY = re.compile(r'(<li id="ref-[^"]*">)(.*?)(?=</li>)', re.S)
@@ -203,6 +209,7 @@ class SearchIndex:
             if footer is not None:
                 html = footer.sub(f"<p{MARK}>", html)
         html = mark_why_column(html)
+        html = mark_article_lists(html, self._state.get("sections", ()))
         homes = self._safety_homes()
 
         def safety_block(m: re.Match) -> str:
@@ -267,7 +274,7 @@ MATERIAL_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 # An element this step marked, from its opening tag: <div ...> to its matching </div>, <sup ...>,
 # <a ...>, <p ...>, <td ...> or <th ...> to the next closing tag of its kind (none holds another);
 # its heading, if any, keeps it whole.
-_MARKED = re.compile(r"<(div|sup|a|p|td|th)" + re.escape(MARK) + r"[ >]")
+_MARKED = re.compile(r"<(div|sup|a|p|td|th|ul)" + re.escape(MARK) + r"[ >]")
 _DIV_TAG = re.compile(r"<div[\s>]|</div>")
 _HEADING_TAG = re.compile(r"<h[1-6][\s>]")
 STAND_IN = "<i></i>"
@@ -343,6 +350,22 @@ def mark_why_column(html: str) -> str:
         return ROW.sub(row, m.group(0))
 
     return TABLE.sub(table, html)
+
+
+def mark_article_lists(html: str, sections: Collection[str]) -> str:
+    """`html` with each list of articles (every item a link into an article section, then its
+    description) marked data-search-exclude: each article is found by its own title and text,
+    and a result here leads the reader to the list, not to the article."""
+    if "<ul>\n<li><a " not in html or not sections:
+        return html
+
+    def listing(m: re.Match) -> str:
+        linked = LISTED.findall(m.group(1))  # the section folder each item links into
+        if len(linked) != m.group(1).count("<li>") or any(s not in sections for s in linked):
+            return m.group(0)
+        return f"<ul{MARK}>" + m.group(0)[len("<ul>"):]
+
+    return LIST.sub(listing, html)
 
 
 def searched_references(html: str) -> str:
