@@ -37,10 +37,12 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     assert data["corpus_version"] == CORPUS_VERSION  # a changed corpus is never compared as a change of speed
     (build,) = data["builds"]
     assert build["articles"] == 10
-    for variant in ("plain_material", "with_citations", "without_citations"):  # the floor, built in the same run
+    # the floor, built in the same run; and the same corpus with every check off (what the features cost)
+    for variant in ("plain_material", "with_citations", "without_citations", "checks_off"):
         for key in ("seconds", "cpu_seconds", "peak_mb"):
             assert positive(build[variant][key]), (variant, key, build[variant])
-    for key in ("seconds_per_100", "citation_overhead", "cited_vs_plain", "uncited_vs_plain", "cited_vs_plain_cpu"):
+    for key in ("seconds_per_100", "citation_overhead", "cited_vs_plain", "uncited_vs_plain", "cited_vs_plain_cpu",
+                "checks_off_vs_plain", "checks_off_vs_plain_cpu"):
         assert positive(build[key]), key
     # Per-step times come from our plugin only (FASCIASITE_STEP_TIMES); the floor has none.
     assert build["plain_material"]["step_times"] is None
@@ -70,6 +72,7 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     assert data["targets"]["floor_ratio_1000"]["met"] is None  # not measured at N=10
     for measured in ("real_build_s", "serve_fast_reload_s", "serve_reload_ratio"):
         assert isinstance(data["targets"][measured]["met"], bool), measured
+    assert "ours, cited, checks off" in result.stdout and "what the features cost" in result.stdout
     assert "/ floor" in result.stdout and f"corpus version {CORPUS_VERSION}" in result.stdout
 
 

@@ -11,7 +11,7 @@ matter, and the REAL mkdocs.yml (nav replaced), hooks, templates, includes, sche
 scripts. The corpus is the same from run to run (fixed seeds; CORPUS_VERSION, printed and
 saved with the figures, changes when its shape does). Then it times full strict builds
 (median of --runs; each run starts with an empty .cache, as a fresh CI checkout does) of
-three projects, taken in turn in each round so that the machine's load affects all alike:
+four projects, taken in turn in each round so that the machine's load affects all alike:
 
   plain Material     the floor: the same articles (no citations) and mkdocs.yml with the
                      same theme settings, Markdown extensions and the plugins that work
@@ -20,6 +20,10 @@ three projects, taken in turn in each round so that the machine's load affects a
   with citations     the corpus as written (the real configuration)
   without citations  citations stripped from the Markdown, and the bibtex plugin removed
                      and the plugin's citations: false in the copied mkdocs.yml
+  checks off         the corpus as written, built by python -m fasciasite.bench.checks_off:
+                     every check of ours finds nothing, every feature runs. What the site's
+                     features cost on their own: a target this build already misses cannot
+                     be met by cheaper checks (a measurement only, never a way to publish)
 
 and reports our cost as a ratio to the floor (wall and CPU), seconds per 100 articles, the
 citation overhead (with / without), and growth (per-article time at the largest N / at
@@ -74,6 +78,7 @@ from fasciasite.bench.report import (
     table,
 )
 from fasciasite.bench.runs import (
+    CHECKS_OFF,
     builds_in_turn,
     incremental,
     machine,
@@ -113,15 +118,16 @@ def run(args: argparse.Namespace, work: Path) -> dict:
                      "builds": []}
     print(f"bench: machine {results['machine']}", file=sys.stderr)
     for n in args.sizes:
-        projects = {variant: work / f"n{n}" / variant for variant in ("plain", "uncited", "cited")}
+        projects = {variant: work / f"n{n}" / variant for variant in ("plain", "uncited", "cited", CHECKS_OFF)}
         edit_page = write_corpus(projects["cited"], n, True)
+        write_corpus(projects[CHECKS_OFF], n, True)  # the same corpus, built with every check off
         write_corpus(projects["uncited"], n, False)
         write_corpus(projects["plain"], n, False, plain=True)
         print(f"bench: N={n}: {args.runs} strict build(s) each of plain Material, ours without and with citations, "
-              f"in turn, in {projects['cited'].parent}", file=sys.stderr)
+              f"and ours cited with every check off, in turn, in {projects['cited'].parent}", file=sys.stderr)
         done = builds_in_turn(projects, args.runs)
         results["builds"].append({"articles": n, "plain_material": done["plain"], "with_citations": done["cited"],
-                                  "without_citations": done["uncited"]})
+                                  "without_citations": done["uncited"], "checks_off": done[CHECKS_OFF]})
         if n == args.sizes[-1]:
             print(f"bench: N={n}: warm build, dirty build, serve rebuilds (ours and plain Material)", file=sys.stderr)
             project, plain = projects["cited"], projects["plain"]

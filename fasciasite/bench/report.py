@@ -156,7 +156,9 @@ def summarise(results: dict) -> None:
         b["citation_overhead"] = round(cited["seconds"] / uncited["seconds"], 3)
         b["citation_overhead_cpu"] = round(cited["cpu_seconds"] / uncited["cpu_seconds"], 3)
         if plain:  # our cost as a ratio to the floor, wall and CPU
-            for name, ours in (("cited", cited), ("uncited", uncited)):
+            for name, ours in (("cited", cited), ("uncited", uncited), ("checks_off", b.get("checks_off"))):
+                if not ours:
+                    continue
                 b[f"{name}_vs_plain"] = round(ours["seconds"] / plain["seconds"], 3)
                 b[f"{name}_vs_plain_cpu"] = round(ours["cpu_seconds"] / plain["cpu_seconds"], 3)
     results["growth"] = None
@@ -222,7 +224,8 @@ def table(results: dict) -> str:
     for b in results["builds"]:
         for label, key, ratio in (("plain Material (floor)", "plain_material", None),
                                   ("ours, no citations", "without_citations", "uncited_vs_plain"),
-                                  ("ours, cited (real config)", "with_citations", "cited_vs_plain")):
+                                  ("ours, cited (real config)", "with_citations", "cited_vs_plain"),
+                                  ("ours, cited, checks off", "checks_off", "checks_off_vs_plain")):
             r = b.get(key)
             if not r:
                 continue
@@ -236,6 +239,11 @@ def table(results: dict) -> str:
               for b in results["builds"] if "cited_vs_plain" in b]
     if floors:
         out.append("Ours, cited / plain Material, wall [CPU]: " + "  ".join(floors))
+    features = [f"N={b['articles']}: {b['checks_off_vs_plain']:.2f} [{b['checks_off_vs_plain_cpu']:.2f}]"
+                for b in results["builds"] if "checks_off_vs_plain" in b]
+    if features:
+        out.append("Ours, cited, every check off / plain Material (what the features cost), wall [CPU]: "
+                   + "  ".join(features))
     g = results["growth"]
     out.append(f"Growth: per-article time at N={g['to']} / N={g['from']}: {g['per_article_ratio']:.2f} "
                "(1.00 = linear)" if g else "Growth: needs two sizes")

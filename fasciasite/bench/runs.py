@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from fasciasite.bench.common import (
@@ -102,10 +103,18 @@ def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
     return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
-def cold_build(project: Path) -> dict:
+def checks_off(*args: str) -> list[str]:
+    """mkdocs with every check of ours finding nothing (fasciasite.bench.checks_off): a measurement only."""
+    return [sys.executable, "-m", "fasciasite.bench.checks_off", *args]
+
+
+CHECKS_OFF = "checks_off"  # the variant of builds_in_turn built with checks_off()
+
+
+def cold_build(project: Path, command: Callable[..., list[str]] = mkdocs) -> dict:
     """One strict build with the card cache emptied first (as on a fresh CI checkout)."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
-    return timed(mkdocs("build", "--strict", "-d", "site"), project, project / "build.log")
+    return timed(command("build", "--strict", "-d", "site"), project, project / "build.log")
 
 
 def strict_builds(project: Path, runs: int) -> dict:
@@ -115,9 +124,11 @@ def strict_builds(project: Path, runs: int) -> dict:
 
 def builds_in_turn(projects: dict[str, Path], runs: int) -> dict[str, dict]:
     """Cold builds of each project taken in turn (the plain-Material floor, ours without and with
-    citations), `runs` rounds, so that a change in the machine's load during the run affects every
-    side of each ratio alike. name -> median, with the step times of the last build of each."""
-    rounds = [{name: cold_build(path) for name, path in projects.items()} for _ in range(runs)]
+    citations, and ours cited with every check off when a project is named CHECKS_OFF), `runs`
+    rounds, so that a change in the machine's load during the run affects every side of each
+    ratio alike. name -> median, with the step times of the last build of each."""
+    rounds = [{name: cold_build(path, checks_off if name == CHECKS_OFF else mkdocs) for name, path in projects.items()}
+              for _ in range(runs)]
     return {name: {**median_of([r[name] for r in rounds]), "step_times": step_times(path)}
             for name, path in projects.items()}
 
