@@ -59,7 +59,9 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
         assert positive(serve["seconds_to_reload"]) and positive(serve["build_seconds"]), kind
     assert positive(data["incremental"]["serve_reload_ratio"])
 
-    assert positive(data["real_site"]["build"]["seconds"])
+    for variant in ("build", "plain_material", "checks_off"):  # ours, its floor, and with every check off
+        assert positive(data["real_site"][variant]["seconds"]) and positive(data["real_site"][variant]["cpu_seconds"]), variant
+    assert "ours with every check off" in result.stdout
     weight = data["real_site"]["page_weight"]
     for part in ("html", "css", "js", "first_load", "search_index"):
         assert positive(weight[part]["raw_bytes"]) and positive(weight[part]["gzip_bytes"]), part

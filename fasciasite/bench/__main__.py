@@ -36,7 +36,8 @@ caches .cache/cards), `mkdocs build --dirty --no-strict` after editing one page
 serve` and `make serve-fast` do when one page is saved, and plain Material's serve rebuild
 of the floor project (make serve's reload is reported as a ratio to it).
 
-Then, on the REAL site: the strict build time (median of --runs, cold card cache),
+Then, on the REAL site: the strict build time (median of --runs, cold card cache), beside
+its plain-Material floor and the same site with every check off, taken in turn;
 and page weights (raw and gzip -6): the largest article's HTML, CSS, JavaScript, the
 search worker and index, and an article's first load (HTML + CSS + JS + SVG images
 and icons it references; no web fonts; the search worker and index excluded); and the
@@ -83,8 +84,6 @@ from fasciasite.bench.runs import (
     incremental,
     machine,
     serve_rebuild,
-    step_times,
-    strict_builds,
 )
 from fasciasite.config import load_mkdocs_yml
 
@@ -134,9 +133,13 @@ def run(args: argparse.Namespace, work: Path) -> dict:
             results["incremental"] = {"articles": n, **incremental(project, project / "docs" / edit_page),
                                       "plain_serve": serve_rebuild(plain, plain / "docs" / edit_page)}
     real = work / "real"
-    copy_real_site(real)
-    print(f"bench: real site: {args.runs} strict build(s) in {real}", file=sys.stderr)
-    results["real_site"] = {"build": {**strict_builds(real, args.runs), "step_times": step_times(real)},
+    sites = {"plain": work / "real-plain", "ours": real, CHECKS_OFF: work / "real-checks-off"}
+    for name, path in sites.items():
+        copy_real_site(path, plain=name == "plain")
+    print(f"bench: real site: {args.runs} strict build(s) each of plain Material, ours, and ours with every check off, "
+          f"in turn, in {real}", file=sys.stderr)
+    done = builds_in_turn(sites, args.runs)
+    results["real_site"] = {"build": done["ours"], "plain_material": done["plain"], "checks_off": done[CHECKS_OFF],
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])
     if args.skip_search:

@@ -239,11 +239,16 @@ def write_corpus(dest: Path, n: int, cited: bool, plain: bool = False) -> str:
     return pages[0]
 
 
-def copy_real_site(dest: Path) -> None:
+def copy_real_site(dest: Path, plain: bool = False) -> None:
+    """The real site's pages and everything its build reads, in dest. plain: with plain_material's
+    mkdocs.yml (the real site's floor: its citations and shortcodes are left as written)."""
     copy_machinery(dest)
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "references.bib", "research/searches.yml"):  # searches: the ratings rule reads them
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, dest / name)
+    if plain:
+        config = plain_material(yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8")))
+        (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

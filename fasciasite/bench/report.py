@@ -260,9 +260,12 @@ def table(results: dict) -> str:
                 + (f"; make serve / plain: {inc['serve_reload_ratio']:.2f}x" if "serve_reload_ratio" in inc else "")]
     real = results["real_site"]
     pw = real["page_weight"]
+    beside = "".join(f"; {label} {real[key]['seconds']:.2f} s ({real[key]['cpu_seconds']:.2f} s CPU)"
+                     for label, key in (("plain Material", "plain_material"), ("ours with every check off", "checks_off"))
+                     if real.get(key))
     out += ["", f"Real site ({real['pages']} pages): strict build {real['build']['seconds']:.2f} s "
-                f"(median of {real['build']['runs']}, cold cards; runs {real['build']['all_seconds']}), "
-                f"peak {real['build']['peak_mb']:.0f} MB",
+                f"({real['build']['cpu_seconds']:.2f} s CPU; median of {real['build']['runs']}, cold cards; runs "
+                f"{real['build']['all_seconds']}), peak {real['build']['peak_mb']:.0f} MB{beside}",
             f"Page weight, largest article {pw['article']} (KB, gzip -{GZIP_LEVEL}):",
             f"  {'':<22}{'files':>6} {'raw KB':>9} {'gzip KB':>9}"]
     for label, key in (("article HTML", "html"), ("CSS", "css"), ("JavaScript", "js"), ("SVG images + icons", "svg"),

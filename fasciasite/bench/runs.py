@@ -117,11 +117,6 @@ def cold_build(project: Path, command: Callable[..., list[str]] = mkdocs) -> dic
     return timed(command("build", "--strict", "-d", "site"), project, project / "build.log")
 
 
-def strict_builds(project: Path, runs: int) -> dict:
-    """Median of `runs` cold strict builds."""
-    return median_of([cold_build(project) for _ in range(runs)])
-
-
 def builds_in_turn(projects: dict[str, Path], runs: int) -> dict[str, dict]:
     """Cold builds of each project taken in turn (the plain-Material floor, ours without and with
     citations, and ours cited with every check off when a project is named CHECKS_OFF), `runs`
