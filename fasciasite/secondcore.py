@@ -84,7 +84,7 @@ class SecondCore:
         self._order: dict[str, int] = {}      # page -> its place in the order both processes take
         self._main_at: Any = None             # shared with the second process: the last page the main one reached
         self._arrived: set[str] = set()       # pages whose result has arrived (PATIENT)
-        self._later: dict[str, Callable[[], Any]] = {}  # values about the whole site, computed first (later())
+        self._later: dict[str, Callable[[], Any]] = {}  # values about the whole site, computed ahead (later())
         self._facts: dict[str, Any] = {}      # those values, as they arrive
         self._search: Any = None              # shared with the second process: the search step asked / done
         self._search_asked = False
@@ -95,8 +95,8 @@ class SecondCore:
 
     def later(self, name: str, compute: Callable[[], Any]) -> Callable[[], Any]:
         """A value about the whole site the build needs later (who cites what, the safety
-        blocks' homes): computed by the second process first thing, if it starts, else in
-        this process when asked. Either way it is computed from the sources as they are when
+        blocks' homes): computed by the second process after the pages' pipeline, if it starts,
+        else (or if it has not arrived yet) in this process when asked. Either way it is computed from the sources as they are when
         the files are collected, so it is the same value."""
         self._later[name] = compute
         return lambda: self._fact(name, compute)
@@ -297,7 +297,8 @@ def _since(before: dict[str, dict[str, float | int]], now: dict[str, dict[str, f
 
 def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list, all_files: Files, key: str,
           main_at: Any, later: dict[str, Callable[[], Any]], search: Any) -> None:
-    """In the forked process: every page's checks, in the order MkDocs renders them, then the QR codes."""
+    """In the forked process: every page's checks, in the order MkDocs renders them, then the
+    whole-site values, then the QR codes."""
     # Imported here: the sheets module is not loaded by a site without sheets.
     import time
 
@@ -308,9 +309,6 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
     try:
         start = time.process_time()
         inherited = site.times.as_dict()  # the main process's step times up to the fork
-        for name, compute in later.items():  # first: the main process needs these before it ends
-            send.send(("fact", (name, compute())))
-        facts = time.process_time() - start
         pages = 0
         addresses: list[str] = []
         for i, file in enumerate(files):
@@ -323,9 +321,16 @@ def _work(send: Connection, site: SitePlugin, config: MkDocsConfig, files: list,
                 pages += 1
             if site.sheets is not None and articles.is_article(page, config):
                 addresses.append(sheet.tagged(page.canonical_url or (config.site_url or "") + page.url))
+        checks = time.process_time() - start
+        # The whole-site values after the pages, not before: the first is read at the References
+        # page's content, the other as the first page is indexed, both after the pages' Markdown
+        # (MkDocs renders every page's Markdown, then every page's template). Made first, they kept
+        # this process from the first pages until the main process had prepared them itself.
+        for name, compute in later.items():
+            send.send(("fact", (name, compute())))
+        facts = time.process_time() - start - checks
         known = sheet.qr_table(config) if addresses else {}  # drawn by an earlier build: read back, not drawn
         addresses = [a for a in addresses if a not in known]
-        checks = time.process_time() - start - facts
         cpu = {"whole-site values": (facts, len(later)), "page pipeline": (checks, pages)}
         send.send(("cpu", cpu))  # its work so far, for the step times (FASCIASITE_STEP_TIMES)
         if site.times.on:  # and each step of the pipeline it ran, as the main process times its own
