@@ -381,6 +381,47 @@ def test_materials_start_never_changes_the_classes_of_html_once_the_page_has_a_b
         assert page.evaluate("window.__htmlChanges") == []
 
 
+# Records, from the moment the page is parsed (Material's bundle runs after that), what makes
+# Chromium restyle the page as Material starts: a <meta name="color-scheme"> added or changed
+# (every element restyled, whatever the value) and a changed href or src (its element
+# restyled: some 1,200 on a long article, where instant navigation made every address absolute).
+RESTYLES_AS_MATERIAL_STARTS = """
+    window.__restyles = [];
+    const scheme = n => n.nodeName === 'META' && n.getAttribute('name') === 'color-scheme';
+    new MutationObserver(list => document.readyState !== 'loading' && list.forEach(m => {
+        if (m.type === 'childList') m.addedNodes.forEach(n => scheme(n) && window.__restyles.push('color-scheme meta added'));
+        else if (scheme(m.target) || m.attributeName !== 'content')
+            window.__restyles.push(`${m.target.nodeName} ${m.attributeName}: ${m.oldValue} -> ${m.target.getAttribute(m.attributeName)}`);
+    })).observe(document, {childList: true, subtree: true, attributes: true, attributeOldValue: true,
+                           attributeFilter: ['content', 'href', 'src']});
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_materials_start_changes_no_address_and_no_color_scheme_once_the_page_is_parsed(browser, site_url, scheme):
+    """Issue 24 part 4: what Material's start did that restyled the page (its color-scheme meta,
+    its absolute addresses) is done by overrides/main.html while the page is parsed, before it is
+    styled; the page still has one color-scheme meta, with the value Material gives it, which
+    follows the reader's colour toggle, and every link is absolute as Material's navigation needs."""
+    with new_context(browser, viewport=PHONE, color_scheme=scheme) as context:
+        context.add_init_script(RESTYLES_AS_MATERIAL_STARTS)
+        page = context.new_page()
+        page.goto(site_url + ARTICLE, wait_until="load")
+        expect(page.locator(".md-search__input")).to_be_attached()
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__restyles") == []
+        metas = "() => [...document.querySelectorAll('meta[name=color-scheme]')].map(m => m.content)"
+        header = "() => getComputedStyle(document.querySelector('header')).colorScheme"
+        assert page.evaluate(metas) == [page.evaluate(header)] == [{"light": "light", "dark": "dark"}[scheme]]
+        relative = page.evaluate("""() => [...document.querySelectorAll('[href], [src]')]
+            .map(e => e.getAttribute('href') || e.getAttribute('src')).filter(v => !/^(?:[a-z]+:)?\\/\\//i.test(v))""")
+        assert relative == []
+        page.locator("form[data-md-component=palette] label.md-header__button:visible").click()  # system → light
+        page.locator("form[data-md-component=palette] label.md-header__button:visible").click()  # light → dark
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        assert page.evaluate(metas) == ["dark"]
+
+
 def watch_other_hosts(context, own_host: str = "127.0.0.1") -> list[str]:
     """Every request the pages ATTEMPT to another host (scripts, frames, images, fetch, beacons,
     workers' requests, websockets), recorded and aborted before it leaves the machine: a
