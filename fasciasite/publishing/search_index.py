@@ -124,7 +124,7 @@ LIST = re.compile(r"<ul>\n((?:<li><a href=\"[^\"]*\">.*?</a>: [^\n]*</li>\n)+)</
 LISTED = re.compile(r'<li><a href="(?:\.\./)*([^"/]*)/')
 # A References entry as the search copy of a References page holds it (<li id="ref-KEY">, the
 # formatted AMA citation, fasciasite.references.citations), and the parts of it nobody types.
-REFERENCE_ENTRY = re.compile(r'(<li id="ref-[^"]*">)(.*?)(?=</li>)', re.S)
+REFERENCE_ENTRY = re.compile(r'(<li id="ref-[^"]*">)([^<]*(?:<(?!/li>)[^<]*)*)')  # up to its </li>
 # "Wilke J", "Abdel Shaheed C", "Burg LRA van der": a name as AMA writes it, last name then initials
 PERSON = re.compile(r"[^\s,.<][^,.<]* [A-Z]{1,4}(?: [a-z]+){0,2}")
 AUTHORS = re.compile(r"([^,.<]+?)((?:, | et al)[^.<]*)(?=\. )")  # the first author, the others
@@ -168,7 +168,7 @@ class SearchIndex:
             self._state["tiers"] = tiers.load_for(Path(config.config_file_path).parent)
         except (tiers.DataError, OSError):
             self._state["tiers"] = None
-        self._state["footer"] = footer_paragraph(self._state["tiers"].footer if self._state["tiers"] else "")
+        self._state["footer"] = footer_opening(self._state["tiers"].footer if self._state["tiers"] else "")
         # problems in the data file are reported by the evidence rules; here only the titles matter
         self._state["safety"] = safety.load_for(Path(config.config_file_path).parent)[0].treatments
         search = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
@@ -207,7 +207,7 @@ class SearchIndex:
             html = URGENT_BLOCK.sub(lambda m: m.group(0).replace("<div ", EXCLUDED, 1), html)
             footer = self._state.get("footer")
             if footer is not None:
-                html = footer.sub(f"<p{MARK}>", html)
+                html = mark_footer(html, footer)
         html = mark_why_column(html)
         html = mark_article_lists(html, self._state.get("sections", ()))
         homes = self._safety_homes()
@@ -317,15 +317,20 @@ def stand_ins(html: str) -> str:
     return "".join(out)
 
 
-def footer_paragraph(footer: str) -> re.Pattern[str] | None:
-    """The opening of the paragraph that shows the urgent-help footer (includes/urgent-help.yml's
-    `footer`, Markdown), matched by its first sentence (up to any link or markup, which the
-    glossary step may add to); None without one."""
+def footer_opening(footer: str) -> str | None:
+    """How the paragraph that shows the urgent-help footer (includes/urgent-help.yml's `footer`,
+    Markdown) opens in the HTML: "<p>" and its first sentence (up to any link or markup, which
+    the glossary step may add to); None without one."""
     words = re.split(r"[\[<*_`]", footer, maxsplit=1)[0]
-    words = re.split(r"(?<=[.?!])\s", words, maxsplit=1)[0].strip()  # its first sentence ("Not sure which applies to you?")
+    words = re.split(r"(?<=[.?!])\s", words, maxsplit=1)[0].strip()  # "Not sure which applies to you?"
     if len(words) < 12:  # too little to tell the footer from an author's paragraph
         return None
-    return re.compile(r"<p>(?=" + re.escape(escape(words, quote=False)) + ")")
+    return "<p>" + escape(words, quote=False)
+
+
+def mark_footer(html: str, opening: str) -> str:
+    """`html` with the urgent-help footer's paragraph marked data-search-exclude."""
+    return html.replace(opening, f"<p{MARK}>" + opening[len("<p>"):]) if opening in html else html
 
 
 def mark_why_column(html: str) -> str:
