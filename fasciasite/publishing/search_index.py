@@ -64,9 +64,10 @@ Events (called by the fasciasite plugin, fasciasite/plugin.py):
   on_page_context  (before Material indexes the page) mark the urgent-help block and its footer
                  (other pages), the safety blocks (pages that are not their home), citation
                  markers, address links, the evidence tables' "Why" column and the article
-                 list excluded from search, and trim the References entries in the copy Material reads; (after
-                 it) take the marks out again.
-  on_post_build  (late, after Material wrote the index) take the tags off section entries, add the lay words.
+                 list excluded from search, and trim the References entries in the copy
+                 Material reads; (after it) take the marks out again.
+  on_post_build  (late, after Material wrote the index) take the tags off section entries;
+                 add the lay words.
 """
 from __future__ import annotations
 
@@ -272,8 +273,8 @@ class SearchIndex:
 # (material/plugins/search/plugin.py, on_page_context), applied again here to the marked page.
 MATERIAL_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 # An element this step marked, from its opening tag: <div ...> to its matching </div>, <sup ...>,
-# <a ...>, <p ...>, <td ...> or <th ...> to the next closing tag of its kind (none holds another);
-# its heading, if any, keeps it whole.
+# <a ...>, <p ...>, <td ...>, <th ...> or <ul ...> to the next closing tag of its kind (one that
+# holds another of its kind stays whole); its heading, if any, keeps it whole.
 _MARKED = re.compile(r"<(div|sup|a|p|td|th|ul)" + re.escape(MARK) + r"[ >]")
 _DIV_TAG = re.compile(r"<div[\s>]|</div>")
 _HEADING_TAG = re.compile(r"<h[1-6][\s>]")
@@ -335,7 +336,8 @@ def mark_footer(html: str, opening: str) -> str:
 
 def mark_why_column(html: str) -> str:
     """`html` with each cell of the Why column of every table with a Rating and a Why column
-    marked data-search-exclude (the claim and its rating are still searched)."""
+    marked data-search-exclude (the claim and its rating are still searched). Why code: a
+    Markdown table's cell cannot carry an attribute, so the mark is put in the HTML."""
     if "<table>" not in html:
         return html
 
@@ -360,7 +362,8 @@ def mark_why_column(html: str) -> str:
 def mark_article_lists(html: str, sections: Collection[str]) -> str:
     """`html` with each list of articles (every item a link into an article section, then its
     description) marked data-search-exclude: each article is found by its own title and text,
-    and a result here leads the reader to the list, not to the article."""
+    and a result here leads the reader to the list, not to the article. Why code: the list is
+    made by the build (<!-- md:article-list -->), with no place for an attribute."""
     if "<ul>\n<li><a " not in html or not sections:
         return html
 
