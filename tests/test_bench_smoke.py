@@ -42,7 +42,7 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
         for key in ("seconds", "cpu_seconds", "peak_mb"):
             assert positive(build[variant][key]), (variant, key, build[variant])
     for key in ("seconds_per_100", "citation_overhead", "cited_vs_plain", "uncited_vs_plain", "cited_vs_plain_cpu",
-                "checks_off_vs_plain", "checks_off_vs_plain_cpu"):
+                "checks_off_vs_plain", "checks_off_vs_plain_cpu", "citation_overhead_checks_off"):
         assert positive(build[key]), key
     # Per-step times come from our plugin only (FASCIASITE_STEP_TIMES); the floor has none.
     assert build["plain_material"]["step_times"] is None
