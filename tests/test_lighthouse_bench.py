@@ -46,3 +46,17 @@ def test_kept_reports_are_named_by_page_and_run_in_the_order_measured(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["back-pain_red-flags-1.json", "back-pain_red-flags-2.json", "home-1.json"]
     second = json.loads((tmp_path / "back-pain_red-flags-2.json").read_text(encoding="utf-8"))
     assert second["categories"]["performance"]["score"] == 0.95
+
+
+def observed(report_: dict, largest_paint_ms: int, dom_content_loaded_ms: int) -> dict:
+    report_["audits"]["metrics"] = {"details": {"items": [{"observedLargestContentfulPaint": largest_paint_ms,
+                                                            "observedDomContentLoaded": dom_content_loaded_ms}]}}
+    return report_
+
+
+def test_each_run_says_whether_its_largest_paint_came_only_after_materials_start():
+    """A run whose first frame waited past DOMContentLoaded has the bundle's start counted in its
+    simulated largest paint: the table marks it, so a low score can be read against it."""
+    assert lighthouse.run_facts(observed(report(), 1268, 401))["paint_after_start"] is True
+    assert lighthouse.run_facts(observed(report(), 338, 484))["paint_after_start"] is False
+    assert lighthouse.run_facts(report())["paint_after_start"] is None
