@@ -36,12 +36,14 @@ The order, event by event (P = priority; other plugins run at 0):
 | on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
 | on_post_build    | [search, rss P0] → P0 the second core asked for the search lay words, its  |
 |                  | QR codes (the rest drawn here), cards written, feed items, take-home       |
-|                  | sheets written, Material's stylesheets trimmed → P-100 search lay words    |
-|                  | (done there, or here if it could not), the second core stopped             |
+|                  | sheets written, Material's stylesheets trimmed, ours minified → P-100      |
+|                  | search lay words (done there, or here if it could not), the second core    |
+|                  | stopped                                                                    |
 """
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -61,6 +63,7 @@ from fasciasite.pagesteps import Numbers, UrgentHelp
 from fasciasite.problems import ProblemLog
 from fasciasite.publishing.cards import Cards
 from fasciasite.publishing.feed import Feed
+from fasciasite.publishing.minify import minify_site_assets
 from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
 from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg, qr_table
@@ -322,6 +325,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
                 self.sheets.on_post_build(config, self.second_core.qr)
         with t("post_build: theme stylesheets trimmed"):
             self.theme_css.on_post_build(config)
+        with t("post_build: our scripts and stylesheets minified"):
+            minify_site_assets(Path(config.docs_dir), Path(config.site_dir))
 
     @event_priority(-100)  # after Material's search plugin has written the index
     def _post_build_last(self, *, config: MkDocsConfig) -> None:

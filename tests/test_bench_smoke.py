@@ -42,8 +42,12 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
         for key in ("seconds", "cpu_seconds", "peak_mb"):
             assert positive(build[variant][key]), (variant, key, build[variant])
     for key in ("seconds_per_100", "citation_overhead", "cited_vs_plain", "uncited_vs_plain", "cited_vs_plain_cpu",
-                "checks_off_vs_plain", "checks_off_vs_plain_cpu", "citation_overhead_checks_off"):
+                "checks_off_vs_plain", "checks_off_vs_plain_cpu", "citation_overhead_checks_off",
+                "cited_vs_plain_all_cores", "checks_off_vs_plain_all_cores"):
         assert positive(build[key]), key
+    # the bound: our CPU time over the machine's cores, against the floor's wall time
+    cores, floor = data["machine"]["nproc"], build["plain_material"]["seconds"]
+    assert build["cited_vs_plain_all_cores"] == pytest.approx(build["with_citations"]["cpu_seconds"] / cores / floor, abs=0.002)
     # Per-step times come from our plugin only (FASCIASITE_STEP_TIMES); the floor has none.
     assert build["plain_material"]["step_times"] is None
     steps = build["with_citations"]["step_times"]
@@ -62,6 +66,7 @@ def test_bench_smallest_size_runs_and_writes_json(tmp_path):
     for variant in ("build", "plain_material", "checks_off"):  # ours, its floor, and with every check off
         assert positive(data["real_site"][variant]["seconds"]) and positive(data["real_site"][variant]["cpu_seconds"]), variant
     assert "ours with every check off" in result.stdout
+    assert positive(data["real_site"]["build"]["all_cores_seconds"]) and "shared perfectly among" in result.stdout
     weight = data["real_site"]["page_weight"]
     for part in ("html", "css", "js", "first_load", "search_index"):
         assert positive(weight[part]["raw_bytes"]) and positive(weight[part]["gzip_bytes"]), part

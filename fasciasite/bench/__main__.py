@@ -81,6 +81,7 @@ from fasciasite.bench.report import (
 from fasciasite.bench.runs import (
     CHECKS_OFF,
     builds_in_turn,
+    checks_off,
     incremental,
     machine,
     serve_rebuild,
@@ -124,7 +125,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         write_corpus(projects["plain"], n, False, plain=True)
         print(f"bench: N={n}: {args.runs} strict build(s) each of plain Material, ours without and with citations, "
               f"and ours cited with every check off, in turn, in {projects['cited'].parent}", file=sys.stderr)
-        done = builds_in_turn(projects, args.runs)
+        done = builds_in_turn(projects, args.runs, {CHECKS_OFF: checks_off})
         results["builds"].append({"articles": n, "plain_material": done["plain"], "with_citations": done["cited"],
                                   "without_citations": done["uncited"], "checks_off": done[CHECKS_OFF]})
         if n == args.sizes[-1]:
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         copy_real_site(path, plain=name == "plain")
     print(f"bench: real site: {args.runs} strict build(s) each of plain Material, ours, and ours with every check off, "
           f"in turn, in {real}", file=sys.stderr)
-    done = builds_in_turn(sites, args.runs)
+    done = builds_in_turn(sites, args.runs, {CHECKS_OFF: checks_off})
     results["real_site"] = {"build": done["ours"], "plain_material": done["plain"], "checks_off": done[CHECKS_OFF],
                             "pages": sum(1 for _ in (real / "docs").rglob("*.md"))}
     results["real_site"]["page_weight"] = page_weights(real / "site", config["extra"]["article_sections"])

@@ -108,7 +108,7 @@ def checks_off(*args: str) -> list[str]:
     return [sys.executable, "-m", "fasciasite.bench.checks_off", *args]
 
 
-CHECKS_OFF = "checks_off"  # the variant of builds_in_turn built with checks_off()
+CHECKS_OFF = "checks_off"  # the name under which the bench builds a project with checks_off()
 
 
 def cold_build(project: Path, command: Callable[..., list[str]] = mkdocs) -> dict:
@@ -117,12 +117,15 @@ def cold_build(project: Path, command: Callable[..., list[str]] = mkdocs) -> dic
     return timed(command("build", "--strict", "-d", "site"), project, project / "build.log")
 
 
-def builds_in_turn(projects: dict[str, Path], runs: int) -> dict[str, dict]:
+def builds_in_turn(projects: dict[str, Path], runs: int,
+                   commands: dict[str, Callable[..., list[str]]] | None = None) -> dict[str, dict]:
     """Cold builds of each project taken in turn (the plain-Material floor, ours without and with
-    citations, and ours cited with every check off when a project is named CHECKS_OFF), `runs`
-    rounds, so that a change in the machine's load during the run affects every side of each
-    ratio alike. name -> median, with the step times of the last build of each."""
-    rounds = [{name: cold_build(path, checks_off if name == CHECKS_OFF else mkdocs) for name, path in projects.items()}
+    citations, ours cited with every check off), `runs` rounds, so that a change in the machine's
+    load during the run affects every side of each ratio alike. commands: the command that builds
+    a project, by name (mkdocs for the others). name -> median, with the step times of the last
+    build of each."""
+    commands = commands or {}
+    rounds = [{name: cold_build(path, commands.get(name, mkdocs)) for name, path in projects.items()}
               for _ in range(runs)]
     return {name: {**median_of([r[name] for r in rounds]), "step_times": step_times(path)}
             for name, path in projects.items()}
