@@ -3,9 +3,9 @@
 Every first visit downloads the site-wide scripts and stylesheets of docs/ (a11y, tooltips,
 search help, the search starter, site.css, a11y.css) with the page. As written they carry the
 comments that explain them to the next author: 7.3 KB of an article's 90 KB budget, gzip, and
-3.7 KB minified (measured 7 Dec 2026). After
-a build this step rewrites the site's copy of each `.js` and `.css` file of docs/ without
-comments and spare white space (rjsmin and rcssmin); the sources in docs/ stay as written.
+3.7 KB minified (measured 7 Dec 2026). After a build this step rewrites the site's copy of each
+`.js` and `.css` file of docs/ without comments and spare white space (rjsmin and rcssmin); the
+sources in docs/ stay as written.
 Files whose name already says they are minified (`NAME.min.js`) are left alone, and so is
 everything the theme ships (Material's are minified already).
 
