@@ -33,7 +33,8 @@ The order, event by event (P = priority; other plugins run at 0):
 |                  | from the finished page                                                     |
 | on_env           | P50 anchors checked → P0 all problems: fail once → related articles,       |
 |                  | sidebar, sheets' template environment                                      |
-| on_post_page     | P0 the classes each page uses (for Material's stylesheets, trimmed after)  |
+| on_post_page     | P0 tables written in Material's scroll wrapper → the classes each page     |
+|                  | uses (for Material's stylesheets, trimmed after)                           |
 | on_post_build    | [search, rss P0] → P0 the second core asked for the search lay words, its  |
 |                  | QR codes (the rest drawn here), cards written, feed items, take-home       |
 |                  | sheets written, Material's stylesheets trimmed, ours minified → P-100      |
@@ -68,6 +69,7 @@ from fasciasite.publishing.nav import Sidebar
 from fasciasite.publishing.search_index import SearchIndex
 from fasciasite.publishing.sheet import TakeHomeSheets, qr_svg, qr_table
 from fasciasite.publishing.structured import StructuredData
+from fasciasite.publishing.tables import wrap_tables
 from fasciasite.publishing.templatecache import use_compiled_templates
 from fasciasite.publishing.theme_css import ThemeCss
 from fasciasite.references.citations import Citations
@@ -298,6 +300,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
     # ── Each page as it is written ───────────────────────────────────────────
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        with self.times("post_page: tables in Material's scroll wrapper"):
+            output = wrap_tables(output)
         with self.times("post_page: classes for the theme's stylesheets"):
             self.theme_css.on_output(output)
         return output

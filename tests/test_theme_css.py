@@ -1,13 +1,14 @@
 """Material's stylesheets trimmed to what the site uses (fasciasite/publishing/theme_css.py):
 nothing a page or a script can use is dropped; what none can use goes; a --dirty build,
-which sees only some pages, writes Material's whole stylesheets."""
+which sees only some pages, writes Material's whole stylesheets (with the rules for tables given
+to the tables the pages are written with, as every build does)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from fasciasite.publishing import theme_css
+from fasciasite.publishing import tables, theme_css
 
 CSS = (
     "@charset \"utf-8\";"
@@ -21,6 +22,7 @@ CSS = (
     "@font-face{font-family:x;src:url(\"a{b}.woff\")}"
     ".md-status--new{x:y}"
     ".used[href$=\".pdf\"]{z:1}"
+    ".used table:not([class]){display:table}"
     "/* comment {with braces} */.used::after{content:\"}\"}"
 )
 
@@ -86,7 +88,15 @@ def fake_build(tmp_path: Path, dirty: bool) -> str:
 
 def test_a_full_build_writes_the_trimmed_stylesheet_a_dirty_one_the_whole(tmp_path):
     assert ".gone{color:blue}" not in fake_build(tmp_path / "full", dirty=False)
-    assert fake_build(tmp_path / "dirty", dirty=True) == CSS
+    assert fake_build(tmp_path / "dirty", dirty=True) == tables.stylesheet_rule(CSS)
+
+
+def test_every_build_gives_materials_table_rules_to_the_tables_pages_are_written_with(tmp_path):
+    """Dirty or full, the pages' tables come wrapped and marked (fasciasite/publishing/tables.py):
+    the stylesheet must style them as Material styles class-less tables."""
+    for dirty in (False, True):
+        css = fake_build(tmp_path / str(dirty), dirty=dirty)
+        assert f".used {tables.MARKED_SELECTOR}{{display:table}}" in css and "table:not([class]){" not in css
 
 
 def test_every_class_a_built_page_uses_keeps_every_rule_material_has_for_it(built_site):
@@ -98,7 +108,7 @@ def test_every_class_a_built_page_uses_keeps_every_rule_material_has_for_it(buil
     served = built_site / "assets" / "stylesheets" / original.name
     used = {c for page in built_site.rglob("*.html")
             for value in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf-8")) for c in value.split()}
-    needed = selectors(theme_css.trim(original.read_text(encoding="utf-8"),
+    needed = selectors(theme_css.trim(tables.stylesheet_rule(original.read_text(encoding="utf-8")),
                                       lambda s: theme_css._keep_selector(s, frozenset(used)) and theme_css.SWITCHING not in s))
     missing = needed - selectors(served.read_text(encoding="utf-8"))
     assert not missing, f"{served.relative_to(built_site)}: rules for classes the site uses were dropped: {sorted(missing)[:5]}"

@@ -15,6 +15,9 @@ What is left out, and nothing else:
   with none; @media and @supports blocks are filtered the same way; other at-rules are kept.
 - palette.css: the rules for a colour no palette entry of mkdocs.yml names (Material's
   default, indigo, where an entry names none).
+- main.css, in every build: the rules for `table:not([class])` are given to the tables the
+  pages are written with (fasciasite/publishing/tables.py), which Material's script then
+  leaves where they are.
 - both: the rules under `[data-md-color-switching]` (transitions off while the colours
   change). Material's palette sets that attribute on <body> as every page starts and removes
   it a moment later, and with such a rule each change restyles every element of the page (a
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fasciasite import datacache
+from fasciasite.publishing import tables
 
 if TYPE_CHECKING:  # the types of MkDocs' events, for the type checker only
     from mkdocs.config.defaults import MkDocsConfig
@@ -191,9 +195,12 @@ class ThemeCss:
         folder = Path(config.site_dir) / "assets" / "stylesheets"
         for name, path in css_files.items():
             css = path.read_text(encoding="utf-8")
+            if name == "main":  # in every build, --dirty too: the pages' tables come wrapped and marked
+                css = tables.stylesheet_rule(css)
             text = css if self.dirty or not self.classes else datacache.cached(
                 f"theme-css-{name}", [path], functools.partial(trimmed, name, css, words, colours),
-                code=(__name__,), extra=(sorted(words), sorted((k, sorted(v)) for k, v in colours.items())),
+                code=(__name__, tables.__name__),
+                extra=(sorted(words), sorted((k, sorted(v)) for k, v in colours.items())),
                 disk=datacache.project_disk(Path(config.config_file_path).parent))
             out = folder / path.name
             if out.parent.is_dir() and (not out.is_file() or out.read_text(encoding="utf-8") != text):
