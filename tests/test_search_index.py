@@ -258,7 +258,7 @@ def evidence_cells(built_site):
 
     rows = []
     for page in built_site.rglob("index.html"):
-        for table in re.finditer(r"<table>\s*<thead>(.*?)</thead>(.*?)</table>", page.read_text(encoding="utf-8"), re.S):
+        for table in re.finditer(r"<table[^>]*>\s*<thead>(.*?)</thead>(.*?)</table>", page.read_text(encoding="utf-8"), re.S):
             names = [plain(c).casefold() for c in re.findall(r"<th[^>]*>(.*?)</th>", table.group(1), re.S)]
             if "why" not in names or "rating" not in names:
                 continue
