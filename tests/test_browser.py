@@ -424,44 +424,9 @@ def test_materials_start_changes_no_address_and_no_color_scheme_once_the_page_is
 
 LONG_ARTICLE = "back-pain/discs-and-scans/"  # long, with three tables: the browser paints it while it is parsed
 
-# Records, before each frame the browser draws until the page is parsed (requestAnimationFrame
-# runs just before the frame's styles are computed), every element of <body> whose address
-# Material's start would still change: each one is styled with one address now and restyled
-# with the other later.
-ADDRESSES_BEFORE_EACH_FRAME = """
-    window.__frames = 0; window.__relative = [];
-    const relative = v => v && !/^(?:[a-z]+:)?\\/\\//i.test(v);
-    requestAnimationFrame(function frame() {
-        if (document.readyState !== 'loading') return;
-        if (document.body && document.querySelector('article')) {
-            window.__frames += 1;
-            for (const e of document.body.querySelectorAll('[href], [src]'))
-                if (relative(e.getAttribute('href')) || (!e.hasAttribute('href') && relative(e.getAttribute('src'))))
-                    window.__relative.push(e.outerHTML.slice(0, 80));
-        }
-        requestAnimationFrame(frame);
-    });
-"""
-
-
-def test_no_element_is_drawn_with_an_address_materials_start_would_change(browser, site_url):
-    """Issue 24 part 4: the addresses are made absolute as the page is parsed (overrides/main.html,
-    block extrahead), before the browser styles what the parser added, not at the end of <body>,
-    when a long article has been laid out and painted in part already."""
-    frames = 0
-    for _ in range(5):  # the browser draws a frame mid-parse on most loads, not on every one
-        with new_context(browser, viewport=PHONE) as context:
-            context.add_init_script(ADDRESSES_BEFORE_EACH_FRAME)
-            page = context.new_page()
-            page.goto(site_url + LONG_ARTICLE, wait_until="load")
-            assert page.evaluate("window.__relative") == []
-            frames += page.evaluate("window.__frames")
-    assert frames, "no frame was drawn while the article was parsed: this test saw nothing"
-
-
 def test_no_stylesheet_is_parsed_twice_for_its_address(browser, site_url):
     """A stylesheet whose address changes once it has loaded is loaded and parsed again, ahead of
-    the first paint: the addresses are made absolute before the stylesheet links are parsed
+    the first paint: the links of <head> are made absolute as the parser adds them
     (overrides/main.html, block site_meta), so each link's address changes before it loads."""
     for path in ("", LONG_ARTICLE, "references/"):
         with new_context(browser, viewport=PHONE) as context:
