@@ -424,24 +424,6 @@ def test_materials_start_changes_no_address_and_no_color_scheme_once_the_page_is
 
 LONG_ARTICLE = "back-pain/discs-and-scans/"  # long, with three tables: the browser paints it while it is parsed
 
-def test_no_stylesheet_is_parsed_twice_for_its_address(browser, site_url):
-    """A stylesheet whose address changes once it has loaded is loaded and parsed again, ahead of
-    the first paint: the links of <head> are made absolute as the parser adds them
-    (overrides/main.html, block site_meta), so each link's address changes before it loads."""
-    for path in ("", LONG_ARTICLE, "references/"):
-        with new_context(browser, viewport=PHONE) as context:
-            context.add_init_script("""
-                window.__reloaded = [];
-                new MutationObserver(list => list.forEach(m => m.target.matches('link[rel~=stylesheet]')
-                    && m.target.sheet && window.__reloaded.push(m.oldValue + ' -> ' + m.target.getAttribute('href'))))
-                  .observe(document, {attributes: true, attributeFilter: ['href'], attributeOldValue: true, subtree: true});
-            """)
-            page = context.new_page()
-            page.goto(site_url + path, wait_until="load")
-            assert page.evaluate("window.__reloaded") == [], path
-            assert page.evaluate("document.querySelectorAll('link[rel~=stylesheet]').length") >= 2
-
-
 def test_materials_start_moves_no_table_and_the_tables_look_as_material_styles_them(browser, site_url):
     """Issue 24 part 4: each table comes inside Material's scroll wrapper (fasciasite/publishing/
     tables.py), so Material's start takes none out of the laid-out page; the marked tables get
