@@ -422,7 +422,8 @@ def test_materials_start_changes_no_address_and_no_color_scheme_once_the_page_is
         assert page.evaluate(metas) == ["dark"]
 
 
-LONG_ARTICLE = "back-pain/discs-and-scans/"  # long, with three tables: the browser paints it while it is parsed
+LONG_ARTICLE = "back-pain/discs-and-scans/"  # long, with three tables
+
 
 def test_materials_start_moves_no_table_and_the_tables_look_as_material_styles_them(browser, site_url):
     """Issue 24 part 4: each table comes inside Material's scroll wrapper (fasciasite/publishing/

@@ -44,16 +44,17 @@ def _wrap_tables(article: str) -> str:
             return article  # a table inside a table, or broken markup: Material wraps it as before
     if depth:
         return article  # a table left open
-    out, last, opened = [], 0, None
+    out: list[str] = []
+    last, wrapping = 0, False
     for tag in tags:
         if not tag.group(1):
-            opened = None if HAS_CLASS.search(tag.group(2)) else tag
-            if opened is not None:
+            wrapping = not HAS_CLASS.search(tag.group(2))
+            if wrapping:
                 out += [article[last:tag.start()], WRAP_OPEN, f'<table class="{TABLE_CLASS}"{tag.group(2)}>']
                 last = tag.end()
-        elif opened is not None:
+        elif wrapping:
             out += [article[last:tag.end()], WRAP_CLOSE]
-            last, opened = tag.end(), None
+            last, wrapping = tag.end(), False
     return "".join(out) + article[last:]
 
 
