@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,14 @@ class StaticSite(ThreadingHTTPServer):
             if file not in self.gzipped:
                 self.gzipped[file] = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
             return self.gzipped[file]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client hangs up: browsers close kept-alive connections whenever they
+        like (Chromium under Lighthouse resets some mid-request), which is no fault of the site.
+        The base class would print a traceback for each; any other error is still printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class SiteHandler(BaseHTTPRequestHandler):
